@@ -1,0 +1,45 @@
+using static TorchSharp.torch;
+
+namespace Forge.Contracts.Training;
+
+/// <summary>
+/// Token sequences as tensors, one row per sequence: prompt left-padded, completion right-padded.
+/// Log-probs and masks cover positions <see cref="CompletionStart"/> to the end.
+/// </summary>
+public sealed class TokenBatch : IDisposable
+{
+    /// <summary>Creates a batch; the batch owns (and disposes) the tensors.</summary>
+    public TokenBatch(Tensor inputIds, Tensor attentionMask, int completionStart, Tensor completionMask)
+    {
+        ArgumentNullException.ThrowIfNull(inputIds);
+        ArgumentNullException.ThrowIfNull(attentionMask);
+        ArgumentNullException.ThrowIfNull(completionMask);
+        InputIds = inputIds;
+        AttentionMask = attentionMask;
+        CompletionStart = completionStart;
+        CompletionMask = completionMask;
+    }
+
+    /// <summary>[batch, length] int64 token ids.</summary>
+    public Tensor InputIds { get; }
+
+    /// <summary>[batch, length] 1 for real tokens, 0 for padding.</summary>
+    public Tensor AttentionMask { get; }
+
+    /// <summary>Index of the first completion position (the padded prompt length).</summary>
+    public int CompletionStart { get; }
+
+    /// <summary>[batch, length − CompletionStart] float, 1 where a completion token is trained on.</summary>
+    public Tensor CompletionMask { get; }
+
+    /// <summary>Number of rows.</summary>
+    public long Rows => InputIds.shape[0];
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        InputIds.Dispose();
+        AttentionMask.Dispose();
+        CompletionMask.Dispose();
+    }
+}
