@@ -1,0 +1,49 @@
+using System.CommandLine;
+using Forge.Core;
+using Forge.Host.Hosting;
+
+namespace Forge.Host.Cli;
+
+/// <summary>
+/// Where verbs write, and the one place errors become exit codes: bad input (<see cref="ForgeDataException"/>) is one
+/// line and exit 2; anything else is one line and exit 1; stack traces only with --verbose.
+/// </summary>
+internal sealed class CliContext(TextWriter output, TextWriter error, GlobalOptions globals)
+{
+    public const int UserError = 2;
+    public const int InternalError = 1;
+
+    public TextWriter Out { get; } = output;
+
+    public TextWriter Error { get; } = error;
+
+    public GlobalOptions Globals { get; } = globals;
+
+    /// <summary>Builds the application (configuration, plugins, validation) and runs <paramref name="body"/> with it.</summary>
+    public int WithApplication(ParseResult parse, Func<ForgeApplication, int> body) => Guard(parse, () =>
+    {
+        using var application = ForgeApplication.Create(Globals.Read(parse));
+        return body(application);
+    });
+
+    public int Guard(ParseResult parse, Func<int> body)
+    {
+        bool verbose = parse.GetValue(Globals.Verbose);
+        try
+        {
+            return body();
+        }
+        catch (ForgeDataException ex)
+        {
+            Error.WriteLine($"error: {ex.Message}");
+            if (verbose) Error.WriteLine(ex);
+            return UserError;
+        }
+        catch (Exception ex)
+        {
+            Error.WriteLine($"error: {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}");
+            if (verbose) Error.WriteLine(ex);
+            return InternalError;
+        }
+    }
+}

@@ -1,0 +1,125 @@
+using Forge.Contracts.Plugins;
+using Forge.Core;
+using Forge.Core.Plugins;
+using Forge.Host.Plugins;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Forge.Host.Hosting;
+
+/// <summary>
+/// The composed application: configuration, loaded plugins and the container, with every plugin's options bound and
+/// validated before any work starts.
+/// </summary>
+internal sealed class ForgeApplication : IDisposable
+{
+    private readonly IHost _host;
+
+    private ForgeApplication(IHost host, PluginCatalog catalog)
+    {
+        _host = host;
+        Catalog = catalog;
+    }
+
+    public IServiceProvider Services => _host.Services;
+
+    public IConfiguration Configuration => _host.Services.GetRequiredService<IConfiguration>();
+
+    public PluginCatalog Catalog { get; }
+
+    public static ForgeApplication Create(HostSettings settings)
+    {
+        var configuration = ForgeConfiguration.Build(settings);
+        var catalog = PluginCatalog.Load(PluginDirectories(configuration, settings),
+            new PluginTrust(configuration.GetSection("Forge:AllowedPluginSha256").Get<string[]>() ?? []));
+
+        var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Configuration = configuration,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Logging.AddConfiguration(configuration.GetSection("Logging"));
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace); // stdout stays for results
+        if (settings.Verbose) builder.Logging.SetMinimumLevel(LogLevel.Debug);
+
+        builder.Services.AddSingleton(catalog);
+        builder.Services.AddSingleton<IPluginResolver, ServiceProviderPluginResolver>();
+        builder.Services.AddForgeCore(configuration);
+        foreach (var plugin in catalog.Plugins)
+        {
+            var context = new PluginContext(plugin.Name, plugin.Kind, configuration.GetSection(PluginKinds.SectionPath(plugin.Kind, plugin.Name)));
+            try
+            {
+                plugin.Module.ConfigureServices(builder.Services, context);
+            }
+            catch (Exception ex)
+            {
+                throw new ForgeDataException($"{PluginKinds.DisplayName(plugin.Kind)} plugin '{plugin.Name}' failed while registering: {PluginCatalog.Describe(ex)}", ex);
+            }
+        }
+
+        var host = builder.Build();
+        try
+        {
+            Validate(host.Services, catalog);
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+        return new ForgeApplication(host, catalog);
+    }
+
+    /// <summary>Runs every ValidateOnStart registration now, turning failures into one line naming the section.</summary>
+    private static void Validate(IServiceProvider services, PluginCatalog catalog)
+    {
+        try
+        {
+            services.GetService<IStartupValidator>()?.Validate();
+        }
+        catch (OptionsValidationException ex)
+        {
+            throw new ForgeDataException($"invalid options in {SectionOf(ex.OptionsName, catalog)}: {string.Join("; ", ex.Failures)}", ex);
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.All(e => e is OptionsValidationException))
+        {
+            var first = (OptionsValidationException)ex.InnerExceptions[0];
+            throw new ForgeDataException($"invalid options in {SectionOf(first.OptionsName, catalog)}: {string.Join("; ", first.Failures)}", ex);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // The configuration binder: a value of the wrong type, or a key the options class does not have.
+            throw new ForgeDataException($"invalid options: {ex.Message.ReplaceLineEndings(" ")}", ex);
+        }
+    }
+
+    private static string SectionOf(string optionsName, PluginCatalog catalog)
+    {
+        var plugin = catalog.Plugins.FirstOrDefault(p => p.Name == optionsName);
+        return plugin is null ? optionsName : PluginKinds.SectionPath(plugin.Kind, plugin.Name);
+    }
+
+    private static IEnumerable<string> PluginDirectories(IConfiguration configuration, HostSettings settings)
+    {
+        yield return Path.Combine(AppContext.BaseDirectory, "plugins");
+        var configured = configuration.GetSection("Forge:PluginDirectories");
+        foreach (var entry in configured.GetChildren())
+        {
+            if (string.IsNullOrWhiteSpace(entry.Value)) continue;
+            if (!Directory.Exists(entry.Value)) throw new ForgeDataException($"{entry.Path}: plugin directory {entry.Value} does not exist");
+            yield return entry.Value;
+        }
+        foreach (string directory in settings.PluginDirectories)
+        {
+            if (!Directory.Exists(directory)) throw new ForgeDataException($"--plugins {directory}: directory does not exist");
+            yield return directory;
+        }
+    }
+
+    public void Dispose() => _host.Dispose();
+}

@@ -1,0 +1,3 @@
+using Forge.Host.Cli;
+
+return ForgeCli.Run(args, Console.Out, Console.Error);
