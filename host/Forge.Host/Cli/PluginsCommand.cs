@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Forge.Core.Data;
 using Forge.Core.Plugins;
 
 namespace Forge.Host.Cli;
@@ -23,7 +24,7 @@ internal static class PluginsCommand
                     version = p.Version,
                     assembly = p.AssemblyPath,
                     description = p.Description,
-                })));
+                }), ForgeJson.Compact));
                 return 0;
             }
             int nameWidth = Math.Max(4, plugins.Select(p => p.Name.Length).DefaultIfEmpty(0).Max());

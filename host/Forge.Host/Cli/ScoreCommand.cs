@@ -32,7 +32,7 @@ internal static class ScoreCommand
             foreach (var score in scores)
             {
                 cli.Out.WriteLine(asJson
-                    ? JsonSerializer.Serialize(new { rewards = score.Rewards, total = score.Total })
+                    ? JsonSerializer.Serialize(new { rewards = score.Rewards, total = score.Total }, ForgeJson.Compact)
                     : string.Join("  ", score.Rewards.Select(r => $"{r.Key}={Format(r.Value)}")) + $"  total={Format(score.Total)}");
             }
             return 0;

@@ -9,14 +9,12 @@ public sealed record RunSummary(
     [property: JsonPropertyName("seed")] int Seed,
     [property: JsonPropertyName("stages")] IReadOnlyList<StageSummary> Stages)
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
-
     /// <summary>Writes <c>summary.json</c> atomically (temporary file, then rename) so a reader never sees half of it.</summary>
     public void Write(string runDirectory)
     {
         string path = Path.Combine(runDirectory, "summary.json");
         string temp = path + ".tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize(this, Indented));
+        File.WriteAllText(temp, JsonSerializer.Serialize(this, Data.ForgeJson.Indented));
         File.Move(temp, path, overwrite: true);
     }
 }

@@ -30,7 +30,7 @@ public sealed class ScoreStage(RewardComposerFactory rewards) : IStage
                     completion = rows[i].Completion,
                     rewards = scores[i].Rewards,
                     total = scores[i].Total,
-                }));
+                }, ForgeJson.Compact));
             }
         }
         File.Move(temp, context.DataPath, overwrite: true);
