@@ -5,36 +5,46 @@ namespace Forge.Contracts.Training;
 
 /// <summary>
 /// The shared training machinery a policy optimizer or distiller works through: models, chunked log-probs and the
-/// optimizer step (AdamW, schedule, accumulation, clipping). Plugins never build their own optimizer loop.
+/// optimizer step (AdamW, learning-rate schedule, gradient clipping, non-finite guard). Plugins never build their
+/// own optimizer loop, so every algorithm gets the same memory bounds, schedules and checkpoints.
 /// </summary>
 public interface ITrainingContext
 {
     /// <summary>The model being trained.</summary>
     ILanguageModel Policy { get; }
 
-    /// <summary>A frozen reference copy of the policy, created on first use.</summary>
+    /// <summary>A frozen copy of the policy as it was when the stage started (or last synced), created on first use.</summary>
     ILanguageModel Reference { get; }
 
     /// <summary>A teacher model when the stage configures one, else null.</summary>
     ILanguageModel? Teacher { get; }
 
-    /// <summary>Optimizer updates done so far in this stage.</summary>
+    /// <summary>Optimizer updates applied so far in this stage.</summary>
     int StepNumber { get; }
+
+    /// <summary>Rows per forward/backward pass; optimizers split a batch into micro-batches of this size.</summary>
+    int MicroBatchSize { get; }
 
     /// <summary>
     /// Log-prob of each completion token of <paramref name="batch"/> under <paramref name="model"/>
-    /// ([batch, completion length]), computed in chunks so the full logits never exist at once; with
-    /// <paramref name="withEntropy"/> also the entropy of each position's distribution. Gradients flow when the
-    /// model is trainable and grad mode is on.
+    /// ([rows, completion length], float32), computed so that the full rows × length × vocabulary logits never exist
+    /// at once; with <paramref name="withEntropy"/> also each position's entropy. Gradients flow when grad mode is on
+    /// and the model is trainable.
     /// </summary>
     (Tensor LogProbs, Tensor? Entropy) LogProbs(ILanguageModel model, TokenBatch batch, bool withEntropy = false);
 
     /// <summary>Adds the parameters of an extra trainable module (e.g. a value head) to the optimizer.</summary>
     void AddTrainable(nn.Module module);
 
+    /// <summary>Back-propagates <paramref name="loss"/>, accumulating gradients until <see cref="OptimizerStep"/>.</summary>
+    void Backward(Tensor loss);
+
     /// <summary>
-    /// Back-propagates <paramref name="loss"/> and, at the end of each accumulation window, clips and applies the
-    /// update. Returns false when the loss or gradients were not finite and the update was skipped.
+    /// Clips the accumulated gradients, applies one update and advances the schedule, then clears the gradients.
+    /// A non-finite gradient norm skips the update (counted in the metrics).
     /// </summary>
-    bool Backward(Tensor loss);
+    OptimizerStepResult OptimizerStep();
+
+    /// <summary>Moves the reference towards the policy: ref ← α·policy + (1−α)·ref (α = 1 copies it).</summary>
+    void SyncReference(double alpha = 1.0);
 }

@@ -35,6 +35,11 @@ public sealed class TokenBatch : IDisposable
     /// <summary>Number of rows.</summary>
     public long Rows => InputIds.shape[0];
 
+    /// <summary>Rows [start, start + length) as a batch of views; disposing it leaves this batch intact.</summary>
+    public TokenBatch Slice(long start, long length) => new(
+        InputIds.narrow(0, start, length).alias(), AttentionMask.narrow(0, start, length).alias(), CompletionStart,
+        CompletionMask.narrow(0, start, length).alias());
+
     /// <inheritdoc />
     public void Dispose()
     {

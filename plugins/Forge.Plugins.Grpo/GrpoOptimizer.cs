@@ -1,0 +1,76 @@
+using Forge.Contracts.Training;
+using static TorchSharp.torch;
+
+namespace Forge.Plugins.Grpo;
+
+/// <summary>
+/// GRPO (DeepSeekMath / DeepSeek-R1) with the DAPO, Dr. GRPO and GSPO variants: group-relative advantages, no critic,
+/// a clipped ratio against the policy that generated the batch, and a k3 KL penalty to a frozen reference.
+/// </summary>
+public sealed class GrpoOptimizer(GrpoOptions options) : IPolicyOptimizer
+{
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, double> Step(Rollout rollout, ITrainingContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rollout);
+        ArgumentNullException.ThrowIfNull(context);
+        using var scope = NewDisposeScope();
+        var batch = rollout.Tokens;
+        long rows = batch.Rows;
+        int micro = Math.Max(1, context.MicroBatchSize);
+        var starts = Enumerable.Range(0, (int)((rows + micro - 1) / micro)).Select(i => (long)i * micro).ToList();
+
+        var advantages = GroupAdvantages.Compute(rollout.Rewards.to(float64), rollout.GroupSize, options.ScaleRewards);
+        var mask = batch.CompletionMask.to(float32);
+        if (options.MaskTruncatedCompletions)
+            mask = mask * rollout.Truncated.logical_not().to(float32).unsqueeze(-1);
+        var totals = new BatchTotals(rows, (long)mask.sum().item<float>(), mask.shape[1], starts.Count);
+
+        Tensor? reference = options.Beta != 0 ? NoGradLogProbs(context, context.Reference, batch, starts, micro) : null;
+        // With one update per batch the ratio is exactly 1 (old = current, detached); with μ > 1 the old policy's
+        // log-probs are taken once, before the first update, as TRL does.
+        Tensor? old = options.NumIterations > 1 ? NoGradLogProbs(context, context.Policy, batch, starts, micro) : null;
+
+        var metrics = new MetricAccumulator();
+        for (int iteration = 0; iteration < options.NumIterations; iteration++)
+        {
+            foreach (long start in starts)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                using var stepScope = NewDisposeScope();
+                long length = Math.Min(micro, rows - start);
+                using var slice = batch.Slice(start, length);
+                var (logProbs, entropy) = context.LogProbs(context.Policy, slice, withEntropy: iteration == 0);
+                var sliceMask = mask.narrow(0, start, length);
+                var result = GrpoLoss.Compute(logProbs,
+                    old?.narrow(0, start, length) ?? logProbs.detach(),
+                    reference?.narrow(0, start, length),
+                    advantages.narrow(0, start, length).to(logProbs.dtype),
+                    sliceMask, options, totals);
+                context.Backward(result.Loss);
+                metrics.Add(result, result.Loss.item<float>(), entropy is null ? null : (entropy * sliceMask).sum().item<float>());
+            }
+            var step = context.OptimizerStep();
+            metrics.AddStep(step);
+            if (options.RefSyncSteps > 0 && context.StepNumber % options.RefSyncSteps == 0)
+                context.SyncReference(options.RefSyncAlpha);
+        }
+
+        var summary = metrics.Summary(options.NumIterations);
+        summary["advantage/mean"] = advantages.mean().item<double>();
+        summary["advantage/std"] = rows > 1 ? advantages.std().item<double>() : 0;
+        summary["advantage/abs_mean"] = advantages.abs().mean().item<double>();
+        return summary;
+    }
+
+    private static Tensor NoGradLogProbs(ITrainingContext context, Contracts.Models.ILanguageModel model, TokenBatch batch, List<long> starts, int micro)
+    {
+        using var noGrad = no_grad();
+        var parts = starts.Select(start =>
+        {
+            using var slice = batch.Slice(start, Math.Min(micro, batch.Rows - start));
+            return context.LogProbs(model, slice).LogProbs;
+        }).ToList();
+        return cat(parts, 0);
+    }
+}

@@ -1,0 +1,76 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Forge.Plugins.Grpo;
+
+/// <summary>How rewards are scaled into advantages.</summary>
+public enum ScaleRewards
+{
+    /// <summary>Divide by the group's standard deviation (GRPO).</summary>
+    Group,
+    /// <summary>Divide by the whole batch's standard deviation.</summary>
+    Batch,
+    /// <summary>No scaling, only the group mean is subtracted (Dr. GRPO).</summary>
+    None,
+}
+
+/// <summary>How per-token losses are averaged into the loss.</summary>
+public enum GrpoLossType
+{
+    /// <summary>Mean over each sequence's tokens, then over sequences (the original GRPO; biased to short answers).</summary>
+    Grpo,
+    /// <summary>Mean over the unmasked tokens of each micro-batch.</summary>
+    Bnpo,
+    /// <summary>Sum over tokens divided by rows × max completion length (Dr. GRPO; no length bias).</summary>
+    DrGrpo,
+    /// <summary>Sum over tokens divided by the unmasked tokens of the whole generation batch (DAPO).</summary>
+    Dapo,
+}
+
+/// <summary>Where the importance ratio is taken.</summary>
+public enum ImportanceSampling
+{
+    /// <summary>One ratio per token (GRPO, DAPO).</summary>
+    Token,
+    /// <summary>One ratio per sequence from the mean token log-ratio (GSPO).</summary>
+    Sequence,
+}
+
+/// <summary>Options of the <c>grpo</c> optimizer (section <c>Optimizers:grpo</c>); defaults follow TRL's GRPOConfig.</summary>
+public sealed class GrpoOptions
+{
+    /// <summary>KL coefficient to the reference policy (k3 estimator); 0 loads no reference.</summary>
+    [Range(0.0, 10.0)]
+    public double Beta { get; set; } = 0.04;
+
+    /// <summary>Lower clip range of the ratio: 1 − EpsilonLow.</summary>
+    [Range(0.0, 1.0)]
+    public double EpsilonLow { get; set; } = 0.2;
+
+    /// <summary>Upper clip range of the ratio: 1 + EpsilonHigh (DAPO's clip-higher uses 0.28).</summary>
+    [Range(0.0, 10.0)]
+    public double EpsilonHigh { get; set; } = 0.2;
+
+    /// <summary>Advantage scaling: group, batch or none.</summary>
+    public ScaleRewards ScaleRewards { get; set; } = ScaleRewards.Group;
+
+    /// <summary>Loss aggregation: grpo, bnpo, dr_grpo (DrGrpo) or dapo.</summary>
+    public GrpoLossType LossType { get; set; } = GrpoLossType.Grpo;
+
+    /// <summary>μ: policy updates per generation batch; above 1 the ratio departs from 1 and clipping matters.</summary>
+    [Range(1, 64)]
+    public int NumIterations { get; set; } = 1;
+
+    /// <summary>Exclude completions that hit the length limit from the loss (DAPO).</summary>
+    public bool MaskTruncatedCompletions { get; set; }
+
+    /// <summary>Token-level (GRPO) or sequence-level (GSPO) importance ratios.</summary>
+    public ImportanceSampling ImportanceSampling { get; set; } = ImportanceSampling.Token;
+
+    /// <summary>Sync the reference to the policy every N optimizer steps; 0 never.</summary>
+    [Range(0, int.MaxValue)]
+    public int RefSyncSteps { get; set; }
+
+    /// <summary>Mixing weight α of a reference sync: ref ← α·policy + (1−α)·ref.</summary>
+    [Range(0.0, 1.0)]
+    public double RefSyncAlpha { get; set; } = 1.0;
+}
