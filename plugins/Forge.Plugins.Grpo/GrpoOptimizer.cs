@@ -16,7 +16,7 @@ public sealed class GrpoOptimizer(GrpoOptions options) : IPolicyOptimizer
         ArgumentNullException.ThrowIfNull(context);
         using var scope = NewDisposeScope();
         var batch = rollout.Tokens;
-        long rows = batch.Rows;
+        long rows = batch.RowCount;
         int micro = Math.Max(1, context.MicroBatchSize);
         var starts = Enumerable.Range(0, (int)((rows + micro - 1) / micro)).Select(i => (long)i * micro).ToList();
 
@@ -40,7 +40,7 @@ public sealed class GrpoOptimizer(GrpoOptions options) : IPolicyOptimizer
                 using var stepScope = NewDisposeScope();
                 long length = Math.Min(micro, rows - start);
                 using var slice = batch.Slice(start, length);
-                var (logProbs, entropy) = context.LogProbs(context.Policy, slice, withEntropy: iteration == 0);
+                var (logProbs, entropy, _) = context.Evaluate(context.Policy, slice, withEntropy: iteration == 0);
                 var sliceMask = mask.narrow(0, start, length);
                 var result = GrpoLoss.Compute(logProbs,
                     old?.narrow(0, start, length) ?? logProbs.detach(),
@@ -68,8 +68,8 @@ public sealed class GrpoOptimizer(GrpoOptions options) : IPolicyOptimizer
         using var noGrad = no_grad();
         var parts = starts.Select(start =>
         {
-            using var slice = batch.Slice(start, Math.Min(micro, batch.Rows - start));
-            return context.LogProbs(model, slice).LogProbs;
+            using var slice = batch.Slice(start, Math.Min(micro, batch.RowCount - start));
+            return context.Evaluate(model, slice).LogProbs;
         }).ToList();
         return cat(parts, 0);
     }

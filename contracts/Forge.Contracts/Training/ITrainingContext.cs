@@ -26,12 +26,13 @@ public interface ITrainingContext
     int MicroBatchSize { get; }
 
     /// <summary>
-    /// Log-prob of each completion token of <paramref name="batch"/> under <paramref name="model"/>
-    /// ([rows, completion length], float32), computed so that the full rows × length × vocabulary logits never exist
-    /// at once; with <paramref name="withEntropy"/> also each position's entropy. Gradients flow when grad mode is on
-    /// and the model is trainable.
+    /// Runs <paramref name="model"/> over <paramref name="batch"/> and returns, for each completion position, the
+    /// log-prob of its token (at the stage's sampling temperature, as TRL), optionally the entropy of the distribution
+    /// and the final hidden state that predicted it (for value heads). Logits are computed in chunks so that the full
+    /// rows × length × vocabulary tensor never exists at once. Gradients flow when grad mode is on and the model is
+    /// trainable.
     /// </summary>
-    (Tensor LogProbs, Tensor? Entropy) LogProbs(ILanguageModel model, TokenBatch batch, bool withEntropy = false);
+    SequenceOutputs Evaluate(ILanguageModel model, TokenBatch batch, bool withEntropy = false, bool withHidden = false);
 
     /// <summary>Adds the parameters of an extra trainable module (e.g. a value head) to the optimizer.</summary>
     void AddTrainable(nn.Module module);

@@ -33,12 +33,17 @@ public sealed class TokenBatch : IDisposable
     public Tensor CompletionMask { get; }
 
     /// <summary>Number of rows.</summary>
-    public long Rows => InputIds.shape[0];
+    public long RowCount => InputIds.shape[0];
 
     /// <summary>Rows [start, start + length) as a batch of views; disposing it leaves this batch intact.</summary>
     public TokenBatch Slice(long start, long length) => new(
         InputIds.narrow(0, start, length).alias(), AttentionMask.narrow(0, start, length).alias(), CompletionStart,
         CompletionMask.narrow(0, start, length).alias());
+
+    /// <summary>The rows at <paramref name="indices"/> (int64), in that order, as a new batch.</summary>
+    public TokenBatch Rows(Tensor indices) => new(
+        InputIds.index_select(0, indices), AttentionMask.index_select(0, indices), CompletionStart,
+        CompletionMask.index_select(0, indices));
 
     /// <inheritdoc />
     public void Dispose()

@@ -1,0 +1,41 @@
+using static TorchSharp.torch;
+
+namespace Forge.Plugins.Ppo;
+
+/// <summary>Generalised advantage estimation over per-token rewards and values, with right-padded masks.</summary>
+public static class Gae
+{
+    /// <summary>
+    /// Advantages and returns [B, T]. Positions where <paramref name="mask"/> is 0 get no reward and no value, so the
+    /// last real token bootstraps from 0 (the episode ends there).
+    /// </summary>
+    public static (Tensor Advantages, Tensor Returns) Compute(Tensor rewards, Tensor values, Tensor mask, double gamma, double lambda)
+    {
+        using var scope = NewDisposeScope();
+        var r = rewards * mask;
+        var v = values * mask;
+        long steps = r.shape[1];
+        var last = zeros_like(r.select(1, 0));
+        var columns = new Tensor[steps];
+        for (long t = steps - 1; t >= 0; t--)
+        {
+            var next = t + 1 < steps ? v.select(1, t + 1) : zeros_like(last);
+            var delta = r.select(1, t) + gamma * next - v.select(1, t);
+            last = delta + gamma * lambda * last;
+            columns[t] = last;
+        }
+        var advantages = stack(columns, 1) * mask;
+        var returns = advantages + v;
+        return (advantages.MoveToOuterDisposeScope(), returns.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>(x − mean) / sqrt(var + 1e-8) over the unmasked entries; masked entries stay 0.</summary>
+    public static Tensor Whiten(Tensor x, Tensor mask)
+    {
+        using var scope = NewDisposeScope();
+        var count = mask.sum().clamp_min(1.0);
+        var mean = (x * mask).sum() / count;
+        var variance = ((x - mean).square() * mask).sum() / (count - 1).clamp_min(1.0);
+        return ((x - mean) * (variance + 1e-8).rsqrt() * mask).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,42 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Forge.Plugins.Ppo;
+
+/// <summary>Options of the <c>ppo</c> optimizer (section <c>Optimizers:ppo</c>); defaults follow TRL's PPOConfig.</summary>
+public sealed class PpoOptions
+{
+    /// <summary>Coefficient of the per-token KL penalty (log-ratio to the reference) subtracted from the reward.</summary>
+    [Range(0.0, 10.0)]
+    public double KlCoef { get; set; } = 0.05;
+
+    /// <summary>GAE discount γ.</summary>
+    [Range(0.0, 1.0)]
+    public double Gamma { get; set; } = 1.0;
+
+    /// <summary>GAE λ.</summary>
+    [Range(0.0, 1.0)]
+    public double Lambda { get; set; } = 0.95;
+
+    /// <summary>Policy ratio clip range.</summary>
+    [Range(0.0, 1.0)]
+    public double ClipRange { get; set; } = 0.2;
+
+    /// <summary>Value clip range around the values at sampling time.</summary>
+    [Range(0.0, 100.0)]
+    public double ClipRangeValue { get; set; } = 0.2;
+
+    /// <summary>Weight of the value loss.</summary>
+    [Range(0.0, 100.0)]
+    public double VfCoef { get; set; } = 0.1;
+
+    /// <summary>Passes over each batch.</summary>
+    [Range(1, 64)]
+    public int PpoEpochs { get; set; } = 4;
+
+    /// <summary>Optimizer updates per epoch (the batch is shuffled and split into this many minibatches).</summary>
+    [Range(1, 1024)]
+    public int NumMiniBatches { get; set; } = 1;
+
+    /// <summary>Normalise advantages to mean 0, variance 1 over the completion tokens.</summary>
+    public bool WhitenAdvantages { get; set; } = true;
+}
