@@ -1,0 +1,49 @@
+using Forge.Contracts.Models;
+using Forge.Contracts.Training;
+using static TorchSharp.torch;
+
+namespace Forge.Core.Training;
+
+/// <summary>
+/// Log-probs (and entropies, hidden states) of completion tokens. The final hidden states are projected to the
+/// vocabulary a chunk of positions at a time and reduced with logsumexp, so the rows × length × vocabulary logits
+/// never exist at once and no full log-softmax is kept.
+/// </summary>
+public static class SequenceEvaluator
+{
+    /// <summary>Outputs for the completion positions of <paramref name="batch"/>.</summary>
+    public static SequenceOutputs Evaluate(ILanguageModel model, TokenBatch batch, double temperature, int chunk, bool withEntropy, bool withHidden)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.CompletionStart < 1) throw new ArgumentException("a completion needs at least one prompt token before it");
+        using var scope = NewDisposeScope();
+        long length = batch.InputIds.shape[1] - batch.CompletionStart;
+        var hidden = model.Hidden(batch.InputIds, batch.AttentionMask);
+        // The hidden state at position p predicts the token at p + 1.
+        var predicting = hidden.narrow(1, batch.CompletionStart - 1, length);
+        var targets = batch.InputIds.narrow(1, batch.CompletionStart, length);
+
+        var logProbs = new List<Tensor>();
+        var entropies = new List<Tensor>();
+        for (long start = 0; start < length; start += chunk)
+        {
+            long n = Math.Min(chunk, length - start);
+            var logits = model.Logits(predicting.narrow(1, start, n)).to(float32);
+            if (temperature != 1.0) logits = logits / temperature;
+            var normalizer = logits.logsumexp(-1);
+            logProbs.Add(logits.gather(-1, targets.narrow(1, start, n).unsqueeze(-1)).squeeze(-1) - normalizer);
+            if (withEntropy)
+            {
+                using var noGrad = no_grad();
+                // H = logsumexp(z) − Σ softmax(z)·z
+                entropies.Add(normalizer - (logits.softmax(-1) * logits).sum(-1));
+            }
+        }
+        var result = new SequenceOutputs(
+            cat(logProbs, 1).MoveToOuterDisposeScope(),
+            withEntropy ? cat(entropies, 1).MoveToOuterDisposeScope() : null,
+            withHidden ? predicting.MoveToOuterDisposeScope() : null);
+        return result;
+    }
+}

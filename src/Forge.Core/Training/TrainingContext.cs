@@ -1,0 +1,144 @@
+using Forge.Contracts.Models;
+using Forge.Contracts.Training;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Forge.Core.Training;
+
+/// <summary>
+/// The training machinery behind <see cref="ITrainingContext"/>: AdamW over the policy (and any extra trainable
+/// modules), warm-up and decay, gradient clipping, a guard that skips non-finite updates and stops the run after too
+/// many in a row, a lazily created frozen reference, and chunked log-probs.
+/// </summary>
+public sealed class TrainingContext : ITrainingContext, IDisposable
+{
+    private readonly TrainingOptions _options;
+    private readonly List<nn.Module> _extraModules = [];
+    private ILanguageModel? _reference;
+    private optim.Optimizer? _optimizer;
+    private bool _nonFiniteLoss;
+
+    /// <summary>Creates a context training <paramref name="policy"/>.</summary>
+    public TrainingContext(ILanguageModel policy, TrainingOptions options, ILanguageModel? teacher = null)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(options);
+        Policy = policy;
+        _options = options;
+        Teacher = teacher;
+    }
+
+    /// <inheritdoc />
+    public ILanguageModel Policy { get; }
+
+    /// <inheritdoc />
+    public ILanguageModel Reference => _reference ??= Policy.Clone(frozen: true);
+
+    /// <inheritdoc />
+    public ILanguageModel? Teacher { get; }
+
+    /// <inheritdoc />
+    public int StepNumber { get; private set; }
+
+    /// <inheritdoc />
+    public int MicroBatchSize => _options.MicroBatchSize;
+
+    /// <summary>Updates skipped so far because the loss or gradients were not finite.</summary>
+    public int SkippedUpdates { get; private set; }
+
+    /// <summary>Non-finite updates since the last good one.</summary>
+    public int ConsecutiveSkips { get; private set; }
+
+    /// <summary>The optimizer, created on the first backward pass so that extra modules can join first.</summary>
+    public optim.Optimizer Optimizer => _optimizer ??= CreateOptimizer();
+
+    /// <inheritdoc />
+    public SequenceOutputs Evaluate(ILanguageModel model, TokenBatch batch, bool withEntropy = false, bool withHidden = false) =>
+        SequenceEvaluator.Evaluate(model, batch, _options.Temperature, _options.LogitsChunk, withEntropy, withHidden);
+
+    /// <inheritdoc />
+    public void AddTrainable(nn.Module module)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        _extraModules.Add(module);
+        if (_optimizer is not null)
+            _optimizer.add_param_group(new AdamW.ParamGroup(module.parameters(), new AdamW.Options { LearningRate = CurrentLearningRate }));
+    }
+
+    /// <inheritdoc />
+    public void Backward(Tensor loss)
+    {
+        ArgumentNullException.ThrowIfNull(loss);
+        _ = Optimizer;
+        if (!double.IsFinite(loss.item<float>()))
+        {
+            _nonFiniteLoss = true; // keep going so the step boundary stays where it is; the update is skipped
+            return;
+        }
+        loss.backward();
+    }
+
+    /// <inheritdoc />
+    public OptimizerStepResult OptimizerStep()
+    {
+        var optimizer = Optimizer;
+        double lr = CurrentLearningRate;
+        var parameters = Trainable().ToList();
+        double norm = _options.MaxGradNorm > 0
+            ? nn.utils.clip_grad_norm_(parameters, _options.MaxGradNorm)
+            : GradNorm(parameters);
+        bool finite = !_nonFiniteLoss && double.IsFinite(norm);
+        if (finite)
+        {
+            foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
+            optimizer.step();
+            StepNumber++;
+            ConsecutiveSkips = 0;
+        }
+        else
+        {
+            SkippedUpdates++;
+            ConsecutiveSkips++;
+        }
+        optimizer.zero_grad();
+        _nonFiniteLoss = false;
+        if (ConsecutiveSkips >= _options.MaxNonFiniteSteps)
+            throw new ForgeDataException($"training stopped: {ConsecutiveSkips} updates in a row had a non-finite loss or gradient (lower Training:LearningRate or check the data)");
+        return new OptimizerStepResult(finite, norm, lr);
+    }
+
+    /// <inheritdoc />
+    public void SyncReference(double alpha = 1.0)
+    {
+        using var noGrad = no_grad();
+        var target = Reference.Module.parameters().ToList();
+        var source = Policy.Module.parameters().ToList();
+        for (int i = 0; i < target.Count; i++)
+            target[i].mul_(1 - alpha).add_(source[i].to(target[i].dtype), alpha: alpha);
+    }
+
+    private double CurrentLearningRate => LearningRate.At(_options, StepNumber);
+
+    private IEnumerable<Parameter> Trainable() =>
+        Policy.Module.parameters().Concat(_extraModules.SelectMany(m => m.parameters())).Where(p => p.requires_grad);
+
+    private optim.Optimizer CreateOptimizer() => optim.AdamW(Trainable(), _options.LearningRate, _options.Beta1, _options.Beta2,
+        weight_decay: _options.WeightDecay);
+
+    private static double GradNorm(IEnumerable<Parameter> parameters)
+    {
+        using var noGrad = no_grad();
+        double sum = 0;
+        foreach (var p in parameters)
+            if (p.grad is { } g) sum += g.to(float64).square().sum().item<double>();
+        return Math.Sqrt(sum);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _optimizer?.Dispose();
+        _reference?.Dispose();
+    }
+}
