@@ -33,7 +33,7 @@ internal sealed class CliContext(TextWriter output, TextWriter error, GlobalOpti
         {
             return body();
         }
-        catch (ForgeDataException ex)
+        catch (Exception ex) when (ex is ForgeDataException or Contracts.Plugins.PluginInputException)
         {
             Error.WriteLine($"error: {ex.Message}");
             if (verbose) Error.WriteLine(ex);
