@@ -1,0 +1,99 @@
+using System.Text.Json;
+using Forge.Core.Models;
+using static TorchSharp.torch;
+
+namespace Forge.Core.Checkpoints;
+
+/// <summary>
+/// Loads a Hugging Face checkpoint folder (config.json + model.safetensors or a sharded index) into a
+/// <see cref="DecoderModel"/>, one tensor at a time straight into its parameter: peak memory is the model plus the
+/// largest single tensor, never two copies of the model.
+/// </summary>
+public static class CheckpointLoader
+{
+    /// <summary>Loads <paramref name="directory"/> onto <paramref name="device"/> as <paramref name="dtype"/>.</summary>
+    public static DecoderModel Load(string directory, Device device, ScalarType dtype)
+    {
+        if (!Directory.Exists(directory)) throw new ForgeDataException($"{directory}: model folder not found");
+        var config = ModelConfig.Load(Path.Combine(directory, "config.json"));
+        var files = WeightFiles(directory);
+        var model = new DecoderModel(config, device, dtype);
+        try
+        {
+            Fill(model, files);
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The safetensors files of a folder: the shards named by the index, else model.safetensors.</summary>
+    public static IReadOnlyList<string> WeightFiles(string directory)
+    {
+        string index = Path.Combine(directory, "model.safetensors.index.json");
+        if (!File.Exists(index))
+        {
+            string single = Path.Combine(directory, "model.safetensors");
+            if (!File.Exists(single)) throw new ForgeDataException($"{directory}: no model.safetensors or model.safetensors.index.json");
+            return [single];
+        }
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllText(index));
+            if (!document.RootElement.TryGetProperty("weight_map", out var map) || map.ValueKind != JsonValueKind.Object)
+                throw new ForgeDataException($"{index}: missing \"weight_map\"");
+            var shards = map.EnumerateObject().Select(p => p.Value.GetString() ?? "").Distinct().ToList();
+            foreach (string shard in shards)
+                if (shard.Length == 0 || shard.Contains('/') || shard.Contains('\\') || shard.Contains(".."))
+                    throw new ForgeDataException($"{index}: invalid shard file name \"{shard}\"");
+            return shards.Select(s => Path.Combine(directory, s)).ToList();
+        }
+        catch (JsonException ex)
+        {
+            throw new ForgeDataException($"{index}: invalid JSON ({ex.Message.Split(" LineNumber")[0].TrimEnd('.', ' ')})");
+        }
+    }
+
+    private static void Fill(DecoderModel model, IReadOnlyList<string> files)
+    {
+        var slots = WeightMap.Slots(model).ToDictionary(s => s.Name);
+        var filled = new HashSet<string>();
+        using var noGrad = no_grad();
+        foreach (string file in files)
+        {
+            var header = SafetensorsHeader.Read(file);
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            foreach (var entry in header.Entries)
+            {
+                if (!slots.TryGetValue(entry.Name, out var slot))
+                {
+                    // A tied model may still carry a copy of the embedding as lm_head.
+                    if (entry.Name == "lm_head.weight" && model.Config.TieWordEmbeddings) continue;
+                    throw new ForgeDataException($"{file}: unexpected tensor \"{entry.Name}\" for a {model.Config.ModelType} model of this config");
+                }
+                if (!entry.Shape.SequenceEqual(slot.Shape))
+                    throw new ForgeDataException($"{file}: tensor \"{entry.Name}\" has shape [{string.Join(", ", entry.Shape)}], the config needs [{string.Join(", ", slot.Shape)}]");
+                using var loaded = Read(stream, header, entry);
+                slot.Target.copy_(loaded);
+                filled.Add(entry.Name);
+            }
+        }
+        var missing = slots.Keys.Where(k => !filled.Contains(k)).ToList();
+        if (missing.Count > 0)
+            throw new ForgeDataException($"{Path.GetDirectoryName(files[0])}: checkpoint lacks {missing.Count} tensor(s), first \"{missing[0]}\"");
+    }
+
+    /// <summary>Reads one tensor's bytes into a CPU tensor of its stored dtype.</summary>
+    public static Tensor Read(FileStream stream, SafetensorsHeader header, SafetensorsEntry entry)
+    {
+        var bytes = new byte[entry.End - entry.Begin];
+        stream.Seek(header.DataStart + entry.Begin, SeekOrigin.Begin);
+        stream.ReadExactly(bytes);
+        var tensor = empty(entry.Shape, entry.DType);
+        if (bytes.Length > 0) tensor.bytes = bytes;
+        return tensor;
+    }
+}

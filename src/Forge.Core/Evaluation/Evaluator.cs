@@ -1,0 +1,47 @@
+using Forge.Contracts.Data;
+using Forge.Contracts.Models;
+using Forge.Contracts.Rewards;
+using Forge.Contracts.Sampling;
+
+namespace Forge.Core.Evaluation;
+
+/// <summary>
+/// Samples k completions per held-out prompt and reports pass@1 (mean correctness over the k, averaged over prompts,
+/// as the DeepSeek-R1 paper) and cons@k (whether the majority answer among the k is correct).
+/// </summary>
+public sealed class Evaluator(ISampler sampler, IRewardModel correctness, double threshold = 0.5)
+{
+    /// <summary>Prompts per sampling call; bounds memory for long evaluations.</summary>
+    public int PromptsPerBatch { get; init; } = 32;
+
+    /// <summary>Evaluates <paramref name="model"/> on <paramref name="rows"/>; prompts are formatted by <paramref name="formatPrompt"/>.</summary>
+    public EvalResult Run(ILanguageModel model, ITokenizer tokenizer, IReadOnlyList<PromptRow> rows, Func<string, string> formatPrompt,
+        int k, GenerationSettings settings, long seed, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        if (rows.Count == 0) return new EvalResult(0, 0, k, 0, 0);
+        double passSum = 0, consSum = 0, lengthSum = 0;
+        for (int start = 0; start < rows.Count; start += PromptsPerBatch)
+        {
+            var chunk = rows.Skip(start).Take(PromptsPerBatch).ToList();
+            var prompts = chunk.Select(r => tokenizer.Encode(formatPrompt(r.Prompt))).ToList();
+            var completions = sampler.Sample(new SamplingRequest(model, tokenizer, prompts, k, settings, seed + start), cancellationToken);
+            var inputs = completions.Select(c => new RewardInput(chunk[c.PromptIndex], c.Text, c.TokenIds.Count, c.Truncated)).ToList();
+            var scores = correctness.Score(inputs, cancellationToken);
+            for (int p = 0; p < chunk.Count; p++)
+            {
+                var group = Enumerable.Range(p * k, k).ToList();
+                var correct = group.Select(i => scores[i] is double s && s >= threshold).ToList();
+                passSum += correct.Count(c => c) / (double)k;
+                var majority = group.Select(i => (Index: i, Answer: AnswerExtractor.Extract(completions[i].Text)))
+                    .Where(a => a.Answer is not null)
+                    .GroupBy(a => a.Answer)
+                    .OrderByDescending(g => g.Count()).ThenBy(g => g.First().Index)
+                    .FirstOrDefault();
+                if (majority is not null && correct[majority.First().Index - p * k]) consSum++;
+                lengthSum += group.Average(i => completions[i].TokenIds.Count);
+            }
+        }
+        return new EvalResult(passSum / rows.Count, consSum / rows.Count, k, rows.Count, lengthSum / rows.Count);
+    }
+}

@@ -1,0 +1,38 @@
+using System.Text.Json;
+using Forge.Core.Data;
+
+namespace Forge.Core.Metrics;
+
+/// <summary>
+/// Appends one JSON object per training or evaluation step to the run's <c>metrics.jsonl</c>, flushed at once so a
+/// crash loses nothing already reported.
+/// </summary>
+public sealed class MetricsLog : IDisposable
+{
+    private readonly StreamWriter _writer;
+
+    /// <summary>Opens (appending) <c>metrics.jsonl</c> in <paramref name="runDirectory"/>.</summary>
+    public MetricsLog(string runDirectory)
+    {
+        Path = System.IO.Path.Combine(runDirectory, "metrics.jsonl");
+        _writer = new StreamWriter(Path, append: true) { AutoFlush = true };
+    }
+
+    /// <summary>The file written.</summary>
+    public string Path { get; }
+
+    /// <summary>Raised after each record, e.g. for progress displays.</summary>
+    public event Action<string, int, IReadOnlyDictionary<string, double>>? Recorded;
+
+    /// <summary>Writes <c>{"stage":…, "step":…, "time":…, metrics…}</c>.</summary>
+    public void Record(string stage, int step, IReadOnlyDictionary<string, double> metrics)
+    {
+        var line = new Dictionary<string, object> { ["stage"] = stage, ["step"] = step, ["time"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0 };
+        foreach (var (key, value) in metrics) line[key] = double.IsFinite(value) ? value : double.NaN.ToString();
+        _writer.WriteLine(JsonSerializer.Serialize(line, ForgeJson.Compact));
+        Recorded?.Invoke(stage, step, metrics);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _writer.Dispose();
+}

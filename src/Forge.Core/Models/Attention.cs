@@ -1,0 +1,56 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Forge.Core.Models;
+
+/// <summary>
+/// Grouped-query self-attention with rotary positions. q, k and v are one fused projection (one kernel per step
+/// instead of three); key/value heads are repeated to the query heads before scaled_dot_product_attention.
+/// </summary>
+public sealed class Attention : nn.Module
+{
+    private readonly int _heads, _kvHeads, _headDim, _layer;
+
+    /// <summary>[(heads + 2·kvHeads)·headDim, hidden]: q_proj, k_proj, v_proj stacked by rows.</summary>
+    public Linear qkv;
+
+    /// <summary>o_proj.</summary>
+    public Linear output;
+
+    /// <summary>Attention of layer <paramref name="layer"/>.</summary>
+    public Attention(ModelConfig config, int layer) : base(nameof(Attention))
+    {
+        _heads = config.NumAttentionHeads;
+        _kvHeads = config.NumKeyValueHeads;
+        _headDim = config.HeadDim;
+        _layer = layer;
+        qkv = nn.Linear(config.HiddenSize, (_heads + 2 * _kvHeads) * _headDim, hasBias: config.AttentionBias);
+        output = nn.Linear(_heads * _headDim, config.HiddenSize, hasBias: false);
+        RegisterComponents();
+    }
+
+    /// <summary>
+    /// Attends <paramref name="x"/> [B, T, hidden]; <paramref name="mask"/> [B, 1, T, keys] (true = may attend) or null
+    /// for plain causal attention; with a cache, keys and values of earlier steps come from it.
+    /// </summary>
+    public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor? mask, KeyValueCache? cache, bool causal)
+    {
+        using var scope = NewDisposeScope();
+        long batch = x.shape[0], time = x.shape[1];
+        var projected = qkv.forward(x);
+        var q = projected.narrow(-1, 0, _heads * _headDim).view(batch, time, _heads, _headDim).transpose(1, 2);
+        var k = projected.narrow(-1, _heads * _headDim, _kvHeads * _headDim).view(batch, time, _kvHeads, _headDim).transpose(1, 2);
+        var v = projected.narrow(-1, (_heads + _kvHeads) * _headDim, _kvHeads * _headDim).view(batch, time, _kvHeads, _headDim).transpose(1, 2);
+        q = RotaryEmbedding.Apply(q, cos, sin);
+        k = RotaryEmbedding.Apply(k, cos, sin);
+        if (cache is not null) (k, v) = cache.Append(_layer, k, v);
+        if (_kvHeads != _heads)
+        {
+            k = k.repeat_interleave(_heads / _kvHeads, dim: 1);
+            v = v.repeat_interleave(_heads / _kvHeads, dim: 1);
+        }
+        var attended = nn.functional.scaled_dot_product_attention(q, k, v, attn_mask: mask, is_casual: mask is null && causal);
+        return output.forward(attended.transpose(1, 2).reshape(batch, time, _heads * _headDim)).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,143 @@
+using Forge.Contracts.Models;
+using Forge.Core.Checkpoints;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Forge.Core.Models;
+
+/// <summary>
+/// A decoder-only transformer covering Qwen2 and Llama: token embedding, <see cref="DecoderLayer"/>s, a final
+/// <see cref="RmsNorm"/> and the LM head (tied to the embedding or not).
+/// </summary>
+public sealed class DecoderModel : nn.Module, ILanguageModel
+{
+    private readonly RotaryEmbedding _rotary;
+
+    /// <summary>embed_tokens.</summary>
+    public Embedding embedding;
+
+    /// <summary>layers.</summary>
+    public ModuleList<DecoderLayer> layers;
+
+    /// <summary>norm.</summary>
+    public RmsNorm norm;
+
+    /// <summary>lm_head; null when tied to <see cref="embedding"/>.</summary>
+    public Linear? head;
+
+    /// <summary>A model of shape <paramref name="config"/> with Hugging Face's initialisation (normal 0.02).</summary>
+    public DecoderModel(ModelConfig config, Device device, ScalarType dtype) : base(nameof(DecoderModel))
+    {
+        Config = config;
+        embedding = nn.Embedding(config.VocabSize, config.HiddenSize);
+        layers = nn.ModuleList(Enumerable.Range(0, config.NumHiddenLayers).Select(i => new DecoderLayer(config, i)).ToArray());
+        norm = new RmsNorm(config.HiddenSize, config.RmsNormEps);
+        head = config.TieWordEmbeddings ? null : nn.Linear(config.HiddenSize, config.VocabSize, hasBias: false);
+        RegisterComponents();
+        Initialize();
+        this.to(device);
+        this.to(dtype);
+        Device = device;
+        DType = dtype;
+        _rotary = new RotaryEmbedding(config.HeadDim, config.RopeTheta, config.RopeScaling, device);
+    }
+
+    /// <summary>The shape.</summary>
+    public ModelConfig Config { get; }
+
+    /// <inheritdoc />
+    public int VocabSize => Config.VocabSize;
+
+    /// <inheritdoc />
+    public Device Device { get; }
+
+    /// <inheritdoc />
+    public ScalarType DType { get; }
+
+    /// <inheritdoc />
+    public nn.Module Module => this;
+
+    /// <inheritdoc />
+    public Tensor Hidden(Tensor inputIds, Tensor? attentionMask = null, IKeyValueCache? cache = null)
+    {
+        ArgumentNullException.ThrowIfNull(inputIds);
+        using var scope = NewDisposeScope();
+        long time = inputIds.shape[1];
+        var kv = cache as KeyValueCache;
+        if (cache is not null && kv is null) throw new ArgumentException("the cache was not created by this model", nameof(cache));
+        var mask = attentionMask ?? ones_like(inputIds);
+
+        Tensor positions;
+        Tensor? attention = null;
+        bool causal = true;
+        if (kv is null)
+        {
+            positions = AttentionMask.Positions(mask);
+            if (attentionMask is not null) attention = AttentionMask.Build(mask, 0, time);
+        }
+        else
+        {
+            long past = kv.Length;
+            kv.KeyMask.narrow(1, past, time).copy_(mask.to(ScalarType.Bool));
+            positions = AttentionMask.Positions(mask, kv.NextPosition);
+            kv.NextPosition.add_(mask.to(ScalarType.Int64).sum(1));
+            if (attentionMask is not null && past == 0) kv.HasPadding = true;
+            // Without padding a prefill is plainly causal and a one-token step attends everything before it.
+            if (kv.HasPadding || (past > 0 && time > 1)) attention = AttentionMask.Build(kv.KeyMask.narrow(1, 0, past + time), past, time);
+            else causal = past == 0;
+        }
+
+        var (cos, sin) = _rotary.Tables(positions, DType);
+        var x = embedding.forward(inputIds);
+        foreach (var layer in layers) x = layer.Forward(x, cos, sin, attention, kv, causal);
+        kv?.Advance((int)time);
+        return norm.forward(x).MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
+    public Tensor Logits(Tensor hidden) =>
+        head is not null ? head.forward(hidden) : nn.functional.linear(hidden, embedding.weight!);
+
+    /// <inheritdoc />
+    public IKeyValueCache CreateCache(int batchSize, int capacity) => new KeyValueCache(Config, batchSize, capacity, Device, DType);
+
+    /// <inheritdoc />
+    public ILanguageModel Clone(bool frozen)
+    {
+        var copy = new DecoderModel(Config, Device, DType);
+        using (no_grad())
+        {
+            var source = parameters().ToList();
+            var target = copy.parameters().ToList();
+            for (int i = 0; i < source.Count; i++) target[i].copy_(source[i]);
+        }
+        if (frozen)
+        {
+            foreach (var p in copy.parameters()) p.requires_grad = false;
+            copy.eval();
+        }
+        return copy;
+    }
+
+    /// <inheritdoc />
+    public void Save(string directory) => CheckpointWriter.Save(this, directory);
+
+    private void Initialize()
+    {
+        using var noGrad = no_grad();
+        foreach (var (name, parameter) in named_parameters())
+        {
+            if (name.EndsWith("norm.weight", StringComparison.Ordinal)) parameter.fill_(1);
+            else if (name.EndsWith(".bias", StringComparison.Ordinal)) parameter.zero_();
+            else parameter.normal_(0, 0.02);
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _rotary.Dispose();
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,35 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Forge.Core.Models;
+
+/// <summary>SwiGLU feed-forward: down(silu(gate(x)) · up(x)), gate and up fused into one matmul.</summary>
+public sealed class Mlp : nn.Module<Tensor, Tensor>
+{
+    private readonly long _intermediate;
+
+    /// <summary>[2·intermediate, hidden]: rows 0..I are gate_proj, I..2I are up_proj.</summary>
+    public Linear gate_up;
+
+    /// <summary>down_proj.</summary>
+    public Linear down;
+
+    /// <summary>An MLP of the given widths.</summary>
+    public Mlp(long hidden, long intermediate) : base(nameof(Mlp))
+    {
+        _intermediate = intermediate;
+        gate_up = nn.Linear(hidden, 2 * intermediate, hasBias: false);
+        down = nn.Linear(intermediate, hidden, hasBias: false);
+        RegisterComponents();
+    }
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var gateUp = gate_up.forward(x);
+        var activated = nn.functional.silu(gateUp.narrow(-1, 0, _intermediate)) * gateUp.narrow(-1, _intermediate, _intermediate);
+        return down.forward(activated).MoveToOuterDisposeScope();
+    }
+}

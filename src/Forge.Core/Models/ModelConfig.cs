@@ -1,0 +1,184 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using static TorchSharp.torch;
+
+namespace Forge.Core.Models;
+
+/// <summary>Llama-3 style frequency-dependent RoPE scaling (<c>rope_type: llama3</c>).</summary>
+public sealed record Llama3RopeScaling(double Factor, double LowFreqFactor, double HighFreqFactor, int OriginalMaxPositionEmbeddings);
+
+/// <summary>
+/// The decoder's shape, mirroring a Hugging Face <c>config.json</c> of a Qwen2 or Llama model. Unknown keys are kept
+/// so that a saved checkpoint round-trips them.
+/// </summary>
+public sealed record ModelConfig
+{
+    /// <summary><c>qwen2</c> or <c>llama</c>.</summary>
+    public required string ModelType { get; init; }
+    /// <summary>Size of the vocabulary.</summary>
+    public required int VocabSize { get; init; }
+    /// <summary>Width of the residual stream.</summary>
+    public required int HiddenSize { get; init; }
+    /// <summary>Width of the MLP.</summary>
+    public required int IntermediateSize { get; init; }
+    /// <summary>Decoder layers.</summary>
+    public required int NumHiddenLayers { get; init; }
+    /// <summary>Query heads.</summary>
+    public required int NumAttentionHeads { get; init; }
+    /// <summary>Key/value heads (grouped-query attention when fewer than query heads).</summary>
+    public required int NumKeyValueHeads { get; init; }
+    /// <summary>Width of one head.</summary>
+    public required int HeadDim { get; init; }
+    /// <summary>RMSNorm epsilon.</summary>
+    public double RmsNormEps { get; init; } = 1e-6;
+    /// <summary>RoPE base.</summary>
+    public double RopeTheta { get; init; } = 10000;
+    /// <summary>Llama-3 RoPE scaling, when configured.</summary>
+    public Llama3RopeScaling? RopeScaling { get; init; }
+    /// <summary>Longest position the model was trained for.</summary>
+    public int MaxPositionEmbeddings { get; init; } = 2048;
+    /// <summary>LM head shares the embedding matrix.</summary>
+    public bool TieWordEmbeddings { get; init; }
+    /// <summary>Bias on the q, k, v projections (always for Qwen2; <c>attention_bias</c> for Llama).</summary>
+    public bool AttentionBias { get; init; }
+    /// <summary>Weights' dtype as saved.</summary>
+    public ScalarType DType { get; init; } = ScalarType.Float32;
+    /// <summary>End-of-sequence ids declared by the config.</summary>
+    public IReadOnlyList<int> EosTokenIds { get; init; } = [];
+    /// <summary>The parsed file, for writing back keys this record does not model.</summary>
+    public JsonObject Raw { get; init; } = [];
+
+    /// <summary>Reads and validates <paramref name="path"/>; every problem is a one-line <see cref="ForgeDataException"/>.</summary>
+    public static ModelConfig Load(string path)
+    {
+        if (!File.Exists(path)) throw new ForgeDataException($"{path}: config.json not found");
+        JsonObject raw;
+        try
+        {
+            raw = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new ForgeDataException($"{path}: expected a JSON object");
+        }
+        catch (JsonException ex)
+        {
+            throw new ForgeDataException($"{path}: invalid JSON ({ex.Message.Split(" LineNumber")[0].TrimEnd('.', ' ')})");
+        }
+        return Parse(raw, path);
+    }
+
+    /// <summary>Parses a config object; <paramref name="source"/> names it in errors.</summary>
+    public static ModelConfig Parse(JsonObject raw, string source)
+    {
+        var reader = new ConfigReader(raw, source);
+        string modelType = reader.String("model_type") ?? throw new ForgeDataException($"{source}: missing key \"model_type\"");
+        if (modelType is not ("qwen2" or "llama"))
+            throw new ForgeDataException($"{source}: model_type \"{modelType}\" is not supported (qwen2, llama)");
+        int hidden = reader.Int("hidden_size", 1, 1 << 16);
+        int heads = reader.Int("num_attention_heads", 1, 1024);
+        int kvHeads = reader.OptionalInt("num_key_value_heads", 1, 1024) ?? heads;
+        if (heads % kvHeads != 0)
+            throw new ForgeDataException($"{source}: num_attention_heads ({heads}) is not a multiple of num_key_value_heads ({kvHeads})");
+        int? headDim = reader.OptionalInt("head_dim", 1, 4096);
+        if (headDim is null && hidden % heads != 0)
+            throw new ForgeDataException($"{source}: hidden_size ({hidden}) is not divisible by num_attention_heads ({heads})");
+        var rope = raw["rope_parameters"] as JsonObject ?? raw["rope_scaling"] as JsonObject;
+        double theta = reader.OptionalDouble("rope_theta") ?? (rope is null ? null : new ConfigReader(rope, source + " rope_parameters").OptionalDouble("rope_theta")) ?? 10000;
+        if (!(theta > 0)) throw new ForgeDataException($"{source}: rope_theta must be positive");
+        return new ModelConfig
+        {
+            ModelType = modelType,
+            VocabSize = reader.Int("vocab_size", 1, 1 << 24),
+            HiddenSize = hidden,
+            IntermediateSize = reader.Int("intermediate_size", 1, 1 << 20),
+            NumHiddenLayers = reader.Int("num_hidden_layers", 1, 1024),
+            NumAttentionHeads = heads,
+            NumKeyValueHeads = kvHeads,
+            HeadDim = headDim ?? hidden / heads,
+            RmsNormEps = reader.OptionalDouble("rms_norm_eps") ?? 1e-6,
+            RopeTheta = theta,
+            RopeScaling = ParseLlama3(rope, source),
+            MaxPositionEmbeddings = reader.OptionalInt("max_position_embeddings", 1, 1 << 24) ?? 2048,
+            TieWordEmbeddings = reader.OptionalBool("tie_word_embeddings") ?? false,
+            AttentionBias = modelType == "qwen2" || (reader.OptionalBool("attention_bias") ?? false),
+            DType = ParseDType(reader.String("dtype") ?? reader.String("torch_dtype") ?? "float32", source),
+            EosTokenIds = raw["eos_token_id"] switch
+            {
+                JsonArray a => a.Select(n => n!.GetValue<int>()).ToList(),
+                JsonValue v when v.TryGetValue(out int id) => [id],
+                _ => [],
+            },
+            Raw = raw,
+        };
+    }
+
+    /// <summary>The config as Hugging Face writes it, with <c>dtype</c> set to <paramref name="dtype"/>.</summary>
+    public string ToJson(ScalarType dtype)
+    {
+        var copy = (JsonObject)Raw.DeepClone();
+        copy["dtype"] = DTypeName(dtype);
+        copy.Remove("torch_dtype");
+        return copy.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    }
+
+    /// <summary>The Hugging Face name of a dtype.</summary>
+    public static string DTypeName(ScalarType dtype) => dtype switch
+    {
+        ScalarType.Float32 => "float32",
+        ScalarType.BFloat16 => "bfloat16",
+        ScalarType.Float16 => "float16",
+        _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "unsupported model dtype"),
+    };
+
+    /// <summary>Parses <c>float32</c>, <c>bfloat16</c>, <c>float16</c> (also <c>fp32</c>, <c>bf16</c>, <c>fp16</c>).</summary>
+    public static ScalarType ParseDType(string name, string source) => name.ToLowerInvariant() switch
+    {
+        "float32" or "fp32" or "float" => ScalarType.Float32,
+        "bfloat16" or "bf16" => ScalarType.BFloat16,
+        "float16" or "fp16" or "half" => ScalarType.Float16,
+        _ => throw new ForgeDataException($"{source}: unsupported dtype \"{name}\" (float32, bfloat16, float16)"),
+    };
+
+    private static Llama3RopeScaling? ParseLlama3(JsonObject? rope, string source)
+    {
+        if (rope is null) return null;
+        var reader = new ConfigReader(rope, source + " rope scaling");
+        string? type = reader.String("rope_type") ?? reader.String("type");
+        if (type is null or "default") return null;
+        if (type != "llama3") throw new ForgeDataException($"{source}: rope_type \"{type}\" is not supported (default, llama3)");
+        return new Llama3RopeScaling(
+            reader.OptionalDouble("factor") ?? 8, reader.OptionalDouble("low_freq_factor") ?? 1,
+            reader.OptionalDouble("high_freq_factor") ?? 4, reader.OptionalInt("original_max_position_embeddings", 1, 1 << 24) ?? 8192);
+    }
+
+    /// <summary>Typed, range-checked access to config keys with errors that name the file and key.</summary>
+    private sealed class ConfigReader(JsonObject raw, string source)
+    {
+        public string? String(string key) => raw[key] is JsonValue v && v.TryGetValue(out string? s) ? s : null;
+
+        public bool? OptionalBool(string key) => raw[key] switch
+        {
+            null => null,
+            JsonValue v when v.TryGetValue(out bool b) => b,
+            _ => throw new ForgeDataException($"{source}: \"{key}\" must be true or false"),
+        };
+
+        public double? OptionalDouble(string key) => raw[key] switch
+        {
+            null => null,
+            JsonValue v when v.TryGetValue(out double d) && double.IsFinite(d) => d,
+            _ => throw new ForgeDataException($"{source}: \"{key}\" must be a number"),
+        };
+
+        public int Int(string key, int min, int max) =>
+            OptionalInt(key, min, max) ?? throw new ForgeDataException($"{source}: missing key \"{key}\"");
+
+        public int? OptionalInt(string key, int min, int max)
+        {
+            if (raw[key] is null) return null;
+            if (raw[key] is not JsonValue v || !v.TryGetValue(out double d) || d != Math.Floor(d))
+                throw new ForgeDataException($"{source}: \"{key}\" must be an integer");
+            if (d < min || d > max)
+                throw new ForgeDataException($"{source}: \"{key}\" is {d.ToString(CultureInfo.InvariantCulture)}, outside [{min}, {max}]");
+            return (int)d;
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using static TorchSharp.torch;
+
+namespace Forge.Core.Models;
+
+/// <summary>
+/// Rotary position embedding: cos/sin tables for given positions, and their application to queries and keys
+/// (the "rotate half" layout of Hugging Face Llama/Qwen2). Supports Llama-3 frequency scaling.
+/// </summary>
+public sealed class RotaryEmbedding : IDisposable
+{
+    private readonly Tensor _inverseFrequencies; // [headDim / 2], float32
+
+    /// <summary>Tables for heads of width <paramref name="headDim"/>.</summary>
+    public RotaryEmbedding(int headDim, double theta, Llama3RopeScaling? scaling, Device device)
+    {
+        var exponents = arange(0, headDim, 2, float64) / headDim;
+        var inverse = 1.0 / pow(theta, exponents);
+        if (scaling is not null) inverse = Llama3(inverse, scaling);
+        _inverseFrequencies = inverse.to(float32).to(device).DetachFromDisposeScope();
+    }
+
+    /// <summary>cos and sin [B, T, headDim] for positions [B, T], in <paramref name="dtype"/>.</summary>
+    public (Tensor Cos, Tensor Sin) Tables(Tensor positions, ScalarType dtype)
+    {
+        using var scope = NewDisposeScope();
+        var angles = positions.to(float32).unsqueeze(-1) * _inverseFrequencies;
+        var doubled = cat([angles, angles], -1);
+        return (doubled.cos().to(dtype).MoveToOuterDisposeScope(), doubled.sin().to(dtype).MoveToOuterDisposeScope());
+    }
+
+    /// <summary>Rotates <paramref name="x"/> [B, heads, T, headDim] by the tables of <see cref="Tables"/>.</summary>
+    public static Tensor Apply(Tensor x, Tensor cos, Tensor sin)
+    {
+        using var scope = NewDisposeScope();
+        long half = x.shape[^1] / 2;
+        var rotated = cat([-x.narrow(-1, half, half), x.narrow(-1, 0, half)], -1);
+        return (x * cos.unsqueeze(1) + rotated * sin.unsqueeze(1)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Llama 3.1's scaling: long wavelengths slowed by the factor, short ones kept, a smooth blend between.</summary>
+    private static Tensor Llama3(Tensor inverse, Llama3RopeScaling s)
+    {
+        double lowWavelength = s.OriginalMaxPositionEmbeddings / s.LowFreqFactor;
+        double highWavelength = s.OriginalMaxPositionEmbeddings / s.HighFreqFactor;
+        var wavelength = 2 * Math.PI / inverse;
+        var scaled = where(wavelength > lowWavelength, inverse / s.Factor, inverse);
+        var smooth = (s.OriginalMaxPositionEmbeddings / wavelength - s.LowFreqFactor) / (s.HighFreqFactor - s.LowFreqFactor);
+        var blended = (1 - smooth) * scaled / s.Factor + smooth * scaled;
+        var medium = (wavelength >= highWavelength).logical_and(wavelength <= lowWavelength);
+        return where(medium, blended, scaled);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _inverseFrequencies.Dispose();
+}
