@@ -1,0 +1,36 @@
+using System.Text.Json;
+using Forge.Core.Checkpoints;
+using Forge.Core.Models;
+using static TorchSharp.torch;
+
+namespace Forge.Core.Tests.Models;
+
+/// <summary>The Hugging Face reference models and outputs of shared/fixtures, copied into TestData/models.</summary>
+internal static class ModelFixtures
+{
+    public static readonly string Root = Path.Combine(AppContext.BaseDirectory, "TestData", "models");
+
+    public static readonly JsonElement Expected = JsonDocument.Parse(File.ReadAllText(Path.Combine(Root, "expected.json"))).RootElement;
+
+    public static DecoderModel Load(string arch, ScalarType dtype = ScalarType.Float32) => CheckpointLoader.Load(Path.Combine(Root, arch), CPU, dtype);
+
+    public static IEnumerable<JsonElement> Cases(string arch) => Expected.GetProperty(arch).GetProperty("cases").EnumerateArray();
+
+    public static long[] Ints(JsonElement e) => e.EnumerateArray().Select(v => v.GetInt64()).ToArray();
+
+    public static double[] Doubles(JsonElement e) => e.EnumerateArray().Select(v => v.GetDouble()).ToArray();
+
+    /// <summary>Greedy continuation by full forward passes (no cache): the simplest possible reference.</summary>
+    public static long[] GreedyWithoutCache(DecoderModel model, long[] prompt, int steps)
+    {
+        var ids = prompt.ToList();
+        using var noGrad = no_grad();
+        for (int i = 0; i < steps; i++)
+        {
+            using var scope = NewDisposeScope();
+            var logits = model.Logits(model.Hidden(tensor(ids.ToArray()).unsqueeze(0)));
+            ids.Add(logits[0, -1].argmax().item<long>());
+        }
+        return ids.Skip(prompt.Length).ToArray();
+    }
+}
