@@ -47,8 +47,9 @@ public static class CheckpointWriter
         else File.Delete(Path.Combine(directory, "model.safetensors.index.json"));
         WriteAtomically(Path.Combine(directory, "config.json"), stream =>
         {
-            using var writer = new StreamWriter(stream);
+            using var writer = new StreamWriter(stream, leaveOpen: true);
             writer.Write(model.Config.ToJson(model.DType));
+            writer.Flush();
         });
     }
 
