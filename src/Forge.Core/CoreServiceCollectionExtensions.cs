@@ -17,6 +17,7 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<RewardIsolationOptions>().Bind(configuration.GetSection("Forge:RewardIsolation"));
         services.AddSingleton<RewardComposerFactory>();
         services.AddSingleton<PipelineRunner>();
+        services.AddSingleton<Artifacts.IModelStore, Artifacts.ModelStore>();
         services.AddStage<ScoreStage>("score");
         return services;
     }

@@ -14,6 +14,8 @@ internal static class ForgeCli
         root.Subcommands.Add(PluginsCommand.Create(cli));
         root.Subcommands.Add(RunCommand.Create(cli));
         root.Subcommands.Add(ScoreCommand.Create(cli));
+        root.Subcommands.Add(TokenizeCommand.Create(cli));
+        root.Subcommands.Add(GenerateCommand.Create(cli));
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
     }
 }

@@ -1,0 +1,27 @@
+using System.Text.Json.Nodes;
+using Forge.Contracts.Models;
+using Forge.Core.Checkpoints;
+using Forge.Core.Models;
+using Forge.Core.Tokenizers;
+using static TorchSharp.torch;
+
+namespace Forge.Core.Artifacts;
+
+/// <summary>Hugging Face checkpoints and tokenizers through Forge's own loaders.</summary>
+public sealed class ModelStore : IModelStore
+{
+    /// <inheritdoc />
+    public ILanguageModel Load(string directory, Device device, ScalarType dtype) => CheckpointLoader.Load(directory, device, dtype);
+
+    /// <inheritdoc />
+    public ILanguageModel Create(string configJson, Device device, ScalarType dtype, long seed)
+    {
+        var raw = JsonNode.Parse(configJson) as JsonObject ?? throw new ForgeDataException("model config: expected a JSON object");
+        var config = ModelConfig.Parse(raw, "model config");
+        manual_seed(seed);
+        return new DecoderModel(config, device, dtype);
+    }
+
+    /// <inheritdoc />
+    public ITokenizer LoadTokenizer(string path) => TokenizerLoader.Load(path);
+}
