@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Forge.Plugins.Grpo;
@@ -35,7 +36,7 @@ public static class GrpoLoss
             var delta = refLogProbs - logProbs;
             var kl = delta.exp() - delta - 1;
             perToken = perToken + options.Beta * kl;
-            klSum = (kl.detach() * mask).sum().item<double>();
+            klSum = (kl.detach() * mask).sum().ToDouble();
         }
 
         var masked = perToken * mask;
@@ -50,9 +51,9 @@ public static class GrpoLoss
 
         using var noGrad = no_grad();
         var expandedRatio = ratio.detach().expand_as(mask);
-        double clipLow = ((expandedRatio < 1 - options.EpsilonLow).logical_and(a < 0) * mask).sum().item<double>();
-        double clipHigh = ((expandedRatio > 1 + options.EpsilonHigh).logical_and(a > 0) * mask).sum().item<double>();
-        double active = mask.sum().item<double>();
+        double clipLow = ((expandedRatio < 1 - options.EpsilonLow).logical_and(a < 0) * mask).sum().ToDouble();
+        double clipHigh = ((expandedRatio > 1 + options.EpsilonHigh).logical_and(a > 0) * mask).sum().ToDouble();
+        double active = mask.sum().ToDouble();
         return new GrpoLossResult(loss.MoveToOuterDisposeScope(), klSum, clipLow, clipHigh, active);
     }
 }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using Forge.Contracts.Training;
 using static TorchSharp.torch;
 
@@ -24,7 +25,7 @@ public sealed class GrpoOptimizer(GrpoOptions options) : IPolicyOptimizer
         var mask = batch.CompletionMask.to(float32);
         if (options.MaskTruncatedCompletions)
             mask = mask * rollout.Truncated.logical_not().to(float32).unsqueeze(-1);
-        var totals = new BatchTotals(rows, (long)mask.sum().item<float>(), mask.shape[1], starts.Count);
+        var totals = new BatchTotals(rows, (long)mask.sum().ToDouble(), mask.shape[1], starts.Count);
 
         Tensor? reference = options.Beta != 0 ? NoGradLogProbs(context, context.Reference, batch, starts, micro) : null;
         // With one update per batch the ratio is exactly 1 (old = current, detached); with μ > 1 the old policy's
@@ -48,7 +49,7 @@ public sealed class GrpoOptimizer(GrpoOptions options) : IPolicyOptimizer
                     advantages.narrow(0, start, length).to(logProbs.dtype),
                     sliceMask, options, totals);
                 context.Backward(result.Loss);
-                metrics.Add(result, result.Loss.item<float>(), entropy is null ? null : (entropy * sliceMask).sum().item<float>());
+                metrics.Add(result, result.Loss.ToDouble(), entropy is null ? null : (entropy * sliceMask).sum().ToDouble());
             }
             var step = context.OptimizerStep();
             metrics.AddStep(step);
@@ -57,9 +58,9 @@ public sealed class GrpoOptimizer(GrpoOptions options) : IPolicyOptimizer
         }
 
         var summary = metrics.Summary(options.NumIterations);
-        summary["advantage/mean"] = advantages.mean().item<double>();
-        summary["advantage/std"] = rows > 1 ? advantages.std().item<double>() : 0;
-        summary["advantage/abs_mean"] = advantages.abs().mean().item<double>();
+        summary["advantage/mean"] = advantages.mean().ToDouble();
+        summary["advantage/std"] = rows > 1 ? advantages.std().ToDouble() : 0;
+        summary["advantage/abs_mean"] = advantages.abs().mean().ToDouble();
         return summary;
     }
 

@@ -1,3 +1,4 @@
+using TorchSharp;
 using Forge.Contracts.Training;
 using static TorchSharp.torch;
 
@@ -49,7 +50,7 @@ public sealed class PpoOptimizer(PpoOptions options) : IPolicyOptimizer, IDispos
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var minibatchRows = order.narrow(0, m, miniSize);
-                double tokens = Math.Max(1, mask.index_select(0, minibatchRows).sum().item<float>());
+                double tokens = Math.Max(1, mask.index_select(0, minibatchRows).sum().ToDouble());
                 for (long s = 0; s < miniSize; s += context.MicroBatchSize)
                 {
                     using var stepScope = NewDisposeScope();
@@ -69,18 +70,18 @@ public sealed class PpoOptimizer(PpoOptions options) : IPolicyOptimizer, IDispos
 
                     var loss = ((pgLoss + options.VfCoef * vfLoss) * microMask).sum() / tokens;
                     context.Backward(loss);
-                    totals.Add(loss.item<float>(), (pgLoss.detach() * microMask).sum().item<float>(), (vfLoss.detach() * microMask).sum().item<float>(),
-                        ((ratio.detach() - 1).abs() > options.ClipRange).to(float32).mul(microMask).sum().item<float>(),
-                        output.Entropy is null ? null : (output.Entropy * microMask).sum().item<float>(), microMask.sum().item<float>());
+                    totals.Add(loss.ToDouble(), (pgLoss.detach() * microMask).sum().ToDouble(), (vfLoss.detach() * microMask).sum().ToDouble(),
+                        ((ratio.detach() - 1).abs() > options.ClipRange).to(float32).mul(microMask).sum().ToDouble(),
+                        output.Entropy is null ? null : (output.Entropy * microMask).sum().ToDouble(), microMask.sum().ToDouble());
                 }
                 totals.AddStep(context.OptimizerStep());
             }
         }
 
         var metrics = totals.Summary();
-        metrics["kl"] = klMean.item<float>();
-        metrics["value/mean"] = ((values * mask).sum() / mask.sum().clamp_min(1)).item<float>();
-        metrics["return/mean"] = ((returns * mask).sum() / mask.sum().clamp_min(1)).item<float>();
+        metrics["kl"] = klMean.ToDouble();
+        metrics["value/mean"] = ((values * mask).sum() / mask.sum().clamp_min(1)).ToDouble();
+        metrics["return/mean"] = ((returns * mask).sum() / mask.sum().clamp_min(1)).ToDouble();
         return metrics;
     }
 

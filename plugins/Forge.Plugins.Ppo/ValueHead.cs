@@ -20,6 +20,8 @@ internal sealed class ValueHead : nn.Module<Tensor, Tensor>
             _projection.bias!.zero_();
         }
         this.to(device);
+        // Created during a step; it must outlive that step's dispose scope.
+        foreach (var parameter in parameters()) parameter.DetachFromDisposeScope();
     }
 
     public override Tensor forward(Tensor hidden) => _projection.forward(hidden.to(float32)).squeeze(-1);

@@ -38,6 +38,8 @@ public sealed class DecoderModel : nn.Module, ILanguageModel
         Initialize();
         this.to(device);
         this.to(dtype);
+        // A model outlives whatever dispose scope it was built in (e.g. a reference created lazily during a step).
+        foreach (var parameter in parameters()) parameter.DetachFromDisposeScope();
         Device = device;
         DType = dtype;
         _rotary = new RotaryEmbedding(config.HeadDim, config.RopeTheta, config.RopeScaling, device);

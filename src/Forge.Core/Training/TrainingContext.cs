@@ -71,7 +71,7 @@ public sealed class TrainingContext : ITrainingContext, IDisposable
     {
         ArgumentNullException.ThrowIfNull(loss);
         _ = Optimizer;
-        if (!double.IsFinite(loss.item<float>()))
+        if (!double.IsFinite(loss.ToDouble()))
         {
             _nonFiniteLoss = true; // keep going so the step boundary stays where it is; the update is skipped
             return;
@@ -131,7 +131,7 @@ public sealed class TrainingContext : ITrainingContext, IDisposable
         using var noGrad = no_grad();
         double sum = 0;
         foreach (var p in parameters)
-            if (p.grad is { } g) sum += g.to(float64).square().sum().item<double>();
+            if (p.grad is { } g) sum += g.to(float64).square().sum().ToDouble();
         return Math.Sqrt(sum);
     }
 

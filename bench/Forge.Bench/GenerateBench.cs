@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Forge.Contracts.Sampling;
+using Forge.Core.Artifacts;
+using Forge.Core.Devices;
+using Forge.Core.Models;
+using Forge.Plugins.Sampling;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Forge.Bench;
+
+/// <summary>Generation throughput, measured as shared/tools/peer_generate.py measures transformers.</summary>
+internal static class GenerateBench
+{
+    public static void Run(Args args)
+    {
+        string shape = args.Get("shape", "tiny");
+        int promptLength = args.Int("prompt-len", 128), newTokens = args.Int("new-tokens", 256), repeats = args.Int("repeats", 3);
+        var device = DeviceSelector.Parse(args.Get("device", "cpu"));
+        var dtype = ModelConfig.ParseDType(args.Get("dtype", "bfloat16"), "--dtype");
+        using var model = (DecoderModel)new ModelStore().Create(Shapes.Config(shape), device, dtype, seed: 0);
+        model.eval();
+        long parameters = model.parameters().Sum(p => p.NumberOfElements);
+        var sampler = new KvCacheSampler(new SamplerOptions { MaxBatchRows = 4096 });
+        var tokenizer = new BenchTokenizer(model.VocabSize);
+        var random = new Random(0);
+
+        foreach (int batch in args.Ints("batch", [1, 64]))
+        {
+            var prompts = Enumerable.Range(0, batch)
+                .Select(_ => (IReadOnlyList<int>)Enumerable.Range(0, promptLength).Select(_ => random.Next(model.VocabSize)).ToArray()).ToList();
+            var settings = new GenerationSettings { Greedy = !args.Flag("sample"), MaxNewTokens = newTokens };
+            sampler.Sample(new SamplingRequest(model, tokenizer, prompts, 1, settings with { MaxNewTokens = 8 }, 0)); // warm-up
+            var times = new List<double>();
+            for (int r = 0; r < repeats; r++)
+            {
+                var clock = Stopwatch.StartNew();
+                var output = sampler.Sample(new SamplingRequest(model, tokenizer, prompts, 1, settings, r));
+                if (device.type == DeviceType.CUDA) cuda.synchronize();
+                times.Add(clock.Elapsed.TotalSeconds);
+                if (output.Any(c => c.TokenIds.Count != newTokens)) throw new InvalidOperationException("a sequence stopped early");
+            }
+            double seconds = times.Order().ElementAt(times.Count / 2);
+            double weightBytes = parameters * (dtype == ScalarType.Float32 ? 4.0 : 2.0);
+            Console.WriteLine(JsonSerializer.Serialize(new
+            {
+                system = "forge-generate",
+                shape,
+                @params = parameters,
+                dtype = ModelConfig.DTypeName(dtype),
+                batch,
+                prompt_len = promptLength,
+                new_tokens = newTokens,
+                seconds = Math.Round(seconds, 4),
+                tokens_per_s = Math.Round(batch * newTokens / seconds, 1),
+                ms_per_step = Math.Round(1000 * seconds / newTokens, 3),
+                weight_gib = Math.Round(weightBytes / (1L << 30), 3),
+            }));
+        }
+    }
+}

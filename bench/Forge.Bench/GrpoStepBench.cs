@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Forge.Contracts.Sampling;
+using Forge.Contracts.Training;
+using Forge.Core.Artifacts;
+using Forge.Core.Devices;
+using Forge.Core.Models;
+using Forge.Core.Training;
+using Forge.Plugins.Grpo;
+using Forge.Plugins.Sampling;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Forge.Bench;
+
+/// <summary>
+/// One GRPO step as shared/tools/peer_grpo_step.py does it: sample G completions for each prompt to full length,
+/// a deterministic reward of the token ids, reference log-probs, then the clipped loss with KL, backward in
+/// micro-batches, clipping and one AdamW update.
+/// </summary>
+internal static class GrpoStepBench
+{
+    public static void Run(Args args)
+    {
+        string shape = args.Get("shape", "tiny");
+        int prompts = args.Int("prompts", 16), group = args.Int("group", 8), promptLength = args.Int("prompt-len", 128);
+        int newTokens = args.Int("new-tokens", 256), steps = args.Int("steps", 3), micro = args.Int("micro", 16);
+        double beta = args.Double("beta", 0.04), eps = args.Double("eps", 0.2);
+        var device = DeviceSelector.Parse(args.Get("device", "cpu"));
+        var dtype = ModelConfig.ParseDType(args.Get("dtype", "bfloat16"), "--dtype");
+        using var policy = (DecoderModel)new ModelStore().Create(Shapes.Config(shape), device, dtype, seed: 0);
+        using var context = new TrainingContext(policy, new TrainingOptions { LearningRate = 1e-6, MaxGradNorm = 1.0, MicroBatchSize = micro, LogitsChunk = args.Int("logits-chunk", 256) });
+        var optimizer = new GrpoOptimizer(new GrpoOptions { Beta = beta, EpsilonLow = eps, EpsilonHigh = eps, LossType = GrpoLossType.Grpo });
+        var sampler = new KvCacheSampler(new SamplerOptions { MaxBatchRows = 4096 });
+        var tokenizer = new BenchTokenizer(policy.VocabSize);
+        var random = new Random(0);
+        var rows = new List<(double Generate, double Update, double Step)>();
+
+        for (int step = 0; step <= steps; step++)
+        {
+            var promptIds = Enumerable.Range(0, prompts)
+                .Select(_ => (IReadOnlyList<int>)Enumerable.Range(0, promptLength).Select(_ => random.Next(policy.VocabSize)).ToArray()).ToList();
+            Sync(device);
+            var clock = Stopwatch.StartNew();
+            var completions = sampler.Sample(new SamplingRequest(policy, tokenizer, promptIds, group,
+                new GenerationSettings { MaxNewTokens = newTokens }, step));
+            Sync(device);
+            double generate = clock.Elapsed.TotalSeconds;
+
+            using var scope = NewDisposeScope();
+            var rewards = tensor(completions.Select(c => c.TokenIds.Count(t => t % 7 == 0) / (double)c.TokenIds.Count).ToArray(), float64).to(device);
+            var batch = RolloutBuilder.Build(promptIds, completions, tokenizer.PadTokenId, device);
+            var rollout = new Rollout(batch, RolloutBuilder.OldLogProbs(completions, device), rewards, zeros(completions.Count, ScalarType.Bool, device), group);
+            policy.train();
+            optimizer.Step(rollout, context);
+            Sync(device);
+            double total = clock.Elapsed.TotalSeconds;
+            if (step > 0) rows.Add((generate, total - generate, total));
+        }
+
+        double Median(Func<(double Generate, double Update, double Step), double> pick) => rows.Select(pick).Order().ElementAt(rows.Count / 2);
+        Console.WriteLine(JsonSerializer.Serialize(new
+        {
+            system = "forge-grpo-step",
+            shape,
+            prompts,
+            group,
+            prompt_len = promptLength,
+            new_tokens = newTokens,
+            beta,
+            generate_s = Math.Round(Median(r => r.Generate), 3),
+            update_s = Math.Round(Median(r => r.Update), 3),
+            step_s = Math.Round(Median(r => r.Step), 3),
+        }));
+    }
+
+    private static void Sync(Device device)
+    {
+        if (device.type == DeviceType.CUDA) cuda.synchronize();
+    }
+}
