@@ -1,5 +1,6 @@
 using Forge.Contracts.Models;
 using Forge.Contracts.Sampling;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Forge.Plugins.Sampling;
@@ -65,7 +66,9 @@ public sealed class KvCacheSampler(SamplerOptions options) : ISampler
                 mask[r * width + width - batch[r].Ids.Count + i] = 1;
             }
         bool padded = batch.Any(b => b.Ids.Count != width);
-        var generator = new Generator((ulong)seed, device);
+        // TorchSharp's Generator lives on the CPU; on CUDA the device's default generator is seeded instead.
+        Generator? generator = device.type == DeviceType.CPU ? new Generator((ulong)seed, device) : null;
+        if (generator is null) cuda.manual_seed(seed);
         using var cache = model.CreateCache(rows, width + settings.MaxNewTokens);
         var inputIds = tensor(ids, [rows, width]).to(device);
         var hidden = model.Hidden(inputIds, padded ? tensor(mask, [rows, width]).to(device) : null, cache);
@@ -83,15 +86,16 @@ public sealed class KvCacheSampler(SamplerOptions options) : ISampler
             var processed = LogitsProcessor.Process(raw, seen, settings);
             var next = settings.Greedy ? processed.argmax(-1) : processed.softmax(-1).multinomial(1, generator: generator).squeeze(-1);
             var chosen = (settings.Greedy ? raw : processed).log_softmax(-1).gather(-1, next.unsqueeze(-1)).squeeze(-1);
-            long[] nextIds = next.cpu().data<long>().ToArray();
-            float[] nextLogProbs = chosen.cpu().data<float>().ToArray();
+            // One device-to-host copy per step: ids (exact in float32 below 2^24) and log-probs together.
+            float[] host = stack([next.to(float32), chosen]).cpu().data<float>().ToArray();
+            int count = alive.Count;
 
             var keep = new List<long>();
             for (int i = 0; i < alive.Count; i++)
             {
                 int r = alive[i];
-                tokens[r].Add((int)nextIds[i]);
-                logProbs[r].Add(nextLogProbs[i]);
+                tokens[r].Add((int)host[i]);
+                logProbs[r].Add(host[count + i]);
                 if (stops.IsStop(tokens[r])) finished[r] = true;
                 else if (tokens[r].Count >= settings.MaxNewTokens) truncated[r] = finished[r] = true;
                 else keep.Add(i);

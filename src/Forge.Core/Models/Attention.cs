@@ -38,19 +38,31 @@ public sealed class Attention : nn.Module
     {
         using var scope = NewDisposeScope();
         long batch = x.shape[0], time = x.shape[1];
-        var projected = qkv.forward(x);
-        var q = projected.narrow(-1, 0, _heads * _headDim).view(batch, time, _heads, _headDim).transpose(1, 2);
-        var k = projected.narrow(-1, _heads * _headDim, _kvHeads * _headDim).view(batch, time, _kvHeads, _headDim).transpose(1, 2);
-        var v = projected.narrow(-1, (_heads + _kvHeads) * _headDim, _kvHeads * _headDim).view(batch, time, _kvHeads, _headDim).transpose(1, 2);
-        q = RotaryEmbedding.Apply(q, cos, sin);
-        k = RotaryEmbedding.Apply(k, cos, sin);
+        var heads = qkv.forward(x).view(batch, time, _heads + 2 * _kvHeads, _headDim);
+        var rotated = RotaryEmbedding.Apply(heads.narrow(2, 0, _heads + _kvHeads), cos, sin);
+        var q = rotated.narrow(2, 0, _heads).transpose(1, 2);
+        var k = rotated.narrow(2, _heads, _kvHeads).transpose(1, 2);
+        var v = heads.narrow(2, _heads + _kvHeads, _kvHeads).transpose(1, 2);
         if (cache is not null) (k, v) = cache.Append(_layer, k, v);
-        if (_kvHeads != _heads)
+        Tensor attended;
+        int groups = _heads / _kvHeads;
+        if (time == 1 && groups > 1)
         {
-            k = k.repeat_interleave(_heads / _kvHeads, dim: 1);
-            v = v.repeat_interleave(_heads / _kvHeads, dim: 1);
+            // One new token: fold each key/value head's query group into the query-length axis, so the cached keys
+            // and values are read once per group instead of being copied to every query head.
+            var grouped = q.reshape(batch, _kvHeads, groups, _headDim);
+            attended = nn.functional.scaled_dot_product_attention(grouped, k, v, attn_mask: mask, is_casual: false);
         }
-        var attended = nn.functional.scaled_dot_product_attention(q, k, v, attn_mask: mask, is_casual: mask is null && causal);
-        return output.forward(attended.transpose(1, 2).reshape(batch, time, _heads * _headDim)).MoveToOuterDisposeScope();
+        else
+        {
+            if (groups > 1)
+            {
+                k = k.repeat_interleave(groups, dim: 1);
+                v = v.repeat_interleave(groups, dim: 1);
+            }
+            attended = nn.functional.scaled_dot_product_attention(q, k, v, attn_mask: mask, is_casual: mask is null && causal)
+                .transpose(1, 2);
+        }
+        return output.forward(attended.reshape(batch, time, _heads * _headDim)).MoveToOuterDisposeScope();
     }
 }

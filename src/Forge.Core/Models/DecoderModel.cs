@@ -68,26 +68,34 @@ public sealed class DecoderModel : nn.Module, ILanguageModel
         long time = inputIds.shape[1];
         var kv = cache as KeyValueCache;
         if (cache is not null && kv is null) throw new ArgumentException("the cache was not created by this model", nameof(cache));
-        var mask = attentionMask ?? ones_like(inputIds);
 
         Tensor positions;
         Tensor? attention = null;
         bool causal = true;
         if (kv is null)
         {
-            positions = AttentionMask.Positions(mask);
-            if (attentionMask is not null) attention = AttentionMask.Build(mask, 0, time);
+            positions = AttentionMask.Positions(attentionMask ?? ones_like(inputIds));
+            if (attentionMask is not null) attention = AttentionMask.Build(attentionMask, 0, time);
+        }
+        else if (attentionMask is null)
+        {
+            // Decoding: every new token is real, so positions continue from each row's count and no mask is
+            // rebuilt unless some row had padding.
+            long past = kv.Length;
+            positions = kv.NextPosition.unsqueeze(1) + arange(time, ScalarType.Int64, inputIds.device);
+            kv.KeyMask.narrow(1, past, time).fill_(true);
+            kv.NextPosition.add_(time);
+            if (kv.HasPadding || (past > 0 && time > 1)) attention = AttentionMask.Build(kv.KeyMask.narrow(1, 0, past + time), past, time);
+            else causal = past == 0;
         }
         else
         {
             long past = kv.Length;
-            kv.KeyMask.narrow(1, past, time).copy_(mask.to(ScalarType.Bool));
-            positions = AttentionMask.Positions(mask, kv.NextPosition);
-            kv.NextPosition.add_(mask.to(ScalarType.Int64).sum(1));
-            if (attentionMask is not null && past == 0) kv.HasPadding = true;
-            // Without padding a prefill is plainly causal and a one-token step attends everything before it.
-            if (kv.HasPadding || (past > 0 && time > 1)) attention = AttentionMask.Build(kv.KeyMask.narrow(1, 0, past + time), past, time);
-            else causal = past == 0;
+            kv.KeyMask.narrow(1, past, time).copy_(attentionMask.to(ScalarType.Bool));
+            positions = AttentionMask.Positions(attentionMask, kv.NextPosition);
+            kv.NextPosition.add_(attentionMask.to(ScalarType.Int64).sum(1));
+            if (past == 0) kv.HasPadding = true;
+            attention = AttentionMask.Build(kv.KeyMask.narrow(1, 0, past + time), past, time);
         }
 
         var (cos, sin) = _rotary.Tables(positions, DType);

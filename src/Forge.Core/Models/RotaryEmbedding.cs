@@ -28,13 +28,16 @@ public sealed class RotaryEmbedding : IDisposable
         return (doubled.cos().to(dtype).MoveToOuterDisposeScope(), doubled.sin().to(dtype).MoveToOuterDisposeScope());
     }
 
-    /// <summary>Rotates <paramref name="x"/> [B, heads, T, headDim] by the tables of <see cref="Tables"/>.</summary>
+    /// <summary>
+    /// Rotates <paramref name="x"/> [B, T, heads, headDim] by the tables of <see cref="Tables"/>. Queries and keys are
+    /// rotated together as one tensor, which halves the kernels of this step.
+    /// </summary>
     public static Tensor Apply(Tensor x, Tensor cos, Tensor sin)
     {
         using var scope = NewDisposeScope();
         long half = x.shape[^1] / 2;
         var rotated = cat([-x.narrow(-1, half, half), x.narrow(-1, 0, half)], -1);
-        return (x * cos.unsqueeze(1) + rotated * sin.unsqueeze(1)).MoveToOuterDisposeScope();
+        return (x * cos.unsqueeze(2) + rotated * sin.unsqueeze(2)).MoveToOuterDisposeScope();
     }
 
     /// <summary>Llama 3.1's scaling: long wavelengths slowed by the factor, short ones kept, a smooth blend between.</summary>
