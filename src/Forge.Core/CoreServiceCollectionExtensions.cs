@@ -19,6 +19,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<PipelineRunner>();
         services.AddSingleton<Artifacts.IModelStore, Artifacts.ModelStore>();
         services.AddStage<ScoreStage>("score");
+        services.AddStage<SftStage>("sft");
+        services.AddStage<RlStage>("rl");
         return services;
     }
 

@@ -47,6 +47,10 @@ public static class RolloutBuilder
             tensor(mask, [rows, completionLength]).to(device));
     }
 
+    /// <summary>A batch of traces: each prompt with its target completion (for supervised fine-tuning).</summary>
+    public static TokenBatch Build(IReadOnlyList<IReadOnlyList<int>> prompts, IReadOnlyList<IReadOnlyList<int>> completions, int padTokenId, Device device) =>
+        Build(prompts, completions.Select((c, i) => new Completion(i, c, [], "", false)).ToList(), padTokenId, device);
+
     /// <summary>Sampling-time log-probs [rows, completion length] aligned with <see cref="Build"/>'s completion columns.</summary>
     public static Tensor OldLogProbs(IReadOnlyList<Completion> completions, Device device)
     {

@@ -1,0 +1,54 @@
+using Forge.Contracts.Plugins;
+using Forge.Contracts.Training;
+using Microsoft.Extensions.DependencyInjection;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Forge.Plugins.Distillation;
+
+/// <summary>
+/// Supervised fine-tuning on traces: the mean negative log-likelihood of the completion tokens (prompt tokens carry
+/// no loss), averaged over all completion tokens of the batch so micro-batching does not change the gradient.
+/// </summary>
+public sealed class SftDistiller : IDistiller
+{
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, double> Step(TokenBatch batch, ITrainingContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(context);
+        double tokens = Math.Max(1, batch.CompletionMask.sum().ToDouble());
+        double lossSum = 0, correct = 0;
+        for (long start = 0; start < batch.RowCount; start += context.MicroBatchSize)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var scope = NewDisposeScope();
+            using var slice = batch.Slice(start, Math.Min(context.MicroBatchSize, batch.RowCount - start));
+            var mask = slice.CompletionMask.to(float32);
+            var logProbs = context.Evaluate(context.Policy, slice).LogProbs;
+            var loss = -(logProbs * mask).sum() / tokens;
+            context.Backward(loss);
+            lossSum += loss.ToDouble();
+            // A token is "right" when the model gave it more than half the probability mass.
+            correct += ((logProbs.detach() > Math.Log(0.5)).to(float32) * mask).sum().ToDouble();
+        }
+        var step = context.OptimizerStep();
+        return new Dictionary<string, double>
+        {
+            ["loss"] = lossSum,
+            ["token_accuracy"] = correct / tokens,
+            ["grad_norm"] = step.GradNorm,
+            ["learning_rate"] = step.LearningRate,
+            ["skipped_updates"] = step.Applied ? 0 : 1,
+        };
+    }
+}
+
+/// <summary>Exports <c>sft</c>.</summary>
+[ForgePlugin("sft", PluginKind.Distiller, Description = "Supervised fine-tuning on (prompt, completion) traces; loss on completion tokens only")]
+public sealed class SftDistillerPlugin : IForgePlugin
+{
+    /// <inheritdoc />
+    public void ConfigureServices(IServiceCollection services, PluginContext context) =>
+        services.AddForgePlugin<IDistiller, SftDistiller>(context);
+}

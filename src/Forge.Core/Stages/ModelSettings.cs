@@ -1,0 +1,87 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Forge.Contracts.Models;
+using Forge.Core.Artifacts;
+using Forge.Core.Devices;
+using Forge.Core.Models;
+using Forge.Core.Pipelines;
+using Forge.Core.Tokenizers;
+using Microsoft.Extensions.Configuration;
+using static TorchSharp.torch;
+
+namespace Forge.Core.Stages;
+
+/// <summary>A stage's model and tokenizer, and where they came from (so a checkpoint can carry the tokenizer on).</summary>
+public sealed record StageModel(ILanguageModel Model, ITokenizer Tokenizer, string? TokenizerSource) : IDisposable
+{
+    /// <summary>Writes the model and its tokenizer into <paramref name="directory"/> (a Hugging Face folder).</summary>
+    public void Save(string directory)
+    {
+        Model.Save(directory);
+        if (Tokenizer is CharTokenizer chars) chars.Save(directory);
+        else if (TokenizerSource is not null)
+        {
+            string file = Path.GetFullPath(Directory.Exists(TokenizerSource) ? Path.Combine(TokenizerSource, "tokenizer.json") : TokenizerSource);
+            string folder = Path.GetDirectoryName(file)!;
+            if (Path.GetFullPath(folder) == Path.GetFullPath(directory)) return;
+            foreach (string name in new[] { Path.GetFileName(file), "tokenizer_config.json" })
+                if (File.Exists(Path.Combine(folder, name))) File.Copy(Path.Combine(folder, name), Path.Combine(directory, name), overwrite: true);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => Model.Dispose();
+}
+
+/// <summary>
+/// The model keys every training stage shares: <c>Model</c> (a Hugging Face folder, relative paths resolved against
+/// the run folder first) or <c>NewModel</c> (a config.json as keys, trained from scratch), <c>Tokenizer</c> (a path,
+/// or <c>char</c> for a character tokenizer built from the stage's text), <c>Device</c> and <c>DType</c>.
+/// </summary>
+public static class ModelSettings
+{
+    /// <summary>Loads or creates the stage's model; <paramref name="corpus"/> feeds a new character tokenizer.</summary>
+    public static StageModel Resolve(StageContext context, IModelStore store, Func<IEnumerable<string>> corpus)
+    {
+        var settings = context.Settings;
+        var device = DeviceSelector.Parse(settings["Device"] ?? "cpu");
+        var dtype = ModelConfig.ParseDType(settings["DType"] ?? "float32", $"{settings.Path}:DType");
+        string? modelPath = context.ResolvePath("Model");
+        string? tokenizerSetting = settings["Tokenizer"];
+        if (modelPath is not null)
+        {
+            string tokenizerPath = tokenizerSetting is null ? modelPath : context.ResolvePath("Tokenizer")!;
+            var tokenizer = store.LoadTokenizer(tokenizerPath);
+            return new StageModel(store.Load(modelPath, device, dtype), tokenizer, tokenizerPath);
+        }
+        var newModel = settings.GetSection("NewModel");
+        if (!newModel.Exists()) throw new ForgeDataException($"{settings.Path}: give Model (a checkpoint folder) or NewModel (a config to train from scratch)");
+        ITokenizer tok = tokenizerSetting is null or "char" ? CharTokenizer.Build(corpus()) : store.LoadTokenizer(context.ResolvePath("Tokenizer")!);
+        var config = ToJson(newModel);
+        config["vocab_size"] = tok.VocabSize;
+        config["model_type"] ??= "qwen2";
+        config["architectures"] ??= new JsonArray("Qwen2ForCausalLM");
+        config["eos_token_id"] = new JsonArray(tok.StopTokenIds.Select(id => (JsonNode)id).ToArray());
+        config["pad_token_id"] = tok.PadTokenId;
+        return new StageModel(store.Create(config.ToJsonString(), device, dtype, context.Seed), tok,
+            tokenizerSetting is null or "char" ? null : context.ResolvePath("Tokenizer"));
+    }
+
+    /// <summary>A configuration section as JSON, numbers and booleans typed.</summary>
+    private static JsonObject ToJson(IConfigurationSection section)
+    {
+        var json = new JsonObject();
+        foreach (var child in section.GetChildren())
+        {
+            json[child.Key] = child.Value switch
+            {
+                null => ToJson(child),
+                var v when long.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out long l) => l,
+                var v when double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) => d,
+                var v when bool.TryParse(v, out bool b) => b,
+                var v => v,
+            };
+        }
+        return json;
+    }
+}

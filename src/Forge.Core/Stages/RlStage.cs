@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using Forge.Contracts.Data;
+using Forge.Contracts.Rewards;
+using Forge.Contracts.Sampling;
+using Forge.Contracts.Training;
+using Forge.Core.Artifacts;
+using Forge.Core.Metrics;
+using Forge.Core.Pipelines;
+using Forge.Core.Plugins;
+using Forge.Core.Prompts;
+using Forge.Core.Rewards;
+using Forge.Core.Training;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using static TorchSharp.torch;
+
+namespace Forge.Core.Stages;
+
+/// <summary>
+/// <c>rl</c>: prompt source → sampler → rewards → policy optimizer, step after step. Each step samples
+/// <c>CompletionsPerPrompt</c> completions for <c>PromptsPerStep</c> prompts, scores them with the weighted
+/// <c>Rewards</c>, and hands the scored rollout to the <c>Optimizer</c> plugin. With <c>DynamicSampling</c> (DAPO),
+/// groups whose rewards are all equal carry no signal and are replaced by fresh prompts.
+/// </summary>
+public sealed class RlStage(IModelStore store, IPluginResolver plugins, RewardComposerFactory rewardFactory, ILogger<RlStage> logger) : IStage
+{
+    /// <inheritdoc />
+    public StageResult Run(StageContext context)
+    {
+        var settings = context.Settings;
+        var template = PromptTemplate.Parse(settings["Template"] ?? "{prompt}");
+        var source = plugins.Resolve<IPromptSource>(settings["PromptSource"] ?? throw new ForgeDataException($"{settings.Path}:PromptSource: missing"));
+        var sampler = plugins.Resolve<ISampler>(settings["Sampler"] ?? "kv-cache");
+        var optimizer = plugins.Resolve<IPolicyOptimizer>(settings["Optimizer"] ?? "grpo");
+        var rewards = rewardFactory.Create(settings.GetSection("Rewards"));
+        var generation = settings.GetSection("Generation").Get<GenerationSettings>() ?? new GenerationSettings();
+        var options = settings.GetSection("Training").Get<TrainingOptions>() ?? new TrainingOptions();
+        options.Temperature = generation.Temperature;
+        int steps = settings.GetValue("Steps", 100), promptsPerStep = settings.GetValue("PromptsPerStep", 16);
+        int group = settings.GetValue("CompletionsPerPrompt", 8), checkpointEvery = settings.GetValue("CheckpointEvery", 0);
+        bool dynamic = settings.GetValue("DynamicSampling", false);
+        int maxRefills = settings.GetValue("MaxRefills", 4);
+        if (options.TotalSteps == 0) options.TotalSteps = steps;
+
+        manual_seed(context.Seed);
+        using var model = ModelSettings.Resolve(context, store, () => source.Rows("train", context.Seed).Take(1000).Select(r => template.Format(r.Prompt)));
+        using var training = new TrainingContext(model.Model, options);
+        using var metrics = new MetricsLog(context.RunDirectory);
+        using var prompts = new PromptCycle(source, context.Seed);
+        IReadOnlyDictionary<string, double> last = new Dictionary<string, double>();
+
+        for (int step = 0; step < steps; step++)
+        {
+            context.CancellationToken.ThrowIfCancellationRequested();
+            var clock = Stopwatch.StartNew();
+            var scored = new List<ScoredGroup>();
+            int generated = 0, rounds = 0;
+            while (scored.Count < promptsPerStep && rounds++ <= (dynamic ? maxRefills : 0))
+            {
+                var rows = prompts.Next(promptsPerStep - scored.Count);
+                var promptIds = rows.Select(r => Encode(model, template, r)).ToList();
+                var completions = sampler.Sample(new SamplingRequest(model.Model, model.Tokenizer, promptIds, group, generation,
+                    context.Seed * 1_000_003L + step * 101L + rounds), context.CancellationToken);
+                generated += completions.Sum(c => c.TokenIds.Count);
+                var scores = rewards.Score(completions.Select(c => new RewardInput(rows[c.PromptIndex], c.Text, c.TokenIds.Count, c.Truncated)).ToList(),
+                    context.CancellationToken);
+                for (int p = 0; p < rows.Count; p++)
+                {
+                    var g = new ScoredGroup(promptIds[p], completions.Skip(p * group).Take(group).ToList(), scores.Skip(p * group).Take(group).ToList());
+                    if (!dynamic || g.Scores.Select(s => s.Total).Distinct().Count() > 1) scored.Add(g);
+                }
+            }
+            double generateSeconds = clock.Elapsed.TotalSeconds;
+            if (scored.Count == 0)
+            {
+                logger.LogWarning("{Stage} step {Step}: every group had equal rewards; no update", context.Name, step);
+                continue;
+            }
+
+            var stepMetrics = Update(scored, group, model, training, optimizer, context);
+            double trainSeconds = clock.Elapsed.TotalSeconds - generateSeconds;
+            var all = scored.SelectMany(g => g.Completions.Zip(g.Scores)).ToList();
+            stepMetrics["reward/mean"] = all.Average(x => x.Second.Total);
+            stepMetrics["reward/std"] = StandardDeviation(all.Select(x => x.Second.Total));
+            foreach (string name in rewards.Names)
+            {
+                var values = all.Select(x => x.Second.Rewards[name]).OfType<double>().ToList();
+                if (values.Count > 0) stepMetrics[$"reward/{name}/mean"] = values.Average();
+            }
+            stepMetrics["completion/length_mean"] = all.Average(x => x.First.TokenIds.Count);
+            stepMetrics["completion/length_max"] = all.Max(x => x.First.TokenIds.Count);
+            stepMetrics["completion/truncated"] = all.Average(x => x.First.Truncated ? 1.0 : 0.0);
+            stepMetrics["groups"] = scored.Count;
+            stepMetrics["generation/tokens_per_s"] = generated / Math.Max(generateSeconds, 1e-9);
+            stepMetrics["training/tokens_per_s"] = all.Sum(x => x.First.TokenIds.Count) / Math.Max(trainSeconds, 1e-9);
+            stepMetrics["time/step_s"] = clock.Elapsed.TotalSeconds;
+            metrics.Record(context.Name, step, stepMetrics);
+            last = stepMetrics;
+            if (step % 10 == 0) logger.LogInformation("{Stage} step {Step}/{Total} reward {Reward:0.###}", context.Name, step, steps, stepMetrics["reward/mean"]);
+            if (checkpointEvery > 0 && (step + 1) % checkpointEvery == 0) model.Save(context.CheckpointDirectory);
+        }
+
+        model.Model.Module.eval();
+        model.Save(context.CheckpointDirectory);
+        var eval = StageEvaluation.Run(context, plugins, model, template);
+        return new StageResult(last, eval);
+    }
+
+    private static IReadOnlyList<int> Encode(StageModel model, PromptTemplate template, PromptRow row) =>
+        model.Tokenizer.Encode(template.Format(row.Prompt));
+
+    private static Dictionary<string, double> Update(List<ScoredGroup> groups, int groupSize, StageModel model, TrainingContext training,
+        IPolicyOptimizer optimizer, StageContext context)
+    {
+        using var scope = NewDisposeScope();
+        var prompts = groups.Select(g => g.PromptIds).ToList();
+        var completions = groups.SelectMany((g, i) => g.Completions.Select(c => c with { PromptIndex = i })).ToList();
+        var device = model.Model.Device;
+        var batch = RolloutBuilder.Build(prompts, completions, model.Tokenizer.PadTokenId, device);
+        var rewards = tensor(groups.SelectMany(g => g.Scores.Select(s => s.Total)).ToArray(), float64).to(device);
+        var truncated = tensor(completions.Select(c => c.Truncated).ToArray()).to(device);
+        var rollout = new Rollout(batch, RolloutBuilder.OldLogProbs(completions, device), rewards, truncated, groupSize);
+        model.Model.Module.train();
+        var metrics = new Dictionary<string, double>(optimizer.Step(rollout, training, context.CancellationToken));
+        batch.Dispose();
+        return metrics;
+    }
+
+    private static double StandardDeviation(IEnumerable<double> values)
+    {
+        var list = values.ToList();
+        if (list.Count < 2) return 0;
+        double mean = list.Average();
+        return Math.Sqrt(list.Sum(v => (v - mean) * (v - mean)) / (list.Count - 1));
+    }
+
+    private sealed record ScoredGroup(IReadOnlyList<int> PromptIds, List<Completion> Completions, List<RewardScores> Scores);
+}
