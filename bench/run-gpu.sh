@@ -23,8 +23,10 @@ measure() {
 cd "$here/.gpu/peer"
 steps=${STEPS:-all}
 if [[ $steps == all || $steps == generate ]]; then
-  measure forge-generate "$work/app/Forge.Bench" generate --shape qwen2.5-0.5b --device cuda --dtype bfloat16 --batch 1 64 --prompt-len 128 --new-tokens 256
-  measure transformers-generate python3 peer_generate.py --shape qwen2.5-0.5b --batch 1 64 --prompt-len 128 --new-tokens 256
+  for b in 1 64; do
+    measure "forge-generate-b$b" "$work/app/Forge.Bench" generate --shape qwen2.5-0.5b --device cuda --dtype bfloat16 --batch $b --prompt-len 128 --new-tokens 256
+    measure "transformers-generate-b$b" python3 peer_generate.py --shape qwen2.5-0.5b --batch $b --prompt-len 128 --new-tokens 256
+  done
 fi
 if [[ $steps == all || $steps == grpo ]]; then
   measure forge-grpo-step "$work/app/Forge.Bench" grpo-step --shape qwen2.5-0.5b --device cuda --dtype bfloat16 --prompts 16 --group 8 --prompt-len 128 --new-tokens 256 --micro 16 --steps 3

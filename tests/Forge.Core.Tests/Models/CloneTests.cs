@@ -1,4 +1,5 @@
 using Forge.Core.Models;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Forge.Core.Tests.Models;
@@ -19,5 +20,20 @@ public class CloneTests
         clone.Logits(clone.Hidden(ids)).allclose(model.Logits(model.Hidden(ids))).Should().BeTrue();
         clone.Module.parameters().Should().AllSatisfy(p => p.requires_grad.Should().BeFalse());
         clone.Dispose();
+    }
+}
+
+public class RmsNormTests
+{
+    [Fact]
+    public void Half_precision_path_matches_the_float32_formula_within_bfloat16_rounding()
+    {
+        using var norm = new RmsNorm(64, 1e-6);
+        using (no_grad()) norm.weight.uniform_(0.5, 1.5);
+        using var x = randn(3, 5, 64) * 3;
+        using var exact = norm.forward(x);
+        norm.to(ScalarType.BFloat16);
+        using var half = norm.forward(x.to(ScalarType.BFloat16)).to(ScalarType.Float32);
+        (half - exact).abs().max().ToSingle().Should().BeLessThan(0.05f);
     }
 }
