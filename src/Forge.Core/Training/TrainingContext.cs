@@ -9,13 +9,16 @@ namespace Forge.Core.Training;
 /// <summary>
 /// The training machinery behind <see cref="ITrainingContext"/>: AdamW over the policy (and any extra trainable
 /// modules), warm-up and decay, gradient clipping, a guard that skips non-finite updates and stops the run after too
-/// many in a row, a lazily created frozen reference, and chunked log-probs.
+/// many in a row, a lazily created frozen reference, and chunked log-probs. Weights kept in bfloat16 or float16 are
+/// trained through float32 master copies (the optimizer and its state are float32; the model is refreshed from them
+/// after every update), so small updates are not rounded away.
 /// </summary>
 public sealed class TrainingContext : ITrainingContext, IDisposable
 {
     private readonly TrainingOptions _options;
     private readonly List<nn.Module> _extraModules = [];
     private ILanguageModel? _reference;
+    private List<(Parameter Weight, Parameter Master)> _masters = [];
     private optim.Optimizer? _optimizer;
     private bool _nonFiniteLoss;
 
@@ -84,7 +87,12 @@ public sealed class TrainingContext : ITrainingContext, IDisposable
     {
         var optimizer = Optimizer;
         double lr = CurrentLearningRate;
-        var parameters = Trainable().ToList();
+        using (no_grad())
+        {
+            foreach (var (weight, master) in _masters)
+                master.grad = weight.grad?.to(ScalarType.Float32);
+        }
+        var parameters = Optimized().ToList();
         double norm = _options.MaxGradNorm > 0
             ? nn.utils.clip_grad_norm_(parameters, _options.MaxGradNorm)
             : GradNorm(parameters);
@@ -93,6 +101,10 @@ public sealed class TrainingContext : ITrainingContext, IDisposable
         {
             foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
             optimizer.step();
+            using (no_grad())
+            {
+                foreach (var (weight, master) in _masters) weight.copy_(master);
+            }
             StepNumber++;
             ConsecutiveSkips = 0;
         }
@@ -102,6 +114,7 @@ public sealed class TrainingContext : ITrainingContext, IDisposable
             ConsecutiveSkips++;
         }
         optimizer.zero_grad();
+        foreach (var (weight, _) in _masters) weight.grad?.zero_();
         _nonFiniteLoss = false;
         if (ConsecutiveSkips >= _options.MaxNonFiniteSteps)
             throw new ForgeDataException($"training stopped: {ConsecutiveSkips} updates in a row had a non-finite loss or gradient (lower Training:LearningRate or check the data)");
@@ -123,8 +136,26 @@ public sealed class TrainingContext : ITrainingContext, IDisposable
     private IEnumerable<Parameter> Trainable() =>
         Policy.Module.parameters().Concat(_extraModules.SelectMany(m => m.parameters())).Where(p => p.requires_grad);
 
-    private optim.Optimizer CreateOptimizer() => optim.AdamW(Trainable(), _options.LearningRate, _options.Beta1, _options.Beta2,
-        weight_decay: _options.WeightDecay);
+    /// <summary>Float32 master copies of the half-precision weights (empty when the model trains in float32).</summary>
+    public IReadOnlyList<Parameter> MasterWeights => _masters.Select(m => m.Master).ToList();
+
+    private optim.Optimizer CreateOptimizer()
+    {
+        using (no_grad())
+        {
+            _masters = Trainable().Where(p => p.dtype != ScalarType.Float32)
+                .Select(p => (p, new Parameter(p.detach().to(ScalarType.Float32).clone().DetachFromDisposeScope(), requires_grad: true)))
+                .ToList();
+        }
+        return optim.AdamW(Optimized(), _options.LearningRate, _options.Beta1, _options.Beta2, weight_decay: _options.WeightDecay);
+    }
+
+    /// <summary>What the optimizer updates: float32 trainable weights as they are, masters in place of half-precision ones.</summary>
+    private IEnumerable<Parameter> Optimized()
+    {
+        var replaced = _masters.ToDictionary(m => m.Weight.Handle, m => m.Master);
+        return Trainable().Select(p => replaced.GetValueOrDefault(p.Handle, p));
+    }
 
     private static double GradNorm(IEnumerable<Parameter> parameters)
     {
@@ -140,5 +171,6 @@ public sealed class TrainingContext : ITrainingContext, IDisposable
     {
         _optimizer?.Dispose();
         _reference?.Dispose();
+        foreach (var (_, master) in _masters) master.Dispose();
     }
 }
