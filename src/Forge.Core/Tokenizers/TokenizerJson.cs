@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace Forge.Core.Tokenizers;
 
-/// <summary>Locates and parses a Hugging Face tokenizer.json (plain or .gz), with errors that name the file.</summary>
+/// <summary>Locates and reads a Hugging Face tokenizer.json (plain or .gz), with errors that name the file.</summary>
 internal static class TokenizerJson
 {
     /// <summary>The tokenizer.json for PATH: the file itself, or tokenizer.json(.gz) in the folder.</summary>
@@ -29,24 +29,35 @@ internal static class TokenizerJson
         }
         catch (Exception ex) when (ex is JsonException or InvalidDataException)
         {
-            throw new ForgeDataException($"{file}: not a valid tokenizer.json ({ex.Message.Split(" LineNumber")[0].TrimEnd('.', ' ')})");
+            throw new ForgeDataException($"{file}: not a valid tokenizer.json ({OneLine(ex)})");
         }
     }
 
-    /// <summary>Added tokens: (content, id, special).</summary>
-    public static List<(string Content, int Id, bool Special)> AddedTokens(JsonElement root, string file)
+    /// <summary>The "type" of a section.</summary>
+    public static string Type(JsonElement section, string file) =>
+        section.ValueKind == JsonValueKind.Object && section.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String
+            ? type.GetString()!
+            : throw new ForgeDataException($"{file}: a section lacks its \"type\": {Abbreviate(section.GetRawText())}");
+
+    /// <summary>A boolean option, false when absent.</summary>
+    public static bool Flag(JsonElement section, string key) => section.TryGetProperty(key, out var value) && value.ValueKind == JsonValueKind.True;
+
+    public static List<AddedToken> AddedTokens(JsonElement root, string file)
     {
-        var list = new List<(string, int, bool)>();
+        var list = new List<AddedToken>();
         if (!root.TryGetProperty("added_tokens", out var added) || added.ValueKind == JsonValueKind.Null) return list;
         if (added.ValueKind != JsonValueKind.Array) throw new ForgeDataException($"{file}: \"added_tokens\" must be an array");
         foreach (var token in added.EnumerateArray())
         {
-            if (!token.TryGetProperty("content", out var content) || content.ValueKind != JsonValueKind.String
-                || !token.TryGetProperty("id", out var id) || !id.TryGetInt32(out int value) || value < 0)
-                throw new ForgeDataException($"{file}: an added token lacks \"content\" or a valid \"id\"");
-            bool special = token.TryGetProperty("special", out var s) && s.ValueKind == JsonValueKind.True;
-            list.Add((content.GetString()!, value, special));
+            if (token.ValueKind != JsonValueKind.Object || !token.TryGetProperty("content", out var content) || content.ValueKind != JsonValueKind.String
+                || !token.TryGetProperty("id", out var id) || id.ValueKind != JsonValueKind.Number || !id.TryGetInt32(out int value) || value is < 0 or > BpeModel.MaxId)
+                throw new ForgeDataException($"{file}: added token {Abbreviate(token.GetRawText())} lacks \"content\" or a valid \"id\"");
+            list.Add(new AddedToken(content.GetString()!, value, Flag(token, "special"), Flag(token, "lstrip"), Flag(token, "rstrip")));
         }
         return list;
     }
+
+    public static string OneLine(Exception ex) => ex.Message.Split(" LineNumber")[0].ReplaceLineEndings(" ").TrimEnd('.', ' ');
+
+    private static string Abbreviate(string json) => json.Length <= 80 ? json.ReplaceLineEndings(" ") : json[..77].ReplaceLineEndings(" ") + "...";
 }

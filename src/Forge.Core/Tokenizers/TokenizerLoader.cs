@@ -14,9 +14,9 @@ public static class TokenizerLoader
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("model", out var model) || model.ValueKind != JsonValueKind.Object)
             throw new ForgeDataException($"{file}: missing \"model\" section");
-        string? type = model.TryGetProperty("type", out var t) ? t.GetString() : null;
         try
         {
+            string? type = model.TryGetProperty("type", out var t) ? t.GetString() : null;
             return type switch
             {
                 "BPE" => HfBpeTokenizer.FromJson(root, file),
@@ -27,7 +27,7 @@ public static class TokenizerLoader
         catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or FormatException)
         {
             // A key missing or of the wrong JSON type somewhere in the file.
-            throw new ForgeDataException($"{file}: malformed tokenizer.json ({ex.Message})");
+            throw new ForgeDataException($"{file}: malformed tokenizer.json ({TokenizerJson.OneLine(ex)})");
         }
     }
 }
