@@ -5,7 +5,9 @@ namespace Forge.Plugins.Sampling;
 
 /// <summary>
 /// Turns raw next-token logits [rows, vocab] into the sampling distribution: repetition penalty, temperature, then
-/// top-k, top-p and min-p filtering (filtered tokens get −∞). Same order as Hugging Face's generate.
+/// top-k, top-p and min-p filtering (filtered tokens get −∞). Same order as Hugging Face's generate. When nothing
+/// applies the input itself is returned: it belongs to the caller's dispose scope and must never be moved out of it
+/// (that kept every step's [rows, vocab] logits alive until the end of generation).
 /// </summary>
 internal static class LogitsProcessor
 {
@@ -19,7 +21,7 @@ internal static class LogitsProcessor
             var penalized = where(x < 0, x * settings.RepetitionPenalty, x / settings.RepetitionPenalty);
             x = where(seen, penalized, x);
         }
-        if (settings.Greedy) return x.MoveToOuterDisposeScope();
+        if (settings.Greedy) return Result(x, logits);
         if (settings.Temperature != 1.0) x = x / settings.Temperature;
         if (settings.TopK > 0 && settings.TopK < x.shape[^1])
         {
@@ -40,6 +42,8 @@ internal static class LogitsProcessor
             var threshold = probabilities.max(-1, keepdim: true).values * settings.MinP;
             x = x.masked_fill(probabilities < threshold, double.NegativeInfinity);
         }
-        return x.MoveToOuterDisposeScope();
+        return Result(x, logits);
     }
+
+    private static Tensor Result(Tensor x, Tensor input) => ReferenceEquals(x, input) ? input : x.MoveToOuterDisposeScope();
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Forge.Core.Models;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Forge.Core.Checkpoints;
@@ -17,7 +18,7 @@ public static class CheckpointLoader
         if (!Directory.Exists(directory)) throw new ForgeDataException($"{directory}: model folder not found");
         var config = ModelConfig.Load(Path.Combine(directory, "config.json"));
         var files = WeightFiles(directory);
-        var model = new DecoderModel(config, device, dtype);
+        var model = new DecoderModel(config, device, dtype, initialize: false);
         try
         {
             Fill(model, files);
@@ -70,15 +71,16 @@ public static class CheckpointLoader
             {
                 if (!slots.TryGetValue(entry.Name, out var slot))
                 {
-                    // A tied model may still carry a copy of the embedding as lm_head.
+                    // A tied model may still carry a copy of the embedding as lm_head; old Llama checkpoints carry
+                    // the rotary tables, which Forge computes.
                     if (entry.Name == "lm_head.weight" && model.Config.TieWordEmbeddings) continue;
+                    if (entry.Name.EndsWith(".rotary_emb.inv_freq", StringComparison.Ordinal)) continue;
                     throw new ForgeDataException($"{file}: unexpected tensor \"{entry.Name}\" for a {model.Config.ModelType} model of this config");
                 }
                 if (!entry.Shape.SequenceEqual(slot.Shape))
                     throw new ForgeDataException($"{file}: tensor \"{entry.Name}\" has shape [{string.Join(", ", entry.Shape)}], the config needs [{string.Join(", ", slot.Shape)}]");
-                using var loaded = Read(stream, header, entry);
-                slot.Target.copy_(loaded);
-                filled.Add(entry.Name);
+                if (!filled.Add(entry.Name)) throw new ForgeDataException($"{file}: tensor \"{entry.Name}\" appears in more than one file");
+                ReadInto(stream, header, entry, slot.Target);
             }
         }
         var missing = slots.Keys.Where(k => !filled.Contains(k)).ToList();
@@ -86,14 +88,44 @@ public static class CheckpointLoader
             throw new ForgeDataException($"{Path.GetDirectoryName(files[0])}: checkpoint lacks {missing.Count} tensor(s), first \"{missing[0]}\"");
     }
 
-    /// <summary>Reads one tensor's bytes into a CPU tensor of its stored dtype.</summary>
-    public static Tensor Read(FileStream stream, SafetensorsHeader header, SafetensorsEntry entry)
+    /// <summary>
+    /// Reads one tensor's bytes into <paramref name="destination"/> (any device and dtype, same shape): straight into
+    /// its memory when it is a contiguous CPU tensor of the stored dtype, else through one CPU staging tensor.
+    /// </summary>
+    public static void ReadInto(FileStream stream, SafetensorsHeader header, SafetensorsEntry entry, Tensor destination)
     {
-        var bytes = new byte[entry.End - entry.Begin];
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(header);
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(destination);
         stream.Seek(header.DataStart + entry.Begin, SeekOrigin.Begin);
-        stream.ReadExactly(bytes);
-        var tensor = empty(entry.Shape, entry.DType);
-        if (bytes.Length > 0) tensor.bytes = bytes;
-        return tensor;
+        if (destination.device_type == DeviceType.CPU && destination.dtype == entry.DType && destination.is_contiguous())
+        {
+            ReadExactly(stream, destination, header.Path, entry.Name);
+            return;
+        }
+        using var staging = empty(entry.Shape, entry.DType);
+        ReadExactly(stream, staging, header.Path, entry.Name);
+        destination.copy_(staging);
+    }
+
+    /// <summary>Reads a tensor's whole storage from the stream, in slices below the 2 GiB limit of a span.</summary>
+    private static void ReadExactly(FileStream stream, Tensor target, string path, string name)
+    {
+        const long sliceBytes = 1L << 30;
+        using var flat = target.view(-1);
+        long elements = flat.NumberOfElements, perSlice = Math.Max(1, sliceBytes / flat.ElementSize);
+        try
+        {
+            for (long start = 0; start < elements; start += perSlice)
+            {
+                using var slice = flat.narrow(0, start, Math.Min(perSlice, elements - start));
+                stream.ReadExactly(slice.bytes);
+            }
+        }
+        catch (EndOfStreamException)
+        {
+            throw new ForgeDataException($"{path}: tensor \"{name}\": file ends inside its data");
+        }
     }
 }

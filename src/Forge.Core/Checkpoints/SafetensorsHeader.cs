@@ -64,9 +64,11 @@ public sealed class SafetensorsHeader
             if (document.RootElement.ValueKind != JsonValueKind.Object)
                 throw new ForgeDataException($"{path}: safetensors header is not a JSON object");
             var entries = new List<SafetensorsEntry>();
+            var names = new HashSet<string>(StringComparer.Ordinal);
             foreach (var property in document.RootElement.EnumerateObject())
             {
                 if (property.Name == "__metadata__") continue;
+                if (!names.Add(property.Name)) throw new ForgeDataException($"{path}: tensor \"{property.Name}\" is described twice");
                 entries.Add(ParseEntry(path, property.Name, property.Value, dataLength));
             }
             CheckLayout(path, entries, dataLength);

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -7,29 +8,33 @@ namespace Forge.Core.Devices;
 /// Parses <c>cpu</c>, <c>cuda</c> or <c>cuda:N</c> and makes the device usable. CUDA needs a CUDA libtorch on the
 /// library path: Forge uses the one of an installed PyTorch (see README, "Running on a GPU").
 /// </summary>
-public static class DeviceSelector
+public static partial class DeviceSelector
 {
+    private const string Guidance = "point LD_LIBRARY_PATH at an installed PyTorch's torch/lib " +
+        "(python3 -c 'import torch,os;print(os.path.dirname(torch.__file__)+\"/lib\")') and run the linux-x64 publish without libtorch-cpu";
+
     /// <summary>The device named by <paramref name="name"/>, initialised.</summary>
     public static Device Parse(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
         string lower = name.Trim().ToLowerInvariant();
         if (lower == "cpu") return CPU;
-        if (lower != "cuda" && !lower.StartsWith("cuda:", StringComparison.Ordinal))
-            throw new ForgeDataException($"device '{name}': expected cpu, cuda or cuda:N");
+        if (!CudaName().IsMatch(lower)) throw new ForgeDataException($"device '{name}': expected cpu, cuda or cuda:N");
         try
         {
             InitializeDeviceType(DeviceType.CUDA);
         }
         catch (Exception ex) when (ex is not ForgeDataException)
         {
-            throw new ForgeDataException($"device '{name}': CUDA libtorch could not be loaded ({ex.Message.ReplaceLineEndings(" ")}); " +
-                "point LD_LIBRARY_PATH at an installed PyTorch's torch/lib and run the linux-x64 publish without libtorch-cpu", ex);
+            throw new ForgeDataException($"device '{name}': CUDA libtorch could not be loaded ({ex.Message.ReplaceLineEndings(" ")}); {Guidance}", ex);
         }
-        if (!cuda.is_available()) throw new ForgeDataException($"device '{name}': no CUDA device is available");
+        if (!cuda.is_available()) throw new ForgeDataException($"device '{name}': no CUDA device is available; {Guidance}");
         var device = new Device(lower);
         if (device.index >= cuda.device_count())
             throw new ForgeDataException($"device '{name}': only {cuda.device_count()} CUDA device(s) present");
         return device;
     }
+
+    [GeneratedRegex(@"^cuda(:\d{1,3})?$")]
+    private static partial Regex CudaName();
 }

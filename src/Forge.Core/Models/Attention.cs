@@ -18,15 +18,15 @@ public sealed class Attention : nn.Module
     /// <summary>o_proj.</summary>
     public Linear output;
 
-    /// <summary>Attention of layer <paramref name="layer"/>.</summary>
-    public Attention(ModelConfig config, int layer) : base(nameof(Attention))
+    /// <summary>Attention of layer <paramref name="layer"/>; see <see cref="Projection"/> for <paramref name="initialize"/>.</summary>
+    public Attention(ModelConfig config, int layer, Device device, ScalarType dtype, bool initialize = true) : base(nameof(Attention))
     {
         _heads = config.NumAttentionHeads;
         _kvHeads = config.NumKeyValueHeads;
         _headDim = config.HeadDim;
         _layer = layer;
-        qkv = nn.Linear(config.HiddenSize, (_heads + 2 * _kvHeads) * _headDim, hasBias: config.AttentionBias);
-        output = nn.Linear(_heads * _headDim, config.HiddenSize, hasBias: false);
+        qkv = Projection.Create(config.HiddenSize, (_heads + 2 * _kvHeads) * _headDim, config.AttentionBias, device, dtype, initialize);
+        output = Projection.Create(_heads * _headDim, config.HiddenSize, false, device, dtype, initialize);
         RegisterComponents();
     }
 

@@ -18,13 +18,14 @@ public sealed class DecoderLayer : nn.Module
     /// <summary>mlp.</summary>
     public Mlp mlp;
 
-    /// <summary>Layer <paramref name="index"/> of a model shaped by <paramref name="config"/>.</summary>
-    public DecoderLayer(ModelConfig config, int index) : base(nameof(DecoderLayer))
+    /// <summary>Layer <paramref name="index"/> of a model shaped by <paramref name="config"/>, created on <paramref name="device"/>
+    /// (see <see cref="Projection"/> for <paramref name="initialize"/>).</summary>
+    public DecoderLayer(ModelConfig config, int index, Device device, ScalarType dtype, bool initialize = true) : base(nameof(DecoderLayer))
     {
-        attention_norm = new RmsNorm(config.HiddenSize, config.RmsNormEps);
-        attention = new Attention(config, index);
-        mlp_norm = new RmsNorm(config.HiddenSize, config.RmsNormEps);
-        mlp = new Mlp(config.HiddenSize, config.IntermediateSize);
+        attention_norm = new RmsNorm(config.HiddenSize, config.RmsNormEps, device, dtype);
+        attention = new Attention(config, index, device, dtype, initialize);
+        mlp_norm = new RmsNorm(config.HiddenSize, config.RmsNormEps, device, dtype);
+        mlp = new Mlp(config.HiddenSize, config.IntermediateSize, device, dtype, initialize);
         RegisterComponents();
     }
 

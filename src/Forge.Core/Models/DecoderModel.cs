@@ -27,17 +27,25 @@ public sealed class DecoderModel : nn.Module, ILanguageModel
     public Linear? head;
 
     /// <summary>A model of shape <paramref name="config"/> with Hugging Face's initialisation (normal 0.02).</summary>
-    public DecoderModel(ModelConfig config, Device device, ScalarType dtype) : base(nameof(DecoderModel))
+    public DecoderModel(ModelConfig config, Device device, ScalarType dtype) : this(config, device, dtype, initialize: true)
     {
+    }
+
+    /// <summary>
+    /// A model built directly on <paramref name="device"/> in <paramref name="dtype"/>; without
+    /// <paramref name="initialize"/> its weights are uninitialised memory, for a caller that fills every parameter
+    /// (checkpoint loading, cloning).
+    /// </summary>
+    public DecoderModel(ModelConfig config, Device device, ScalarType dtype, bool initialize) : base(nameof(DecoderModel))
+    {
+        ArgumentNullException.ThrowIfNull(config);
         Config = config;
-        embedding = nn.Embedding(config.VocabSize, config.HiddenSize);
-        layers = nn.ModuleList(Enumerable.Range(0, config.NumHiddenLayers).Select(i => new DecoderLayer(config, i)).ToArray());
-        norm = new RmsNorm(config.HiddenSize, config.RmsNormEps);
-        head = config.TieWordEmbeddings ? null : nn.Linear(config.HiddenSize, config.VocabSize, hasBias: false);
+        embedding = nn.Embedding(config.VocabSize, config.HiddenSize, device: device, dtype: dtype);
+        layers = nn.ModuleList(Enumerable.Range(0, config.NumHiddenLayers).Select(i => new DecoderLayer(config, i, device, dtype, initialize)).ToArray());
+        norm = new RmsNorm(config.HiddenSize, config.RmsNormEps, device, dtype);
+        head = config.TieWordEmbeddings ? null : Projection.Create(config.HiddenSize, config.VocabSize, false, device, dtype, initialize);
         RegisterComponents();
-        Initialize();
-        this.to(device);
-        this.to(dtype);
+        if (initialize) Initialize();
         // A model outlives whatever dispose scope it was built in (e.g. a reference created lazily during a step).
         foreach (var parameter in parameters()) parameter.DetachFromDisposeScope();
         Device = device;
@@ -115,7 +123,7 @@ public sealed class DecoderModel : nn.Module, ILanguageModel
     /// <inheritdoc />
     public ILanguageModel Clone(bool frozen)
     {
-        var copy = new DecoderModel(Config, Device, DType);
+        var copy = new DecoderModel(Config, Device, DType, initialize: false);
         using (no_grad())
         {
             var source = parameters().ToList();

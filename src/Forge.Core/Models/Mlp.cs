@@ -15,12 +15,12 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
     /// <summary>down_proj.</summary>
     public Linear down;
 
-    /// <summary>An MLP of the given widths.</summary>
-    public Mlp(long hidden, long intermediate) : base(nameof(Mlp))
+    /// <summary>An MLP of the given widths; see <see cref="Projection"/> for <paramref name="initialize"/>.</summary>
+    public Mlp(long hidden, long intermediate, Device device, ScalarType dtype, bool initialize = true) : base(nameof(Mlp))
     {
         _intermediate = intermediate;
-        gate_up = nn.Linear(hidden, 2 * intermediate, hasBias: false);
-        down = nn.Linear(intermediate, hidden, hasBias: false);
+        gate_up = Projection.Create(hidden, 2 * intermediate, false, device, dtype, initialize);
+        down = Projection.Create(intermediate, hidden, false, device, dtype, initialize);
         RegisterComponents();
     }
 

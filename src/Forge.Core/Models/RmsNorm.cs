@@ -12,11 +12,11 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
     /// <summary>The learned scale.</summary>
     public Parameter weight;
 
-    /// <summary>A norm over the last dimension of size <paramref name="size"/>.</summary>
-    public RmsNorm(long size, double eps) : base(nameof(RmsNorm))
+    /// <summary>A norm over the last dimension of size <paramref name="size"/>, its weight created on <paramref name="device"/>.</summary>
+    public RmsNorm(long size, double eps, Device? device = null, ScalarType? dtype = null) : base(nameof(RmsNorm))
     {
         _eps = eps;
-        weight = new Parameter(ones(size));
+        weight = new Parameter(ones(size, dtype, device));
         RegisterComponents();
     }
 

@@ -126,3 +126,84 @@ public class CheckpointTests : IDisposable
         act.Should().Throw<ForgeDataException>().Which.Message.Should().StartWith(path + ": ");
     }
 }
+
+public class CheckpointTensorNameTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "forge-names-" + Guid.NewGuid().ToString("N"));
+
+    public CheckpointTensorNameTests() => Directory.CreateDirectory(_dir);
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    /// <summary>Re-writes the llama fixture's tensors after <paramref name="edit"/> (name → tensor) into a new folder.</summary>
+    private string Rewrite(Action<Dictionary<string, Tensor>> edit)
+    {
+        string source = Path.Combine(ModelFixtures.Root, "llama");
+        using var model = ModelFixtures.Load("llama");
+        var tensors = WeightMap.Slots(model).ToDictionary(s => s.Name, s => s.Target.contiguous());
+        edit(tensors);
+        long offset = 0;
+        var entries = new List<SafetensorsEntry>();
+        foreach (var (name, t) in tensors)
+        {
+            long bytes = t.NumberOfElements * 4;
+            entries.Add(new SafetensorsEntry(name, ScalarType.Float32, 4, t.shape, offset, offset + bytes));
+            offset += bytes;
+        }
+        string target = Path.Combine(_dir, Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(target);
+        File.Copy(Path.Combine(source, "config.json"), Path.Combine(target, "config.json"));
+        using var stream = File.Create(Path.Combine(target, "model.safetensors"));
+        byte[] encoded = SafetensorsHeader.Encode(entries);
+        stream.Write(BitConverter.GetBytes((ulong)encoded.Length));
+        stream.Write(encoded);
+        foreach (var t in tensors.Values) stream.Write(t.bytes);
+        return target;
+    }
+
+    [Fact]
+    public void An_unexpected_tensor_is_named()
+    {
+        string dir = Rewrite(t => t["model.layers.7.self_attn.q_proj.weight"] = zeros(2, 2));
+        var act = () => CheckpointLoader.Load(dir, CPU, ScalarType.Float32);
+        act.Should().Throw<ForgeDataException>().WithMessage("*model.safetensors: unexpected tensor \"model.layers.7.self_attn.q_proj.weight\"*");
+    }
+
+    [Fact]
+    public void A_missing_tensor_is_named()
+    {
+        string dir = Rewrite(t => t.Remove("model.layers.1.mlp.up_proj.weight"));
+        var act = () => CheckpointLoader.Load(dir, CPU, ScalarType.Float32);
+        act.Should().Throw<ForgeDataException>().WithMessage("*checkpoint lacks 1 tensor(s), first \"model.layers.1.mlp.up_proj.weight\"");
+    }
+
+    [Fact]
+    public void Rotary_tables_of_old_checkpoints_are_ignored_and_float32_loads_as_bfloat16()
+    {
+        string dir = Rewrite(t => t["model.layers.0.self_attn.rotary_emb.inv_freq"] = ones(4));
+        using var reference = ModelFixtures.Load("llama");
+        using var model = CheckpointLoader.Load(dir, CPU, ScalarType.BFloat16);
+        model.parameters().Should().AllSatisfy(p => p.dtype.Should().Be(ScalarType.BFloat16));
+        var a = reference.parameters().ToList();
+        var b = model.parameters().ToList();
+        for (int i = 0; i < a.Count; i++) a[i].to(ScalarType.BFloat16).allclose(b[i], rtol: 0, atol: 0).Should().BeTrue();
+    }
+
+    [Fact]
+    public void A_tensor_described_twice_is_refused()
+    {
+        string path = Path.Combine(_dir, "twice.safetensors");
+        string header = """{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}""";
+        File.WriteAllBytes(path, [.. BitConverter.GetBytes((ulong)header.Length), .. Encoding.UTF8.GetBytes(header), .. new byte[8]]);
+        var act = () => SafetensorsHeader.Read(path);
+        act.Should().Throw<ForgeDataException>().WithMessage($"{path}: tensor \"a\" is described twice");
+    }
+
+    [Fact]
+    public void A_shard_name_leaving_the_folder_is_refused()
+    {
+        File.WriteAllText(Path.Combine(_dir, "model.safetensors.index.json"), """{"weight_map": {"model.norm.weight": "../x.safetensors"}}""");
+        var act = () => CheckpointLoader.WeightFiles(_dir);
+        act.Should().Throw<ForgeDataException>().WithMessage("*invalid shard file name \"../x.safetensors\"");
+    }
+}
