@@ -19,25 +19,27 @@ public sealed class RotaryEmbedding : IDisposable
         _inverseFrequencies = inverse.to(float32).to(device).DetachFromDisposeScope();
     }
 
-    /// <summary>cos and sin [B, T, headDim] for positions [B, T], in <paramref name="dtype"/>.</summary>
+    /// <summary>
+    /// cos and sign-folded sin [B, T, headDim] for positions [B, T], in <paramref name="dtype"/>. The sin table has its
+    /// first half negated so that <see cref="Apply"/> can rotate with one roll instead of a negation and a concat.
+    /// </summary>
     public (Tensor Cos, Tensor Sin) Tables(Tensor positions, ScalarType dtype)
     {
         using var scope = NewDisposeScope();
         var angles = positions.to(float32).unsqueeze(-1) * _inverseFrequencies;
-        var doubled = cat([angles, angles], -1);
-        return (doubled.cos().to(dtype).MoveToOuterDisposeScope(), doubled.sin().to(dtype).MoveToOuterDisposeScope());
+        var sin = angles.sin();
+        return (cat([angles, angles], -1).cos().to(dtype).MoveToOuterDisposeScope(), cat([-sin, sin], -1).to(dtype).MoveToOuterDisposeScope());
     }
 
     /// <summary>
-    /// Rotates <paramref name="x"/> [B, T, heads, headDim] by the tables of <see cref="Tables"/>. Queries and keys are
-    /// rotated together as one tensor, which halves the kernels of this step.
+    /// Rotates <paramref name="x"/> [B, T, heads, headDim] by the tables of <see cref="Tables"/>: Hugging Face's
+    /// x·cos + rotate_half(x)·sin, where rotate_half(x) = [−x₂, x₁] equals roll(x, D/2) times the sign folded into sin.
+    /// Queries and keys are rotated together as one tensor.
     /// </summary>
     public static Tensor Apply(Tensor x, Tensor cos, Tensor sin)
     {
         using var scope = NewDisposeScope();
-        long half = x.shape[^1] / 2;
-        var rotated = cat([-x.narrow(-1, half, half), x.narrow(-1, 0, half)], -1);
-        return (x * cos.unsqueeze(2) + rotated * sin.unsqueeze(2)).MoveToOuterDisposeScope();
+        return (x * cos.unsqueeze(2) + x.roll(x.shape[^1] / 2, -1) * sin.unsqueeze(2)).MoveToOuterDisposeScope();
     }
 
     /// <summary>Llama 3.1's scaling: long wavelengths slowed by the factor, short ones kept, a smooth blend between.</summary>
