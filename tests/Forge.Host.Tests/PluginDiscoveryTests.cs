@@ -34,7 +34,7 @@ public class PluginDiscoveryTests
     [Fact]
     public void Every_verb_has_help()
     {
-        foreach (string verb in new[] { "plugins", "run", "score" })
+        foreach (string verb in new[] { "plugins", "run", "score", "tokenize", "generate" })
         {
             var result = ForgeProcess.Run(verb, "--help");
             result.ExitCode.Should().Be(0);
