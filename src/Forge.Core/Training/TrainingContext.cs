@@ -38,6 +38,9 @@ public sealed class TrainingContext : ITrainingContext, IDisposable
     /// <inheritdoc />
     public ILanguageModel Reference => _reference ??= Policy.Clone(frozen: true);
 
+    /// <summary>True once <see cref="Reference"/> has been created (β = 0 never creates it).</summary>
+    public bool HasReference => _reference is not null;
+
     /// <inheritdoc />
     public ILanguageModel? Teacher { get; }
 
