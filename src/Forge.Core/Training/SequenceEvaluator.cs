@@ -24,24 +24,25 @@ public static class SequenceEvaluator
         var predicting = hidden.narrow(1, batch.CompletionStart - 1, length);
         var targets = batch.InputIds.narrow(1, batch.CompletionStart, length);
 
-        var logProbs = new List<Tensor>();
+        // With gradients, the chunked function keeps only hidden states for backward; without, plain chunks suffice.
+        var logProbs = predicting.requires_grad && is_grad_enabled()
+            ? ChunkedLogProbs.apply(predicting, targets, model, temperature, chunk)
+            : ChunkedLogProbs.InChunks(model, predicting, targets, temperature, chunk);
         var entropies = new List<Tensor>();
-        for (long start = 0; start < length; start += chunk)
+        if (withEntropy)
         {
-            long n = Math.Min(chunk, length - start);
-            var logits = model.Logits(predicting.narrow(1, start, n)).to(float32);
-            if (temperature != 1.0) logits = logits / temperature;
-            var normalizer = logits.logsumexp(-1);
-            logProbs.Add(logits.gather(-1, targets.narrow(1, start, n).unsqueeze(-1)).squeeze(-1) - normalizer);
-            if (withEntropy)
+            using var noGrad = no_grad();
+            for (long start = 0; start < length; start += chunk)
             {
-                using var noGrad = no_grad();
+                long n = Math.Min(chunk, length - start);
+                var logits = model.Logits(predicting.narrow(1, start, n)).to(float32);
+                if (temperature != 1.0) logits = logits / temperature;
                 // H = logsumexp(z) − Σ softmax(z)·z
-                entropies.Add(normalizer - (logits.softmax(-1) * logits).sum(-1));
+                entropies.Add(logits.logsumexp(-1) - (logits.softmax(-1) * logits).sum(-1));
             }
         }
         var result = new SequenceOutputs(
-            cat(logProbs, 1).MoveToOuterDisposeScope(),
+            logProbs.MoveToOuterDisposeScope(),
             withEntropy ? cat(entropies, 1).MoveToOuterDisposeScope() : null,
             withHidden ? predicting.MoveToOuterDisposeScope() : null);
         return result;
