@@ -49,6 +49,22 @@ public class LearningTests
         },
     };
 
+    [Fact]
+    public void The_same_seed_gives_the_same_run()
+    {
+        using var dir = new TempDirectory();
+        string config = dir.Write("forge.json", JsonSerializer.Serialize(Config(Traces(dir, 100, 1), "grpo", 4)));
+        string Rewards(string run)
+        {
+            var result = ForgeProcess.Run("run", "--config", config, "--pipeline", "learn", "--output", dir.Combine(run), "--seed", "5");
+            result.ExitCode.Should().Be(0, result.Error);
+            return string.Join(",", File.ReadLines(dir.Combine(run, "metrics.jsonl")).Select(l => JsonDocument.Parse(l).RootElement)
+                .Select(e => e.TryGetProperty("reward/mean", out var r) ? r.GetDouble() : e.GetProperty("loss").GetDouble()));
+        }
+
+        Rewards("a").Should().Be(Rewards("b"));
+    }
+
     [Theory]
     [InlineData("grpo")]
     [InlineData("ppo")]
