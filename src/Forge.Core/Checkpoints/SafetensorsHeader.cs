@@ -65,11 +65,19 @@ public sealed class SafetensorsHeader
                 throw new ForgeDataException($"{path}: safetensors header is not a JSON object");
             var entries = new List<SafetensorsEntry>();
             var names = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var property in document.RootElement.EnumerateObject())
+            try
             {
-                if (property.Name == "__metadata__") continue;
-                if (!names.Add(property.Name)) throw new ForgeDataException($"{path}: tensor \"{property.Name}\" is described twice");
-                entries.Add(ParseEntry(path, property.Name, property.Value, dataLength));
+                foreach (var property in document.RootElement.EnumerateObject())
+                {
+                    if (property.Name == "__metadata__") continue;
+                    if (!names.Add(property.Name)) throw new ForgeDataException($"{path}: tensor \"{property.Name}\" is described twice");
+                    entries.Add(ParseEntry(path, property.Name, property.Value, dataLength));
+                }
+            }
+            catch (InvalidOperationException ex)
+            {
+                // System.Text.Json accepts invalid UTF-8 inside strings until they are read as text.
+                throw new ForgeDataException($"{path}: safetensors header is not valid UTF-8 JSON ({ex.Message})", ex);
             }
             CheckLayout(path, entries, dataLength);
             return entries;
