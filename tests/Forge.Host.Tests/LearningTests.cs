@@ -65,6 +65,31 @@ public class LearningTests
         Rewards("a").Should().Be(Rewards("b"));
     }
 
+    [Fact]
+    public void Dynamic_sampling_keeps_only_groups_with_a_signal_and_refills()
+    {
+        using var dir = new TempDirectory();
+        var config = JsonSerializer.SerializeToNode(Config(Traces(dir, 100, 1), "grpo", 3))!;
+        var rl = config["Pipelines"]!["learn"]!["Stages"]![1]!;
+        rl["DynamicSampling"] = true;
+        rl["MaxRefills"] = 3;
+        string path = dir.Write("forge.json", config.ToJsonString());
+
+        var result = ForgeProcess.Run("run", "--config", path, "--pipeline", "learn", "--output", dir.Combine("run"), "--seed", "3");
+
+        result.ExitCode.Should().Be(0, result.Error);
+        var steps = File.ReadLines(dir.Combine("run", "metrics.jsonl")).Select(l => JsonDocument.Parse(l).RootElement)
+            .Where(e => e.GetProperty("stage").GetString() == "rl").ToList();
+        steps.Should().NotBeEmpty();
+        // Every kept group has unequal rewards, so every step's rewards vary and its advantages are not all zero.
+        steps.Should().AllSatisfy(s =>
+        {
+            s.GetProperty("reward/std").GetDouble().Should().BeGreaterThan(0);
+            s.GetProperty("advantage/abs_mean").GetDouble().Should().BeGreaterThan(0.1);
+            s.GetProperty("groups").GetDouble().Should().BeInRange(1, 16);
+        });
+    }
+
     [Theory]
     [InlineData("grpo")]
     [InlineData("ppo")]

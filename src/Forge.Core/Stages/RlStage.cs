@@ -67,7 +67,7 @@ public sealed class RlStage(IModelStore store, IPluginResolver plugins, RewardCo
                 for (int p = 0; p < rows.Count; p++)
                 {
                     var g = new ScoredGroup(promptIds[p], completions.Skip(p * group).Take(group).ToList(), scores.Skip(p * group).Take(group).ToList());
-                    if (!dynamic || g.Scores.Select(s => s.Total).Distinct().Count() > 1) scored.Add(g);
+                    if (!dynamic || DynamicSampling.IsInformative(g.Scores)) scored.Add(g);
                 }
             }
             double generateSeconds = clock.Elapsed.TotalSeconds;
