@@ -17,9 +17,8 @@ internal static class GenerateBench
     {
         string shape = args.Get("shape", "tiny");
         int promptLength = args.Int("prompt-len", 128), newTokens = args.Int("new-tokens", 256), repeats = args.Int("repeats", 3);
-        var device = DeviceSelector.Parse(args.Get("device", "cpu"));
-        var dtype = ModelConfig.ParseDType(args.Get("dtype", "bfloat16"), "--dtype");
-        using var model = (DecoderModel)new ModelStore().Create(Shapes.Config(shape), device, dtype, seed: 0);
+        using var model = Shapes.Create(args);
+        var (device, dtype) = (model.Device, model.DType);
         model.eval();
         long parameters = model.parameters().Sum(p => p.NumberOfElements);
         var sampler = new KvCacheSampler(new SamplerOptions { MaxBatchRows = 4096 });
@@ -28,8 +27,7 @@ internal static class GenerateBench
 
         foreach (int batch in args.Ints("batch", [1, 64]))
         {
-            var prompts = Enumerable.Range(0, batch)
-                .Select(_ => (IReadOnlyList<int>)Enumerable.Range(0, promptLength).Select(_ => random.Next(model.VocabSize)).ToArray()).ToList();
+            var prompts = Shapes.RandomPrompts(random, batch, promptLength, model.VocabSize);
             var settings = new GenerationSettings { Greedy = !args.Flag("sample"), MaxNewTokens = newTokens };
             sampler.Sample(new SamplingRequest(model, tokenizer, prompts, 1, settings with { MaxNewTokens = 8 }, 0)); // warm-up
             var times = new List<double>();

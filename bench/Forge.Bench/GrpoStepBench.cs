@@ -26,9 +26,8 @@ internal static class GrpoStepBench
         int prompts = args.Int("prompts", 16), group = args.Int("group", 8), promptLength = args.Int("prompt-len", 128);
         int newTokens = args.Int("new-tokens", 256), steps = args.Int("steps", 3), micro = args.Int("micro", 16);
         double beta = args.Double("beta", 0.04), eps = args.Double("eps", 0.2);
-        var device = DeviceSelector.Parse(args.Get("device", "cpu"));
-        var dtype = ModelConfig.ParseDType(args.Get("dtype", "bfloat16"), "--dtype");
-        using var policy = (DecoderModel)new ModelStore().Create(Shapes.Config(shape), device, dtype, seed: 0);
+        using var policy = Shapes.Create(args);
+        var device = policy.Device;
         using var context = new TrainingContext(policy, new TrainingOptions { LearningRate = 1e-6, MaxGradNorm = 1.0, MicroBatchSize = micro, LogitsChunk = args.Int("logits-chunk", 256) });
         var optimizer = new GrpoOptimizer(new GrpoOptions { Beta = beta, EpsilonLow = eps, EpsilonHigh = eps, LossType = GrpoLossType.Grpo });
         var sampler = new KvCacheSampler(new SamplerOptions { MaxBatchRows = 4096 });
@@ -38,8 +37,7 @@ internal static class GrpoStepBench
 
         for (int step = 0; step <= steps; step++)
         {
-            var promptIds = Enumerable.Range(0, prompts)
-                .Select(_ => (IReadOnlyList<int>)Enumerable.Range(0, promptLength).Select(_ => random.Next(policy.VocabSize)).ToArray()).ToList();
+            var promptIds = Shapes.RandomPrompts(random, prompts, promptLength, policy.VocabSize);
             Sync(device);
             var clock = Stopwatch.StartNew();
             var completions = sampler.Sample(new SamplingRequest(policy, tokenizer, promptIds, group,

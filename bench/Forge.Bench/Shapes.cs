@@ -1,3 +1,7 @@
+using Forge.Core.Artifacts;
+using Forge.Core.Devices;
+using Forge.Core.Models;
+
 namespace Forge.Bench;
 
 /// <summary>The model shapes of the peer scripts (shared/tools/peer_generate.py), as config.json text.</summary>
@@ -10,6 +14,14 @@ internal static class Shapes
         "tiny" => Qwen2(128, 512, 4, 4, 2, vocab: 2048),
         _ => throw new ArgumentException($"unknown shape {shape} (tiny, qwen2.5-0.5b, qwen2.5-1.5b)"),
     };
+
+    /// <summary>The random-weight model named by --shape, on --device as --dtype (seeded, as the peers use seed 0).</summary>
+    public static DecoderModel Create(Args args) => (DecoderModel)new ModelStore().Create(Config(args.Get("shape", "tiny")),
+        DeviceSelector.Parse(args.Get("device", "cpu")), ModelConfig.ParseDType(args.Get("dtype", "bfloat16"), "--dtype"), seed: 0);
+
+    /// <summary><paramref name="count"/> prompts of random token ids, like the peers' torch.randint prompts.</summary>
+    public static List<IReadOnlyList<int>> RandomPrompts(Random random, int count, int length, int vocab) =>
+        Enumerable.Range(0, count).Select(_ => (IReadOnlyList<int>)Enumerable.Range(0, length).Select(_ => random.Next(vocab)).ToArray()).ToList();
 
     private static string Qwen2(int hidden, int intermediate, int layers, int heads, int kvHeads, int vocab = 151936) => $$"""
         {"model_type":"qwen2","architectures":["Qwen2ForCausalLM"],"hidden_size":{{hidden}},"intermediate_size":{{intermediate}},

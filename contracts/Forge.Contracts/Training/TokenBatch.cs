@@ -37,8 +37,8 @@ public sealed class TokenBatch : IDisposable
 
     /// <summary>Rows [start, start + length) as a batch of views; disposing it leaves this batch intact.</summary>
     public TokenBatch Slice(long start, long length) => new(
-        InputIds.narrow(0, start, length).alias(), AttentionMask.narrow(0, start, length).alias(), CompletionStart,
-        CompletionMask.narrow(0, start, length).alias());
+        InputIds.narrow(0, start, length), AttentionMask.narrow(0, start, length), CompletionStart,
+        CompletionMask.narrow(0, start, length));
 
     /// <summary>The rows at <paramref name="indices"/> (int64), in that order, as a new batch.</summary>
     public TokenBatch Rows(Tensor indices) => new(

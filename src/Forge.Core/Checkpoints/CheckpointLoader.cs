@@ -54,7 +54,7 @@ public static class CheckpointLoader
         }
         catch (JsonException ex)
         {
-            throw new ForgeDataException($"{index}: invalid JSON ({ex.Message.Split(" LineNumber")[0].TrimEnd('.', ' ')})");
+            throw new ForgeDataException($"{index}: invalid JSON ({Data.JsonErrors.Describe(ex)})");
         }
     }
 

@@ -57,7 +57,7 @@ public static class CheckpointWriter
     {
         var entries = new List<SafetensorsEntry>();
         long offset = 0;
-        int size = dtype switch { ScalarType.Float32 => 4, _ => 2 };
+        int size = SafetensorsDType.Size(dtype);
         foreach (var slot in slots)
         {
             long bytes = slot.Target.NumberOfElements * size;

@@ -27,6 +27,9 @@ public static class SafetensorsDType
         return found;
     }
 
+    /// <summary>Bytes per element of <paramref name="type"/>.</summary>
+    public static int Size(ScalarType type) => Known.First(k => k.Value.Type == type).Value.Size;
+
     /// <summary>The safetensors name of <paramref name="type"/>.</summary>
     public static string Name(ScalarType type) => Known.First(k => k.Value.Type == type).Key;
 }

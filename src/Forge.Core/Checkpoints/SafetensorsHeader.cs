@@ -57,7 +57,7 @@ public sealed class SafetensorsHeader
         }
         catch (JsonException ex)
         {
-            throw new ForgeDataException($"{path}: safetensors header is not valid JSON ({ex.Message.Split(" LineNumber")[0].TrimEnd('.', ' ')})");
+            throw new ForgeDataException($"{path}: safetensors header is not valid JSON ({Data.JsonErrors.Describe(ex)})");
         }
         using (document)
         {

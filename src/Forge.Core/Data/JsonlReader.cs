@@ -22,7 +22,7 @@ public static class JsonlReader
             }
             catch (JsonException ex)
             {
-                throw new ForgeDataException($"{path}:{lineNumber}: invalid JSON ({ex.Message.Split(" LineNumber")[0].TrimEnd('.', ' ')})");
+                throw new ForgeDataException($"{path}:{lineNumber}: invalid JSON ({JsonErrors.Describe(ex)})");
             }
             if (value.ValueKind != JsonValueKind.Object)
                 throw new ForgeDataException($"{path}:{lineNumber}: expected a JSON object, found {value.ValueKind.ToString().ToLowerInvariant()}");

@@ -60,7 +60,7 @@ public sealed record ModelConfig
         }
         catch (JsonException ex)
         {
-            throw new ForgeDataException($"{path}: invalid JSON ({ex.Message.Split(" LineNumber")[0].TrimEnd('.', ' ')})");
+            throw new ForgeDataException($"{path}: invalid JSON ({Data.JsonErrors.Describe(ex)})");
         }
         return Parse(raw, path);
     }

@@ -36,7 +36,7 @@ internal sealed record BpeModel(BpeTokenizer Bpe, Dictionary<string, int> Vocab,
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)
         {
-            throw new ForgeDataException($"{file}: cannot build the BPE tokenizer ({TokenizerJson.OneLine(ex)})");
+            throw new ForgeDataException($"{file}: cannot build the BPE tokenizer ({Data.JsonErrors.Describe(ex)})");
         }
     }
 

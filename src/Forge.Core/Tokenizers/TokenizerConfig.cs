@@ -25,7 +25,7 @@ internal sealed record TokenizerConfig(string? EosToken, string? PadToken, strin
         }
         catch (JsonException ex)
         {
-            throw new ForgeDataException($"{path}: invalid JSON ({TokenizerJson.OneLine(ex)})");
+            throw new ForgeDataException($"{path}: invalid JSON ({Data.JsonErrors.Describe(ex)})");
         }
     }
 

@@ -29,7 +29,7 @@ internal static class TokenizerJson
         }
         catch (Exception ex) when (ex is JsonException or InvalidDataException)
         {
-            throw new ForgeDataException($"{file}: not a valid tokenizer.json ({OneLine(ex)})");
+            throw new ForgeDataException($"{file}: not a valid tokenizer.json ({Data.JsonErrors.Describe(ex)})");
         }
     }
 
@@ -56,8 +56,6 @@ internal static class TokenizerJson
         }
         return list;
     }
-
-    public static string OneLine(Exception ex) => ex.Message.Split(" LineNumber")[0].ReplaceLineEndings(" ").TrimEnd('.', ' ');
 
     private static string Abbreviate(string json) => json.Length <= 80 ? json.ReplaceLineEndings(" ") : json[..77].ReplaceLineEndings(" ") + "...";
 }

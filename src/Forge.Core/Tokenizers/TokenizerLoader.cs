@@ -27,7 +27,7 @@ public static class TokenizerLoader
         catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or FormatException)
         {
             // A key missing or of the wrong JSON type somewhere in the file.
-            throw new ForgeDataException($"{file}: malformed tokenizer.json ({TokenizerJson.OneLine(ex)})");
+            throw new ForgeDataException($"{file}: malformed tokenizer.json ({Data.JsonErrors.Describe(ex)})");
         }
     }
 }
