@@ -1,6 +1,4 @@
-using Forge.Contracts.Plugins;
 using Forge.Contracts.Training;
-using Microsoft.Extensions.DependencyInjection;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -42,13 +40,4 @@ public sealed class SftDistiller : IDistiller
             ["skipped_updates"] = step.Applied ? 0 : 1,
         };
     }
-}
-
-/// <summary>Exports <c>sft</c>.</summary>
-[ForgePlugin("sft", PluginKind.Distiller, Description = "Supervised fine-tuning on (prompt, completion) traces; loss on completion tokens only")]
-public sealed class SftDistillerPlugin : IForgePlugin
-{
-    /// <inheritdoc />
-    public void ConfigureServices(IServiceCollection services, PluginContext context) =>
-        services.AddForgePlugin<IDistiller, SftDistiller>(context);
 }

@@ -34,6 +34,14 @@ public interface ITrainingContext
     /// </summary>
     SequenceOutputs Evaluate(ILanguageModel model, TokenBatch batch, bool withEntropy = false, bool withHidden = false);
 
+    /// <summary>
+    /// Raw float32 logits of <paramref name="model"/> over the whole vocabulary at each completion position of
+    /// <paramref name="batch"/> — [rows, length − CompletionStart, vocabulary], position t predicting completion token t —
+    /// for losses that need the full distribution (knowledge distillation). Gradients flow when grad mode is on and the
+    /// model is trainable. Memory grows with rows × length × vocabulary, so call it per micro-batch.
+    /// </summary>
+    Tensor CompletionLogits(ILanguageModel model, TokenBatch batch);
+
     /// <summary>Adds the parameters of an extra trainable module (e.g. a value head) to the optimizer.</summary>
     void AddTrainable(nn.Module module);
 

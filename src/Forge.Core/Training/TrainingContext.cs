@@ -64,6 +64,19 @@ public sealed class TrainingContext : ITrainingContext, IDisposable
         SequenceEvaluator.Evaluate(model, batch, _options.Temperature, _options.LogitsChunk, withEntropy, withHidden);
 
     /// <inheritdoc />
+    public Tensor CompletionLogits(ILanguageModel model, TokenBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.CompletionStart < 1) throw new ArgumentException("a completion needs at least one prompt token before it");
+        using var scope = NewDisposeScope();
+        long length = batch.InputIds.shape[1] - batch.CompletionStart;
+        // The hidden state at position p predicts the token at p + 1.
+        var hidden = model.Hidden(batch.InputIds, batch.AttentionMask).narrow(1, batch.CompletionStart - 1, length);
+        return model.Logits(hidden).to(ScalarType.Float32).MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
     public void AddTrainable(nn.Module module)
     {
         ArgumentNullException.ThrowIfNull(module);
