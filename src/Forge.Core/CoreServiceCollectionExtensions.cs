@@ -21,6 +21,9 @@ public static class CoreServiceCollectionExtensions
         services.AddStage<ScoreStage>("score");
         services.AddStage<SftStage>("sft");
         services.AddStage<RlStage>("rl");
+        services.AddStage<SftStage>("distill");
+        services.AddStage<RejectionSamplingStage>("rejection-sampling");
+        services.AddStage<EvalStage>("eval");
         return services;
     }
 

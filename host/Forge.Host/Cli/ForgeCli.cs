@@ -16,6 +16,8 @@ internal static class ForgeCli
         root.Subcommands.Add(ScoreCommand.Create(cli));
         root.Subcommands.Add(TokenizeCommand.Create(cli));
         root.Subcommands.Add(GenerateCommand.Create(cli));
+        root.Subcommands.Add(EvalCommand.Create(cli));
+        root.Subcommands.Add(ServeCommand.Create(cli));
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
     }
 }

@@ -49,23 +49,24 @@ internal sealed class ForgeApplication : IDisposable
         builder.Services.AddSingleton(catalog);
         builder.Services.AddSingleton<IPluginResolver, ServiceProviderPluginResolver>();
         builder.Services.AddForgeCore(configuration);
-        foreach (var plugin in catalog.Plugins)
+        var instances = PluginInstances.From(configuration, catalog);
+        builder.Services.AddSingleton(instances);
+        foreach (var (name, plugin, options) in instances)
         {
-            var context = new PluginContext(plugin.Name, plugin.Kind, configuration.GetSection(PluginKinds.SectionPath(plugin.Kind, plugin.Name)));
             try
             {
-                plugin.Module.ConfigureServices(builder.Services, context);
+                plugin.Module.ConfigureServices(builder.Services, new PluginContext(name, plugin.Kind, options));
             }
             catch (Exception ex)
             {
-                throw new ForgeDataException($"{PluginKinds.DisplayName(plugin.Kind)} plugin '{plugin.Name}' failed while registering: {PluginCatalog.Describe(ex)}", ex);
+                throw new ForgeDataException($"{PluginKinds.DisplayName(plugin.Kind)} plugin '{name}' failed while registering: {PluginCatalog.Describe(ex)}", ex);
             }
         }
 
         var host = builder.Build();
         try
         {
-            Validate(host.Services, catalog);
+            Validate(host.Services, instances);
         }
         catch
         {
@@ -76,7 +77,7 @@ internal sealed class ForgeApplication : IDisposable
     }
 
     /// <summary>Runs every ValidateOnStart registration now, turning failures into one line naming the section.</summary>
-    private static void Validate(IServiceProvider services, PluginCatalog catalog)
+    private static void Validate(IServiceProvider services, IReadOnlyList<PluginInstance> instances)
     {
         try
         {
@@ -84,12 +85,12 @@ internal sealed class ForgeApplication : IDisposable
         }
         catch (OptionsValidationException ex)
         {
-            throw new ForgeDataException($"invalid options in {SectionOf(ex.OptionsName, catalog)}: {string.Join("; ", ex.Failures)}", ex);
+            throw new ForgeDataException($"invalid options in {SectionOf(ex.OptionsName, instances)}: {string.Join("; ", ex.Failures)}", ex);
         }
         catch (AggregateException ex) when (ex.InnerExceptions.All(e => e is OptionsValidationException))
         {
             var first = (OptionsValidationException)ex.InnerExceptions[0];
-            throw new ForgeDataException($"invalid options in {SectionOf(first.OptionsName, catalog)}: {string.Join("; ", first.Failures)}", ex);
+            throw new ForgeDataException($"invalid options in {SectionOf(first.OptionsName, instances)}: {string.Join("; ", first.Failures)}", ex);
         }
         catch (InvalidOperationException ex)
         {
@@ -98,11 +99,8 @@ internal sealed class ForgeApplication : IDisposable
         }
     }
 
-    private static string SectionOf(string optionsName, PluginCatalog catalog)
-    {
-        var plugin = catalog.Plugins.FirstOrDefault(p => p.Name == optionsName);
-        return plugin is null ? optionsName : PluginKinds.SectionPath(plugin.Kind, plugin.Name);
-    }
+    private static string SectionOf(string optionsName, IReadOnlyList<PluginInstance> instances) =>
+        instances.FirstOrDefault(i => i.Name == optionsName)?.Options.Path ?? optionsName;
 
     private static IEnumerable<string> PluginDirectories(IConfiguration configuration, HostSettings settings)
     {

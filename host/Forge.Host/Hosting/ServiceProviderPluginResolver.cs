@@ -5,13 +5,16 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Forge.Host.Hosting;
 
-/// <summary>Resolves plugins by exported name from the container, with one-line errors for unknown or failing plugins.</summary>
-internal sealed class ServiceProviderPluginResolver(IServiceProvider services, PluginCatalog catalog) : IPluginResolver
+/// <summary>
+/// Resolves plugins by name (exported names and configured instances) from the container, with one-line errors for
+/// unknown or failing plugins.
+/// </summary>
+internal sealed class ServiceProviderPluginResolver(IServiceProvider services, IReadOnlyList<PluginInstance> instances) : IPluginResolver
 {
     public T Resolve<T>(string name) where T : class
     {
         var kind = PluginKinds.Of<T>();
-        var descriptor = catalog.OfKind(kind).FirstOrDefault(p => p.Name == name)
+        var descriptor = instances.FirstOrDefault(i => i.Plugin.Kind == kind && i.Name == name)?.Plugin
             ?? throw new ForgeDataException($"unknown {PluginKinds.DisplayName(kind)} plugin '{name}'; available: {string.Join(", ", Available<T>()) switch { "" => "(none)", var s => s }}");
         try
         {
@@ -25,5 +28,5 @@ internal sealed class ServiceProviderPluginResolver(IServiceProvider services, P
     }
 
     public IReadOnlyList<string> Available<T>() where T : class =>
-        catalog.OfKind(PluginKinds.Of<T>()).Select(p => p.Name).ToList();
+        instances.Where(i => i.Plugin.Kind == PluginKinds.Of<T>()).Select(i => i.Name).Order(StringComparer.Ordinal).ToList();
 }

@@ -38,7 +38,7 @@ public sealed class PipelineRunner(IConfiguration configuration, IServiceProvide
             cancellationToken.ThrowIfCancellationRequested();
             logger.LogInformation("stage {Stage} ({Kind}) starting", name, kind);
             var clock = Stopwatch.StartNew();
-            var result = implementation.Run(new StageContext(name, stage, runDirectory, seed, cancellationToken));
+            var result = implementation.Run(new StageContext(name, stage, runDirectory, seed, cancellationToken) { PipelineSettings = section });
             done.Add(new StageSummary(name, kind, Math.Round(clock.Elapsed.TotalSeconds, 3), result.Metrics, result.Eval));
             new RunSummary(pipeline, seed, done).Write(runDirectory);
             logger.LogInformation("stage {Stage} ({Kind}) done in {Seconds:0.0} s", name, kind, clock.Elapsed.TotalSeconds);

@@ -40,31 +40,43 @@ public sealed record StageModel(ILanguageModel Model, ITokenizer Tokenizer, stri
 /// </summary>
 public static class ModelSettings
 {
-    /// <summary>Loads or creates the stage's model; <paramref name="corpus"/> feeds a new character tokenizer.</summary>
-    public static StageModel Resolve(StageContext context, IModelStore store, Func<IEnumerable<string>> corpus)
+    /// <summary>
+    /// Loads or creates the stage's model; a new model without <c>Tokenizer</c> takes <paramref name="tokenizerFallback"/>
+    /// (e.g. its teacher's folder) when given, else a character tokenizer built from <paramref name="corpus"/>.
+    /// </summary>
+    public static StageModel Resolve(StageContext context, IModelStore store, Func<IEnumerable<string>> corpus, string? tokenizerFallback = null)
     {
         var settings = context.Settings;
         var device = DeviceSelector.Parse(settings["Device"] ?? "cpu");
         var dtype = ModelConfig.ParseDType(settings["DType"] ?? "float32", $"{settings.Path}:DType");
-        string? modelPath = context.ResolvePath("Model");
         string? tokenizerSetting = settings["Tokenizer"];
-        if (modelPath is not null)
-        {
-            string tokenizerPath = tokenizerSetting is null ? modelPath : context.ResolvePath("Tokenizer")!;
-            var tokenizer = store.LoadTokenizer(tokenizerPath);
-            return new StageModel(store.Load(modelPath, device, dtype), tokenizer, tokenizerPath);
-        }
+        if (context.ResolvePath("Model") is not null) return Load(context, store, "Model");
         var newModel = settings.GetSection("NewModel");
         if (!newModel.Exists()) throw new ForgeDataException($"{settings.Path}: give Model (a checkpoint folder) or NewModel (a config to train from scratch)");
-        ITokenizer tok = tokenizerSetting is null or "char" ? CharTokenizer.Build(corpus()) : store.LoadTokenizer(context.ResolvePath("Tokenizer")!);
+        string? tokenizerPath = tokenizerSetting is null ? tokenizerFallback : tokenizerSetting == "char" ? null : context.ResolvePath("Tokenizer");
+        ITokenizer tok = tokenizerPath is null ? CharTokenizer.Build(corpus()) : store.LoadTokenizer(tokenizerPath);
         var config = ToJson(newModel);
         config["vocab_size"] = tok.VocabSize;
         config["model_type"] ??= "qwen2";
         config["architectures"] ??= new JsonArray("Qwen2ForCausalLM");
         config["eos_token_id"] = new JsonArray(tok.StopTokenIds.Select(id => (JsonNode)id).ToArray());
         config["pad_token_id"] = tok.PadTokenId;
-        return new StageModel(store.Create(config.ToJsonString(), device, dtype, context.Seed), tok,
-            tokenizerSetting is null or "char" ? null : context.ResolvePath("Tokenizer"));
+        return new StageModel(store.Create(config.ToJsonString(), device, dtype, context.Seed), tok, tokenizerPath);
+    }
+
+    /// <summary>
+    /// Loads the model folder named by <paramref name="key"/> (<c>Model</c>, <c>Teacher</c>) with its tokenizer — the
+    /// stage's <c>Tokenizer</c> overrides it for <c>Model</c> — on the stage's <c>Device</c> and <c>DType</c>.
+    /// </summary>
+    public static StageModel Load(StageContext context, IModelStore store, string key)
+    {
+        var settings = context.Settings;
+        string path = context.ResolvePath(key) ?? throw new ForgeDataException($"{settings.Path}:{key}: missing model folder");
+        var device = DeviceSelector.Parse(settings["Device"] ?? "cpu");
+        var dtype = ModelConfig.ParseDType(settings["DType"] ?? "float32", $"{settings.Path}:DType");
+        string tokenizerPath = key == "Model" && settings["Tokenizer"] is not null ? context.ResolvePath("Tokenizer")! : path;
+        var tokenizer = store.LoadTokenizer(tokenizerPath);
+        return new StageModel(store.Load(path, device, dtype), tokenizer, tokenizerPath);
     }
 
     /// <summary>A configuration section as JSON, numbers and booleans typed.</summary>

@@ -1,3 +1,5 @@
+using Forge.Contracts.Models;
+using Forge.Contracts.Sampling;
 using Forge.Contracts.Training;
 using Forge.Core.Artifacts;
 using Forge.Core.Data;
@@ -8,15 +10,19 @@ using Forge.Core.Prompts;
 using Forge.Core.Training;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Forge.Core.Stages;
 
 /// <summary>
-/// <c>sft</c>: fine-tunes a model on (prompt, completion) traces from <c>Data</c> (JSONL; relative paths resolve
-/// against the run folder, so <c>data/&lt;stage&gt;.jsonl</c> of an earlier stage works) with a distiller plugin
-/// (default <c>sft</c>). The completion is followed by the end-of-sequence token so the model learns to stop.
-/// Writes the model to <c>checkpoints/&lt;stage&gt;/</c>.
+/// <c>sft</c> and <c>distill</c>: fine-tunes a model on (prompt, completion) traces from <c>Data</c> (JSONL; relative
+/// paths resolve against the run folder, so <c>data/&lt;stage&gt;.jsonl</c> of an earlier stage works) with a
+/// distiller plugin — <c>sft</c> by default, <c>kd</c> by default for <c>distill</c>, which also loads the
+/// <c>Teacher</c> folder (sharing the student's tokenizer; a new student takes the teacher's). <c>OnPolicyShare</c>
+/// (GKD's λ) replaces that share of batches by the student's own samples. Batches group traces of similar length
+/// (<c>LengthBucketing</c>, default on). The completion is followed by the end-of-sequence token so the model learns
+/// to stop. Writes the model to <c>checkpoints/&lt;stage&gt;/</c>.
 /// </summary>
 public sealed class SftStage(IModelStore store, IPluginResolver plugins, ILogger<SftStage> logger) : IStage
 {
@@ -24,41 +30,61 @@ public sealed class SftStage(IModelStore store, IPluginResolver plugins, ILogger
     public StageResult Run(StageContext context)
     {
         var settings = context.Settings;
+        bool distill = settings["Kind"] == "distill";
         string data = context.ResolvePath("Data") ?? throw new ForgeDataException($"{settings.Path}:Data: missing trace file");
         var traces = CompletionFile.Read(data);
         if (traces.Count == 0) throw new ForgeDataException($"{data}: no traces");
         var template = PromptTemplate.Parse(settings["Template"] ?? "{prompt}");
+        string? teacherFolder = context.ResolvePath("Teacher");
+        if (distill && teacherFolder is null) throw new ForgeDataException($"{settings.Path}:Teacher: a distill stage needs a teacher model folder");
         manual_seed(context.Seed);
-        using var model = ModelSettings.Resolve(context, store, () => traces.SelectMany(t => new[] { template.Format(t.Row.Prompt), t.Completion }));
+        using var teacher = teacherFolder is null ? null : ModelSettings.Load(context, store, "Teacher");
+        using var model = ModelSettings.Resolve(context, store, () => traces.SelectMany(t => new[] { template.Format(t.Row.Prompt), t.Completion }), teacherFolder);
         var tokenizer = model.Tokenizer;
+        if (teacher is not null) RequireSharedTokenizer(teacher.Tokenizer, tokenizer, traces.Take(64).Select(t => template.Format(t.Row.Prompt) + t.Completion), $"{settings.Path}:Teacher");
         var prompts = traces.Select(t => tokenizer.Encode(template.Format(t.Row.Prompt))).ToList();
         var completions = traces.Select(t => (IReadOnlyList<int>)[.. tokenizer.Encode(t.Completion), tokenizer.StopTokenIds[0]]).ToList();
+        var lengths = prompts.Zip(completions, (p, c) => p.Count + c.Count).ToList();
 
         int batchSize = settings.GetValue("BatchSize", 16), epochs = settings.GetValue("Epochs", 1);
         int stepsPerEpoch = (traces.Count + batchSize - 1) / batchSize;
         int maxSteps = settings.GetValue("MaxSteps", epochs * stepsPerEpoch);
+        bool bucketing = settings.GetValue("LengthBucketing", true);
+        double onPolicyShare = settings.GetValue("OnPolicyShare", 0.0);
+        if (onPolicyShare is < 0 or > 1) throw new ForgeDataException($"{settings.Path}:OnPolicyShare: {onPolicyShare} is not in [0, 1]");
+        var generation = settings.GetSection("Generation").Get<GenerationSettings>() ?? new GenerationSettings();
+        var sampler = onPolicyShare > 0 ? plugins.Resolve<ISampler>(settings["Sampler"] ?? "kv-cache") : null;
         var options = settings.GetSection("Training").Get<TrainingOptions>() ?? new TrainingOptions();
         if (options.TotalSteps == 0) options.TotalSteps = maxSteps;
-        var distiller = plugins.Resolve<IDistiller>(settings["Distiller"] ?? "sft");
-        using var training = new TrainingContext(model.Model, options);
+        var distiller = plugins.Resolve<IDistiller>(settings["Distiller"] ?? (distill ? "kd" : "sft"));
+        using var training = new TrainingContext(model.Model, options, teacher?.Model);
         using var metrics = new MetricsLog(context.RunDirectory);
+        teacher?.Model.Module.eval();
         model.Model.Module.train();
 
         IReadOnlyDictionary<string, double> last = new Dictionary<string, double>();
         int step = 0;
         for (int epoch = 0; step < maxSteps; epoch++)
         {
-            var order = Enumerable.Range(0, traces.Count).ToArray();
-            new Random(context.Seed + epoch).Shuffle(order);
-            for (int start = 0; start < order.Length && step < maxSteps; start += batchSize, step++)
+            foreach (var rows in LengthBuckets.Plan(lengths, batchSize, bucketing, new Random(context.Seed + epoch)))
             {
+                if (step >= maxSteps) break;
                 context.CancellationToken.ThrowIfCancellationRequested();
-                var rows = order.Skip(start).Take(batchSize).ToList();
-                using var batch = RolloutBuilder.Build(rows.Select(r => prompts[r]).ToList(), rows.Select(r => completions[r]).ToList(),
-                    tokenizer.PadTokenId, model.Model.Device);
-                last = distiller.Step(batch, training, context.CancellationToken);
-                metrics.Record(context.Name, step, last);
+                var batchPrompts = rows.Select(r => prompts[r]).ToList();
+                bool onPolicy = sampler is not null && new Random(context.Seed * 31 + step).NextDouble() < onPolicyShare;
+                var batchCompletions = onPolicy
+                    ? StudentCompletions(sampler!, model, batchPrompts, generation, context.Seed * 1_000_003L + step, context.CancellationToken)
+                    : rows.Select(r => completions[r]).ToList();
+                using var batch = RolloutBuilder.Build(batchPrompts, batchCompletions, tokenizer.PadTokenId, model.Model.Device);
+                var stepMetrics = new Dictionary<string, double>(distiller.Step(batch, training, context.CancellationToken))
+                {
+                    ["on_policy"] = onPolicy ? 1 : 0,
+                    ["padding_fraction"] = 1 - batch.AttentionMask.sum().ToDouble() / batch.AttentionMask.numel(),
+                };
+                metrics.Record(context.Name, step, stepMetrics);
+                last = stepMetrics;
                 if (step % 20 == 0) logger.LogInformation("{Stage} step {Step}/{Total} loss {Loss:0.####}", context.Name, step, maxSteps, last.GetValueOrDefault("loss"));
+                step++;
             }
         }
 
@@ -67,5 +93,27 @@ public sealed class SftStage(IModelStore store, IPluginResolver plugins, ILogger
         var eval = StageEvaluation.Run(context, plugins, model, template);
         if (eval is not null) metrics.Record(context.Name, step, new Dictionary<string, double> { ["eval/pass_at_1"] = eval.PassAt1, ["eval/cons_at_k"] = eval.ConsAtK });
         return new StageResult(new Dictionary<string, double>(last) { ["steps"] = step, ["traces"] = traces.Count }, eval);
+    }
+
+    /// <summary>One sample of the student per prompt (GKD's on-policy batches); the stop token stays when one ended it.</summary>
+    private static List<IReadOnlyList<int>> StudentCompletions(ISampler sampler, StageModel model, List<IReadOnlyList<int>> prompts,
+        GenerationSettings generation, long seed, CancellationToken cancellationToken)
+    {
+        model.Model.Module.eval();
+        var samples = sampler.Sample(new SamplingRequest(model.Model, model.Tokenizer, prompts, 1, generation, seed), cancellationToken);
+        model.Model.Module.train();
+        // An empty completion would leave nothing to learn from; the stop token is the student's own choice then.
+        return samples.OrderBy(s => s.PromptIndex)
+            .Select(s => s.TokenIds.Count > 0 ? s.TokenIds : (IReadOnlyList<int>)[model.Tokenizer.StopTokenIds[0]]).ToList();
+    }
+
+    /// <summary>Token-level distillation compares distributions id by id, so both models must read text the same way.</summary>
+    private static void RequireSharedTokenizer(ITokenizer teacher, ITokenizer student, IEnumerable<string> samples, string key)
+    {
+        if (teacher.VocabSize != student.VocabSize)
+            throw new ForgeDataException($"{key}: the teacher's tokenizer ({teacher.VocabSize} ids) differs from the student's ({student.VocabSize}); distillation from logits needs a shared tokenizer (use the sft distiller on the teacher's traces instead)");
+        foreach (string text in samples)
+            if (!teacher.Encode(text).SequenceEqual(student.Encode(text)))
+                throw new ForgeDataException($"{key}: the teacher's tokenizer encodes the traces differently from the student's; distillation from logits needs a shared tokenizer (use the sft distiller on the teacher's traces instead)");
     }
 }

@@ -1,0 +1,34 @@
+using Forge.Core.Artifacts;
+using Forge.Core.Evaluation;
+using Forge.Core.Pipelines;
+using Forge.Core.Plugins;
+using Forge.Core.Prompts;
+using Microsoft.Extensions.Configuration;
+
+namespace Forge.Core.Stages;
+
+/// <summary>
+/// <c>eval</c>: evaluates the <c>Model</c> folder (e.g. <c>checkpoints/&lt;stage&gt;</c> of an earlier stage) on
+/// <c>Tasks</c> with the stage's own settings (<see cref="EvalSettings"/>: <c>K</c>, <c>Prompts</c>,
+/// <c>Temperature</c>, <c>TopP</c>, …), writes <c>eval/&lt;stage&gt;.json</c> and reports the overall result.
+/// </summary>
+public sealed class EvalStage(IModelStore store, IPluginResolver plugins) : IStage
+{
+    /// <inheritdoc />
+    public StageResult Run(StageContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var settings = EvalSettings.From(context.Settings, null, 256);
+        var template = PromptTemplate.Parse(context.Settings["Template"] ?? "{prompt}");
+        using var model = ModelSettings.Load(context, store, "Model");
+        var report = ModelEvaluation.Run(plugins, model, template, settings, context.ResolvePath("Model")!, context.Seed, context.CancellationToken);
+        EvalFile.Write(Path.Combine(context.RunDirectory, "eval", context.Name + ".json"), report);
+        var metrics = new Dictionary<string, double>();
+        foreach (var (task, result) in report.Tasks)
+        {
+            metrics[$"{task}/pass_at_1"] = result.PassAt1;
+            metrics[$"{task}/cons_at_k"] = result.ConsAtK;
+        }
+        return new StageResult(metrics, report.Overall);
+    }
+}

@@ -1,0 +1,103 @@
+using Forge.Contracts.Data;
+using Forge.Contracts.Rewards;
+using Forge.Contracts.Sampling;
+using Forge.Core.Artifacts;
+using Forge.Core.Metrics;
+using Forge.Core.Pipelines;
+using Forge.Core.Plugins;
+using Forge.Core.Prompts;
+using Forge.Core.Rejection;
+using Forge.Core.Rewards;
+using Forge.Core.Teachers;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace Forge.Core.Stages;
+
+/// <summary>
+/// <c>rejection-sampling</c>: a teacher (a local model folder, or a server behind an OpenAI-compatible endpoint) writes
+/// <c>SamplesPerPrompt</c> completions for each of <c>Prompts</c> rows of <c>PromptSource</c>; the weighted
+/// <c>Rewards</c> score them and <see cref="RejectionFilter"/> keeps the correct, clean ones (<c>Thresholds</c>,
+/// <c>KeepTruncated</c>, <c>Deduplicate</c>, <c>MaxPerPrompt</c>). The kept traces go to <c>data/&lt;stage&gt;.jsonl</c>.
+/// </summary>
+public sealed class RejectionSamplingStage(IModelStore store, IPluginResolver plugins, RewardComposerFactory rewardFactory,
+    ILogger<RejectionSamplingStage> logger) : IStage
+{
+    /// <inheritdoc />
+    public StageResult Run(StageContext context)
+    {
+        var settings = context.Settings;
+        var template = PromptTemplate.Parse(settings["Template"] ?? "{prompt}");
+        var source = plugins.Resolve<IPromptSource>(settings["PromptSource"] ?? throw new ForgeDataException($"{settings.Path}:PromptSource: missing"));
+        var rewards = rewardFactory.Create(settings.GetSection("Rewards"));
+        var generation = settings.GetSection("Generation").Get<GenerationSettings>() ?? new GenerationSettings();
+        int prompts = settings.GetValue("Prompts", 256), samples = settings.GetValue("SamplesPerPrompt", 4);
+        int batchPrompts = settings.GetValue("PromptsPerBatch", 32);
+        if (prompts < 1 || samples < 1 || batchPrompts < 1)
+            throw new ForgeDataException($"{settings.Path}: Prompts, SamplesPerPrompt and PromptsPerBatch must be at least 1");
+        var thresholds = settings.GetSection("Thresholds").GetChildren().ToDictionary(c => c.Key, c => Threshold(c));
+        foreach (string name in thresholds.Keys.Where(n => !rewards.Names.Contains(n)))
+            throw new ForgeDataException($"{settings.Path}:Thresholds:{name}: no reward '{name}' in Rewards; add it there (weight 0 scores without weighting)");
+        var filter = new RejectionFilter
+        {
+            Thresholds = thresholds,
+            KeepTruncated = settings.GetValue("KeepTruncated", false),
+            Deduplicate = settings.GetValue("Deduplicate", true),
+            MaxPerPrompt = settings.GetValue("MaxPerPrompt", 4),
+        };
+
+        var rows = source.Rows(settings["Split"] ?? "train", context.Seed).Take(prompts).ToList();
+        using var teacher = TeacherFactory.Create(context, store, plugins, template);
+        using var writer = new TraceWriter(context.DataPath);
+        var reasons = Enum.GetValues<RejectionReason>().ToDictionary(r => r, _ => 0);
+        var covered = new HashSet<string>();
+        var passed = rewards.Names.ToDictionary(n => n, _ => 0);
+        int sampled = 0;
+        for (int start = 0; start < rows.Count; start += batchPrompts)
+        {
+            context.CancellationToken.ThrowIfCancellationRequested();
+            var chunk = rows.Skip(start).Take(batchPrompts).ToList();
+            var written = teacher.Generate(chunk, samples, generation, context.Seed * 1_000_003L + start * 7919L, context.CancellationToken);
+            var scores = rewards.Score(written.Select(s => new RewardInput(chunk[s.RowIndex], s.Text, s.Tokens, s.Truncated)).ToList(),
+                context.CancellationToken);
+            for (int i = 0; i < written.Count; i++)
+            {
+                var (row, sample) = (chunk[written[i].RowIndex], written[i]);
+                foreach (var (name, score) in scores[i].Rewards)
+                    if (score is double v && v >= thresholds.GetValueOrDefault(name, double.NegativeInfinity)) passed[name]++;
+                var reason = filter.Judge(row.Id, sample.Text, sample.Truncated, scores[i]);
+                reasons[reason]++;
+                if (reason != RejectionReason.None) continue;
+                writer.Write(row, sample.Text, sample.Tokens, scores[i].Rewards);
+                covered.Add(row.Id);
+            }
+            sampled += written.Count;
+            logger.LogInformation("{Stage}: {Done}/{Total} prompts, {Kept} of {Sampled} samples kept", context.Name,
+                Math.Min(start + batchPrompts, rows.Count), rows.Count, writer.Count, sampled);
+        }
+        writer.Commit();
+
+        var metrics = new Dictionary<string, double>
+        {
+            ["prompts"] = rows.Count,
+            ["sampled"] = sampled,
+            ["kept"] = writer.Count,
+            ["acceptance_rate"] = sampled == 0 ? 0 : writer.Count / (double)sampled,
+            ["prompts_covered"] = rows.Count == 0 ? 0 : covered.Count / (double)rows.Count,
+            ["rejected/truncated"] = reasons[RejectionReason.Truncated],
+            ["rejected/below_threshold"] = reasons[RejectionReason.BelowThreshold],
+            ["rejected/duplicate"] = reasons[RejectionReason.Duplicate],
+            ["rejected/over_cap"] = reasons[RejectionReason.OverCap],
+        };
+        foreach (var (name, count) in passed) metrics[$"pass_rate/{name}"] = sampled == 0 ? 0 : count / (double)sampled;
+        using (var log = new MetricsLog(context.RunDirectory)) log.Record(context.Name, 0, metrics);
+        if (writer.Count == 0)
+            logger.LogWarning("{Stage}: no sample passed the filter; {Path} is empty (lower Thresholds or raise SamplesPerPrompt)", context.Name, context.DataPath);
+        return new StageResult(metrics);
+    }
+
+    private static double Threshold(IConfigurationSection section) =>
+        double.TryParse(section.Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double value)
+            ? value
+            : throw new ForgeDataException($"{section.Path}: '{section.Value}' is not a number");
+}
