@@ -18,8 +18,8 @@ namespace Forge.Core.Stages;
 /// <summary>
 /// <c>sft</c> and <c>distill</c>: fine-tunes a model on (prompt, completion) traces from <c>Data</c> (JSONL; relative
 /// paths resolve against the run folder, so <c>data/&lt;stage&gt;.jsonl</c> of an earlier stage works) with a
-/// distiller plugin — <c>sft</c> by default, <c>kd</c> by default for <c>distill</c>, which also loads the
-/// <c>Teacher</c> folder (sharing the student's tokenizer; a new student takes the teacher's). <c>OnPolicyShare</c>
+/// distiller plugin — <c>sft</c> by default, <c>kd</c> for a <c>distill</c> stage with a <c>Teacher</c> folder (loaded
+/// unless the distiller is <c>sft</c>; it must share the student's tokenizer, and a new student takes the teacher's). <c>OnPolicyShare</c>
 /// (GKD's λ) replaces that share of batches by the student's own samples. Batches group traces of similar length
 /// (<c>LengthBucketing</c>, default on). The completion is followed by the end-of-sequence token so the model learns
 /// to stop. Writes the model to <c>checkpoints/&lt;stage&gt;/</c>.
@@ -36,12 +36,15 @@ public sealed class SftStage(IModelStore store, IPluginResolver plugins, ILogger
         if (traces.Count == 0) throw new ForgeDataException($"{data}: no traces");
         var template = PromptTemplate.Parse(settings["Template"] ?? "{prompt}");
         string? teacherFolder = context.ResolvePath("Teacher");
-        if (distill && teacherFolder is null) throw new ForgeDataException($"{settings.Path}:Teacher: a distill stage needs a teacher model folder");
+        string distillerName = settings["Distiller"] ?? (distill && teacherFolder is not null ? "kd" : "sft");
         manual_seed(context.Seed);
-        using var teacher = teacherFolder is null ? null : ModelSettings.Load(context, store, "Teacher");
+        // The sft distiller learns from the traces alone, so its teacher lends only the tokenizer.
+        using var teacher = teacherFolder is not null && settings.GetValue("LoadTeacher", distillerName != "sft") ? ModelSettings.Load(context, store, "Teacher") : null;
         using var model = ModelSettings.Resolve(context, store, () => traces.SelectMany(t => new[] { template.Format(t.Row.Prompt), t.Completion }), teacherFolder);
         var tokenizer = model.Tokenizer;
-        if (teacher is not null) RequireSharedTokenizer(teacher.Tokenizer, tokenizer, traces.Take(64).Select(t => template.Format(t.Row.Prompt) + t.Completion), $"{settings.Path}:Teacher");
+        if (teacherFolder is not null)
+            RequireSharedTokenizer(teacher?.Tokenizer ?? store.LoadTokenizer(teacherFolder), tokenizer,
+                traces.Take(64).Select(t => template.Format(t.Row.Prompt) + t.Completion), $"{settings.Path}:Teacher");
         var prompts = traces.Select(t => tokenizer.Encode(template.Format(t.Row.Prompt))).ToList();
         var completions = traces.Select(t => (IReadOnlyList<int>)[.. tokenizer.Encode(t.Completion), tokenizer.StopTokenIds[0]]).ToList();
         var lengths = prompts.Zip(completions, (p, c) => p.Count + c.Count).ToList();
@@ -56,7 +59,7 @@ public sealed class SftStage(IModelStore store, IPluginResolver plugins, ILogger
         var sampler = onPolicyShare > 0 ? plugins.Resolve<ISampler>(settings["Sampler"] ?? "kv-cache") : null;
         var options = settings.GetSection("Training").Get<TrainingOptions>() ?? new TrainingOptions();
         if (options.TotalSteps == 0) options.TotalSteps = maxSteps;
-        var distiller = plugins.Resolve<IDistiller>(settings["Distiller"] ?? (distill ? "kd" : "sft"));
+        var distiller = plugins.Resolve<IDistiller>(distillerName);
         using var training = new TrainingContext(model.Model, options, teacher?.Model);
         using var metrics = new MetricsLog(context.RunDirectory);
         teacher?.Model.Module.eval();
