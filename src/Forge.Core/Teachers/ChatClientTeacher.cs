@@ -41,12 +41,21 @@ public sealed class ChatClientTeacher(IChatClient client, string description, st
                     response.FinishReason == ChatFinishReason.Length);
             }).GetAwaiter().GetResult();
         }
-        catch (Exception e) when (e is HttpRequestException or System.ClientModel.ClientResultException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (Transport(e) is { } cause && !cancellationToken.IsCancellationRequested)
         {
-            throw new ForgeDataException($"teacher {description}: {e.Message}", e);
+            string retried = e is AggregateException { InnerExceptions.Count: > 1 } all ? $" (after {all.InnerExceptions.Count} tries)" : "";
+            throw new ForgeDataException($"teacher {description}: {cause.Message}{retried}", e);
         }
         return samples;
     }
+
+    /// <summary>The failure to report: an HTTP status or connection error, possibly inside the client's retry aggregate.</summary>
+    private static Exception? Transport(Exception e) => e switch
+    {
+        System.ClientModel.ClientResultException or HttpRequestException or TaskCanceledException => e,
+        AggregateException all => all.InnerExceptions.Select(Transport).FirstOrDefault(x => x is not null),
+        _ => null,
+    };
 
     private List<ChatMessage> Messages(string prompt)
     {
