@@ -21,7 +21,7 @@ namespace Forge.Core.Stages;
 /// distiller plugin — <c>sft</c> by default, <c>kd</c> for a <c>distill</c> stage with a <c>Teacher</c> folder (loaded
 /// unless the distiller is <c>sft</c>; it must share the student's tokenizer, and a new student takes the teacher's). <c>OnPolicyShare</c>
 /// (GKD's λ) replaces that share of batches by the student's own samples. Batches group traces of similar length
-/// (<c>LengthBucketing</c>, default on). The completion is followed by the end-of-sequence token so the model learns
+/// (<c>LengthBucketing</c>, off by default as in TRL). The completion is followed by the end-of-sequence token so the model learns
 /// to stop. Writes the model to <c>checkpoints/&lt;stage&gt;/</c>.
 /// </summary>
 public sealed class SftStage(IModelStore store, IPluginResolver plugins, ILogger<SftStage> logger) : IStage
@@ -52,7 +52,7 @@ public sealed class SftStage(IModelStore store, IPluginResolver plugins, ILogger
         int batchSize = settings.GetValue("BatchSize", 16), epochs = settings.GetValue("Epochs", 1);
         int stepsPerEpoch = (traces.Count + batchSize - 1) / batchSize;
         int maxSteps = settings.GetValue("MaxSteps", epochs * stepsPerEpoch);
-        bool bucketing = settings.GetValue("LengthBucketing", true);
+        bool bucketing = settings.GetValue("LengthBucketing", false);
         double onPolicyShare = settings.GetValue("OnPolicyShare", 0.0);
         if (onPolicyShare is < 0 or > 1) throw new ForgeDataException($"{settings.Path}:OnPolicyShare: {onPolicyShare} is not in [0, 1]");
         var generation = settings.GetSection("Generation").Get<GenerationSettings>() ?? new GenerationSettings();
