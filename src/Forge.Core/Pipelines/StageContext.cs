@@ -10,6 +10,9 @@ namespace Forge.Core.Pipelines;
 /// <param name="CancellationToken">Signals Ctrl+C / SIGTERM; stages stop at a step boundary.</param>
 public sealed record StageContext(string Name, IConfigurationSection Settings, string RunDirectory, int Seed, CancellationToken CancellationToken)
 {
+    /// <summary>True when the stage continues an interrupted run (<c>forge run --resume</c>) from its newest step checkpoint.</summary>
+    public bool Resume { get; init; }
+
     /// <summary>Path of this stage's dataset artifact, <c>data/&lt;stage&gt;.jsonl</c>.</summary>
     public string DataPath => Path.Combine(RunDirectory, "data", Name + ".jsonl");
 

@@ -40,8 +40,12 @@ public sealed record StageModel(ILanguageModel Model, ITokenizer Tokenizer, stri
 /// </summary>
 public static class ModelSettings
 {
-    /// <summary>Loads or creates the stage's model; <paramref name="corpus"/> feeds a new character tokenizer.</summary>
-    public static StageModel Resolve(StageContext context, IModelStore store, Func<IEnumerable<string>> corpus)
+    /// <summary>
+    /// Loads or creates the stage's model; <paramref name="corpus"/> feeds a new character tokenizer. With
+    /// <paramref name="weightsFrom"/> (a step checkpoint being resumed) the weights come from there, while the
+    /// tokenizer is resolved as configured, so later saves still carry it from its source.
+    /// </summary>
+    public static StageModel Resolve(StageContext context, IModelStore store, Func<IEnumerable<string>> corpus, string? weightsFrom = null)
     {
         var settings = context.Settings;
         var device = DeviceSelector.Parse(settings["Device"] ?? "cpu");
@@ -52,7 +56,7 @@ public static class ModelSettings
         {
             string tokenizerPath = tokenizerSetting is null ? modelPath : context.ResolvePath("Tokenizer")!;
             var tokenizer = store.LoadTokenizer(tokenizerPath);
-            return new StageModel(store.Load(modelPath, device, dtype), tokenizer, tokenizerPath);
+            return new StageModel(store.Load(weightsFrom ?? modelPath, device, dtype), tokenizer, tokenizerPath);
         }
         var newModel = settings.GetSection("NewModel");
         if (!newModel.Exists()) throw new ForgeDataException($"{settings.Path}: give Model (a checkpoint folder) or NewModel (a config to train from scratch)");
@@ -63,7 +67,8 @@ public static class ModelSettings
         config["architectures"] ??= new JsonArray("Qwen2ForCausalLM");
         config["eos_token_id"] = new JsonArray(tok.StopTokenIds.Select(id => (JsonNode)id).ToArray());
         config["pad_token_id"] = tok.PadTokenId;
-        return new StageModel(store.Create(config.ToJsonString(), device, dtype, context.Seed), tok,
+        var created = weightsFrom is null ? store.Create(config.ToJsonString(), device, dtype, context.Seed) : store.Load(weightsFrom, device, dtype);
+        return new StageModel(created, tok,
             tokenizerSetting is null or "char" ? null : context.ResolvePath("Tokenizer"));
     }
 

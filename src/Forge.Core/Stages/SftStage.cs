@@ -1,5 +1,6 @@
 using Forge.Contracts.Training;
 using Forge.Core.Artifacts;
+using Forge.Core.Checkpoints;
 using Forge.Core.Data;
 using Forge.Core.Metrics;
 using Forge.Core.Pipelines;
@@ -16,7 +17,8 @@ namespace Forge.Core.Stages;
 /// <c>sft</c>: fine-tunes a model on (prompt, completion) traces from <c>Data</c> (JSONL; relative paths resolve
 /// against the run folder, so <c>data/&lt;stage&gt;.jsonl</c> of an earlier stage works) with a distiller plugin
 /// (default <c>sft</c>). The completion is followed by the end-of-sequence token so the model learns to stop.
-/// Writes the model to <c>checkpoints/&lt;stage&gt;/</c>.
+/// Writes the model to <c>checkpoints/&lt;stage&gt;/</c>, and step checkpoints to resume from beneath it
+/// (<see cref="StageCheckpoints"/>); the data position is the epoch (whose shuffle is seeded by it) and the row offset.
 /// </summary>
 public sealed class SftStage(IModelStore store, IPluginResolver plugins, ILogger<SftStage> logger) : IStage
 {
@@ -28,8 +30,10 @@ public sealed class SftStage(IModelStore store, IPluginResolver plugins, ILogger
         var traces = CompletionFile.Read(data);
         if (traces.Count == 0) throw new ForgeDataException($"{data}: no traces");
         var template = PromptTemplate.Parse(settings["Template"] ?? "{prompt}");
+        var checkpoints = new StageCheckpoints(context, logger);
         manual_seed(context.Seed);
-        using var model = ModelSettings.Resolve(context, store, () => traces.SelectMany(t => new[] { template.Format(t.Row.Prompt), t.Completion }));
+        using var model = ModelSettings.Resolve(context, store, () => traces.SelectMany(t => new[] { template.Format(t.Row.Prompt), t.Completion }),
+            checkpoints.Resumed?.Directory);
         var tokenizer = model.Tokenizer;
         var prompts = traces.Select(t => tokenizer.Encode(template.Format(t.Row.Prompt))).ToList();
         var completions = traces.Select(t => (IReadOnlyList<int>)[.. tokenizer.Encode(t.Completion), tokenizer.StopTokenIds[0]]).ToList();
@@ -39,28 +43,36 @@ public sealed class SftStage(IModelStore store, IPluginResolver plugins, ILogger
         int maxSteps = settings.GetValue("MaxSteps", epochs * stepsPerEpoch);
         var options = settings.GetSection("Training").Get<TrainingOptions>() ?? new TrainingOptions();
         if (options.TotalSteps == 0) options.TotalSteps = maxSteps;
-        var distiller = plugins.Resolve<IDistiller>(settings["Distiller"] ?? "sft");
+        string distillerName = settings["Distiller"] ?? "sft";
+        var distiller = plugins.Resolve<IDistiller>(distillerName);
         using var training = new TrainingContext(model.Model, options);
         using var metrics = new MetricsLog(context.RunDirectory);
+        checkpoints.Attach(model, training, metrics);
         model.Model.Module.train();
 
         IReadOnlyDictionary<string, double> last = new Dictionary<string, double>();
-        int step = 0;
-        for (int epoch = 0; step < maxSteps; epoch++)
+        int step = checkpoints.FirstStep;
+        var resumeAt = checkpoints.Data;
+        var next = resumeAt;
+        for (int epoch = resumeAt.Epoch; step < maxSteps; epoch++)
         {
             var order = Enumerable.Range(0, traces.Count).ToArray();
             new Random(context.Seed + epoch).Shuffle(order);
-            for (int start = 0; start < order.Length && step < maxSteps; start += batchSize, step++)
+            for (int start = epoch == resumeAt.Epoch ? resumeAt.Offset : 0; start < order.Length && step < maxSteps; start += batchSize, step++)
             {
-                context.CancellationToken.ThrowIfCancellationRequested();
+                var current = checkpoints.BeginStep(step, new DataPosition(epoch, start));
                 var rows = order.Skip(start).Take(batchSize).ToList();
                 using var batch = RolloutBuilder.Build(rows.Select(r => prompts[r]).ToList(), rows.Select(r => completions[r]).ToList(),
                     tokenizer.PadTokenId, model.Model.Device);
-                last = distiller.Step(batch, training, context.CancellationToken);
+                // A started step runs to its end (no cancellation inside it) so that the stop checkpoint is whole.
+                last = current.Call("distiller", distillerName, () => distiller.Step(batch, training, CancellationToken.None));
+                next = new DataPosition(epoch, start + batchSize);
                 metrics.Record(context.Name, step, last);
                 if (step % 20 == 0) logger.LogInformation("{Stage} step {Step}/{Total} loss {Loss:0.####}", context.Name, step, maxSteps, last.GetValueOrDefault("loss"));
+                checkpoints.AfterStep(step + 1, next);
             }
         }
+        checkpoints.AtEnd(step, next);
 
         model.Model.Module.eval();
         model.Save(context.CheckpointDirectory);
