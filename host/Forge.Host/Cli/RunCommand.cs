@@ -45,7 +45,7 @@ internal static class RunCommand
             }
             catch (StageInterruptedException ex)
             {
-                cli.Error.WriteLine($"interrupted: {ex.Message}; resume with: {ResumeCommandLine.For(cli.Arguments, folder)}");
+                cli.Error.WriteLine($"interrupted by {cli.Signals.Signal}: {ex.Message}; resume with: {ResumeCommandLine.For(cli.Arguments, folder)}");
                 if (verbose) cli.Error.WriteLine(ex);
                 return cli.Signals.ExitCode;
             }

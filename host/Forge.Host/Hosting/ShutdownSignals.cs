@@ -32,8 +32,11 @@ internal sealed class ShutdownSignals : IDisposable
     /// <summary>Cancelled by the first signal of a graceful run.</summary>
     public CancellationToken Token => _stop.Token;
 
-    /// <summary>The exit code for the signal received: 130 for SIGINT (the default), 143 for SIGTERM.</summary>
-    public int ExitCode { get; private set; } = 130;
+    /// <summary>The signal that asked for the stop (SIGINT until one arrives).</summary>
+    public PosixSignal Signal { get; private set; } = PosixSignal.SIGINT;
+
+    /// <summary>The exit code for <see cref="Signal"/>: 130 for SIGINT, 143 for SIGTERM.</summary>
+    public int ExitCode => Signal == PosixSignal.SIGTERM ? 143 : 130;
 
     /// <summary>From now on the first signal asks for a graceful stop instead of ending the process.</summary>
     public void EnableGracefulStop() => _graceful = true;
@@ -42,14 +45,13 @@ internal sealed class ShutdownSignals : IDisposable
     public bool Request(PosixSignal signal)
     {
         if (!_graceful) return false;
-        int code = signal == PosixSignal.SIGTERM ? 143 : 130;
         if (Interlocked.Increment(ref _received) > 1)
         {
-            _error.WriteLine($"{signal} again: exiting at once, without a checkpoint");
+            _error.Write($"{signal} again: exiting at once, without a checkpoint{Environment.NewLine}");
             _error.Flush();
-            Environment.Exit(code);
+            ExitNow(signal == PosixSignal.SIGTERM ? 143 : 130);
         }
-        ExitCode = code;
+        Signal = signal;
         _error.WriteLine($"{signal}: stopping at the next step boundary to write a checkpoint (send it again to exit at once)");
         _error.Flush();
         _stop.Cancel();
@@ -57,6 +59,19 @@ internal sealed class ShutdownSignals : IDisposable
     }
 
     private void Handle(PosixSignalContext context) => context.Cancel = Request(context.Signal);
+
+    /// <summary>
+    /// Ends the process without running exit handlers: Environment.Exit would run libtorch's static destructors while
+    /// the main thread is still inside libtorch, which crashes (SIGSEGV) instead of exiting.
+    /// </summary>
+    private static void ExitNow(int code)
+    {
+        if (OperatingSystem.IsWindows()) Environment.Exit(code);
+        _exit(code);
+    }
+
+    [DllImport("libc", EntryPoint = "_exit")]
+    private static extern void _exit(int status);
 
     public void Dispose()
     {

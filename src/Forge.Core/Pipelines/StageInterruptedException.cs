@@ -9,8 +9,8 @@ public sealed class StageInterruptedException : Exception
     /// <summary>Creates the exception; <paramref name="checkpoint"/> is null when nothing resumable was written.</summary>
     public StageInterruptedException(string stage, string? checkpoint, Exception? innerException = null)
         : base(checkpoint is null
-            ? $"stage '{stage}' was interrupted; it has no step checkpoint and will run again from its start"
-            : $"stage '{stage}' was interrupted; checkpoint: {checkpoint}", innerException)
+            ? $"stage '{stage}' stopped without a step checkpoint and will run again from its start"
+            : $"stage '{stage}' stopped; checkpoint: {checkpoint}", innerException)
     {
         Stage = stage;
         Checkpoint = checkpoint;
