@@ -111,7 +111,7 @@ public class ResumeTests
         using (var child = ForgeChild.Start("run", "--config", config, "--pipeline", "long", "--output", run))
         {
             child.WaitUntil(() => File.Exists(metrics) && new FileInfo(metrics).Length > 0, "the first metrics line");
-            child.Signal("TERM");
+            child.Terminate();
             stopped = child.WaitForExit();
         }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Forge.Host.Tests.Support;
@@ -56,12 +57,15 @@ internal sealed class ForgeChild : IDisposable
         }
     }
 
-    /// <summary>Sends a signal by name (TERM, INT) with kill(1).</summary>
-    public void Signal(string name)
+    /// <summary>Sends SIGTERM, as a service manager or container runtime does to stop a process.</summary>
+    public void Terminate()
     {
-        using var kill = Process.Start("kill", ["-" + name, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        kill.WaitForExit();
+        const int SIGTERM = 15;
+        if (kill(_process.Id, SIGTERM) != 0) throw new InvalidOperationException($"kill({_process.Id}, SIGTERM) failed: errno {Marshal.GetLastPInvokeError()}");
     }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
 
     /// <summary>SIGKILL: nothing in the process runs after it.</summary>
     public void Kill() => _process.Kill();
