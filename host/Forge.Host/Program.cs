@@ -1,3 +1,5 @@
 using Forge.Host.Cli;
+using Forge.Host.Hosting;
 
-return ForgeCli.Run(args, Console.Out, Console.Error);
+using var signals = ShutdownSignals.Register(Console.Error);
+return ForgeCli.Run(args, Console.Out, Console.Error, signals);

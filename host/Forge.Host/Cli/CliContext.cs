@@ -8,7 +8,7 @@ namespace Forge.Host.Cli;
 /// Where verbs write, and the one place errors become exit codes: bad input (<see cref="ForgeDataException"/>) is one
 /// line and exit 2; anything else is one line and exit 1; stack traces only with --verbose.
 /// </summary>
-internal sealed class CliContext(TextWriter output, TextWriter error, GlobalOptions globals)
+internal sealed class CliContext(TextWriter output, TextWriter error, GlobalOptions globals, ShutdownSignals signals, IReadOnlyList<string> arguments)
 {
     public const int UserError = 2;
     public const int InternalError = 1;
@@ -18,6 +18,12 @@ internal sealed class CliContext(TextWriter output, TextWriter error, GlobalOpti
     public TextWriter Error { get; } = error;
 
     public GlobalOptions Globals { get; } = globals;
+
+    /// <summary>SIGINT/SIGTERM: the token a graceful run stops on, and its exit code.</summary>
+    public ShutdownSignals Signals { get; } = signals;
+
+    /// <summary>The command line as given (to print how to resume an interrupted run).</summary>
+    public IReadOnlyList<string> Arguments { get; } = arguments;
 
     /// <summary>Builds the application (configuration, plugins, validation) and runs <paramref name="body"/> with it.</summary>
     public int WithApplication(ParseResult parse, Func<ForgeApplication, int> body) => Guard(parse, () =>
@@ -36,6 +42,13 @@ internal sealed class CliContext(TextWriter output, TextWriter error, GlobalOpti
         catch (Exception ex) when (ex is ForgeDataException or Contracts.Plugins.PluginInputException)
         {
             Error.WriteLine($"error: {ex.Message}");
+            if (verbose) Error.WriteLine(ex);
+            return UserError;
+        }
+        catch (InvalidOperationException ex) when (ex.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
+        {
+            // The configuration binder met a setting of the wrong type (a stage's "Steps": "many"); its message names the key.
+            Error.WriteLine($"error: {ex.Message.ReplaceLineEndings(" ")}");
             if (verbose) Error.WriteLine(ex);
             return UserError;
         }

@@ -1,14 +1,22 @@
 using System.CommandLine;
+using Forge.Host.Hosting;
 
 namespace Forge.Host.Cli;
 
 /// <summary>The <c>forge</c> command line: global options and one verb per command class.</summary>
 internal static class ForgeCli
 {
+    /// <summary>Runs in-process (tests): no signal handlers are installed.</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
+        using var signals = ShutdownSignals.None(error);
+        return Run(args, output, error, signals);
+    }
+
+    public static int Run(string[] args, TextWriter output, TextWriter error, ShutdownSignals signals)
+    {
         var globals = new GlobalOptions();
-        var cli = new CliContext(output, error, globals);
+        var cli = new CliContext(output, error, globals, signals, args);
         var root = new RootCommand("Forge: train reasoning language models the DeepSeek-R1 way; every algorithm is a plugin.");
         globals.AddTo(root);
         root.Subcommands.Add(PluginsCommand.Create(cli));
@@ -18,6 +26,7 @@ internal static class ForgeCli
         root.Subcommands.Add(GenerateCommand.Create(cli));
         root.Subcommands.Add(EvalCommand.Create(cli));
         root.Subcommands.Add(ServeCommand.Create(cli));
-        return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+        // Signals are ShutdownSignals' business: System.CommandLine's own handling would end a run after two seconds.
+        return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null });
     }
 }

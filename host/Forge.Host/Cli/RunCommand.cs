@@ -1,29 +1,61 @@
 using System.CommandLine;
 using System.Globalization;
+using Forge.Core;
 using Forge.Core.Pipelines;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Forge.Host.Cli;
 
-/// <summary><c>forge run</c>: runs a pipeline from configuration into a run folder.</summary>
+/// <summary>
+/// <c>forge run</c>: runs a pipeline from configuration into a run folder, or (<c>--resume</c>) continues an interrupted
+/// one. SIGINT/SIGTERM stop the run at a step boundary with a checkpoint (exit 130/143); a plugin fault ends it with a
+/// checkpoint of the last complete step (exit 1); both print one line saying how to resume.
+/// </summary>
 internal static class RunCommand
 {
     public static Command Create(CliContext cli)
     {
-        var pipeline = new Option<string?>("--pipeline") { Description = "Pipeline name under Pipelines: (default: Forge:DefaultPipeline)" };
+        var pipeline = new Option<string?>("--pipeline") { Description = "Pipeline name under Pipelines: (default: Forge:DefaultPipeline, or the resumed run's)" };
         var output = new Option<string?>("--output") { Description = "Run folder (default: runs/<pipeline>-<time>)" };
-        var seed = new Option<int?>("--seed") { Description = "Seed for every random choice of the run (default: Forge:Seed, else 0)" };
-        var command = new Command("run", "Run a pipeline (the default one when none is named)") { pipeline, output, seed };
-        command.SetAction((parse, cancellationToken) => Task.FromResult(cli.WithApplication(parse, app =>
+        var seed = new Option<int?>("--seed") { Description = "Seed for every random choice of the run (default: Forge:Seed, else 0; the resumed run's)" };
+        var resume = new Option<bool>("--resume") { Description = "Continue the run in --output: keep its finished stages, resume the interrupted one from its newest step checkpoint" };
+        var command = new Command("run", "Run a pipeline (the default one when none is named)") { pipeline, output, seed, resume };
+        command.SetAction((parse, _) => Task.FromResult(cli.WithApplication(parse, app =>
         {
-            string name = parse.GetValue(pipeline) ?? app.Configuration["Forge:DefaultPipeline"]
-                ?? throw new Core.ForgeDataException("no --pipeline given and Forge:DefaultPipeline is not set");
-            int runSeed = parse.GetValue(seed) ?? app.Configuration.GetValue<int?>("Forge:Seed") ?? 0;
-            string folder = Path.GetFullPath(parse.GetValue(output)
+            bool resuming = parse.GetValue(resume);
+            string? outputValue = parse.GetValue(output);
+            if (resuming && outputValue is null) throw new ForgeDataException("--resume needs --output DIR, the run folder to continue");
+            var previous = resuming ? RunResume.Read(Path.GetFullPath(outputValue!)) : null;
+            string name = parse.GetValue(pipeline) ?? previous?.Pipeline ?? app.Configuration["Forge:DefaultPipeline"]
+                ?? throw new ForgeDataException("no --pipeline given and Forge:DefaultPipeline is not set");
+            int? seedGiven = parse.GetValue(seed);
+            if (previous is not null && seedGiven is { } given && given != previous.Seed)
+                throw new ForgeDataException($"{Path.Combine(Path.GetFullPath(outputValue!), "summary.json")}: the run has seed {previous.Seed}, not {given}");
+            int runSeed = seedGiven ?? previous?.Seed ?? app.Configuration.GetValue<int?>("Forge:Seed") ?? 0;
+            string folder = Path.GetFullPath(outputValue
                 ?? Path.Combine("runs", $"{name}-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}"));
 
-            var summary = app.Services.GetRequiredService<PipelineRunner>().Run(name, folder, runSeed, cancellationToken);
+            RunSummary summary;
+            cli.Signals.EnableGracefulStop();
+            bool verbose = parse.GetValue(cli.Globals.Verbose);
+            try
+            {
+                summary = app.Services.GetRequiredService<PipelineRunner>().Run(name, folder, runSeed, cli.Signals.Token, previous);
+            }
+            catch (StageInterruptedException ex)
+            {
+                cli.Error.WriteLine($"interrupted by {cli.Signals.Signal}: {ex.Message}; resume with: {ResumeCommandLine.For(cli.Arguments, folder)}");
+                if (verbose) cli.Error.WriteLine(ex);
+                return cli.Signals.ExitCode;
+            }
+            catch (PluginFaultException ex)
+            {
+                string resumeWith = ex.Checkpoint is null ? "" : $"; resume with: {ResumeCommandLine.For(cli.Arguments, folder)}";
+                cli.Error.WriteLine($"error: {ex.Message}{resumeWith}");
+                if (verbose) cli.Error.WriteLine(ex);
+                return CliContext.InternalError;
+            }
             foreach (var stage in summary.Stages)
             {
                 string metrics = string.Join("  ", stage.Metrics.Select(m => $"{m.Key}={m.Value.ToString("0.####", CultureInfo.InvariantCulture)}"));

@@ -21,6 +21,9 @@ public sealed class MetricsLog : IDisposable
     /// <summary>The file written.</summary>
     public string Path { get; }
 
+    /// <summary>Bytes in the file so far (every record is flushed as it is written); step checkpoints keep it.</summary>
+    public long Length => _writer.BaseStream.Length;
+
     /// <summary>Raised after each record, e.g. for progress displays.</summary>
     public event Action<string, int, IReadOnlyDictionary<string, double>>? Recorded;
 

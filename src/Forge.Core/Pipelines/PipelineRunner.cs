@@ -14,8 +14,11 @@ public sealed class PipelineRunner(IConfiguration configuration, IServiceProvide
     /// <summary>Names of the pipelines defined in configuration.</summary>
     public IReadOnlyList<string> Pipelines => configuration.GetSection("Pipelines").GetChildren().Select(c => c.Key).ToList();
 
-    /// <summary>Runs <paramref name="pipeline"/> into <paramref name="runDirectory"/>.</summary>
-    public RunSummary Run(string pipeline, string runDirectory, int seed, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="pipeline"/> into <paramref name="runDirectory"/>; with <paramref name="resume"/>, keeps the
+    /// stages that finished and resumes the first unfinished one from its newest step checkpoint.
+    /// </summary>
+    public RunSummary Run(string pipeline, string runDirectory, int seed, CancellationToken cancellationToken, RunResume? resume = null)
     {
         var section = configuration.GetSection($"Pipelines:{pipeline}");
         if (!section.Exists())
@@ -27,6 +30,10 @@ public sealed class PipelineRunner(IConfiguration configuration, IServiceProvide
         Directory.CreateDirectory(Path.Combine(runDirectory, "checkpoints"));
         var done = new List<StageSummary>();
         var names = new HashSet<string>();
+        if (resume is not null && resume.Pipeline != pipeline)
+            throw new ForgeDataException($"{Path.Combine(runDirectory, "summary.json")}: the run folder holds pipeline '{resume.Pipeline}', not '{pipeline}'");
+        // Written before the first stage so that an interrupted run's folder already names its pipeline and seed.
+        if (resume is null) new RunSummary(pipeline, seed, done).Write(runDirectory);
         foreach (var stage in stages)
         {
             string kind = stage["Kind"] ?? throw new ForgeDataException($"{stage.Path}:Kind: missing stage kind");
@@ -35,10 +42,30 @@ public sealed class PipelineRunner(IConfiguration configuration, IServiceProvide
             var implementation = services.GetKeyedService<IStage>(kind)
                 ?? throw new ForgeDataException($"{stage.Path}:Kind: unknown stage kind '{kind}'; available: {Join(kinds.Select(k => k.Name))}");
 
-            cancellationToken.ThrowIfCancellationRequested();
-            logger.LogInformation("stage {Stage} ({Kind}) starting", name, kind);
+            if (resume?.FinishedStage(done.Count, name, kind, runDirectory) is { } finished)
+            {
+                done.Add(finished);
+                logger.LogInformation("stage {Stage} ({Kind}) finished in the interrupted run; kept", name, kind);
+                continue;
+            }
+            var context = new StageContext(name, stage, runDirectory, seed, cancellationToken)
+            {
+                PipelineSettings = section,
+                Resume = resume is not null && done.Count == resume.Finished.Count,
+            };
+            if (cancellationToken.IsCancellationRequested) throw new StageInterruptedException(name, null);
+            if (context.Resume) resume!.Rewind(context);
+            logger.LogInformation("stage {Stage} ({Kind}) {Action}", name, kind, context.Resume ? "resuming" : "starting");
             var clock = Stopwatch.StartNew();
-            var result = implementation.Run(new StageContext(name, stage, runDirectory, seed, cancellationToken) { PipelineSettings = section });
+            StageResult result;
+            try
+            {
+                result = implementation.Run(context);
+            }
+            catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested)
+            {
+                throw new StageInterruptedException(name, Checkpoints.TrainingCheckpoint.Latest(context.CheckpointDirectory)?.Directory, ex);
+            }
             done.Add(new StageSummary(name, kind, Math.Round(clock.Elapsed.TotalSeconds, 3), result.Metrics, result.Eval));
             new RunSummary(pipeline, seed, done).Write(runDirectory);
             logger.LogInformation("stage {Stage} ({Kind}) done in {Seconds:0.0} s", name, kind, clock.Elapsed.TotalSeconds);

@@ -13,6 +13,9 @@ public sealed record StageContext(string Name, IConfigurationSection Settings, s
     /// <summary>The pipeline's section (<c>Pipelines:&lt;name&gt;</c>), for settings every stage shares such as <c>Eval</c>.</summary>
     public IConfigurationSection? PipelineSettings { get; init; }
 
+    /// <summary>True when the stage continues an interrupted run (<c>forge run --resume</c>) from its newest step checkpoint.</summary>
+    public bool Resume { get; init; }
+
     /// <summary>Path of this stage's dataset artifact, <c>data/&lt;stage&gt;.jsonl</c>.</summary>
     public string DataPath => Path.Combine(RunDirectory, "data", Name + ".jsonl");
 

@@ -42,15 +42,18 @@ public static class ModelSettings
 {
     /// <summary>
     /// Loads or creates the stage's model; a new model without <c>Tokenizer</c> takes <paramref name="tokenizerFallback"/>
-    /// (e.g. its teacher's folder) when given, else a character tokenizer built from <paramref name="corpus"/>.
+    /// (e.g. its teacher's folder) when given, else a character tokenizer built from <paramref name="corpus"/>. With
+    /// <paramref name="weightsFrom"/> (a step checkpoint being resumed) the weights come from there, while the
+    /// tokenizer is resolved as configured, so later saves still carry it from its source.
     /// </summary>
-    public static StageModel Resolve(StageContext context, IModelStore store, Func<IEnumerable<string>> corpus, string? tokenizerFallback = null)
+    public static StageModel Resolve(StageContext context, IModelStore store, Func<IEnumerable<string>> corpus, string? weightsFrom = null,
+        string? tokenizerFallback = null)
     {
         var settings = context.Settings;
         var device = DeviceSelector.Parse(settings["Device"] ?? "cpu");
         var dtype = ModelConfig.ParseDType(settings["DType"] ?? "float32", $"{settings.Path}:DType");
         string? tokenizerSetting = settings["Tokenizer"];
-        if (context.ResolvePath("Model") is not null) return Load(context, store, "Model");
+        if (context.ResolvePath("Model") is not null) return Load(context, store, "Model", weightsFrom);
         var newModel = settings.GetSection("NewModel");
         if (!newModel.Exists()) throw new ForgeDataException($"{settings.Path}: give Model (a checkpoint folder) or NewModel (a config to train from scratch)");
         string? tokenizerPath = tokenizerSetting is null ? tokenizerFallback : tokenizerSetting == "char" ? null : context.ResolvePath("Tokenizer");
@@ -61,14 +64,16 @@ public static class ModelSettings
         config["architectures"] ??= new JsonArray("Qwen2ForCausalLM");
         config["eos_token_id"] = new JsonArray(tok.StopTokenIds.Select(id => (JsonNode)id).ToArray());
         config["pad_token_id"] = tok.PadTokenId;
-        return new StageModel(store.Create(config.ToJsonString(), device, dtype, context.Seed), tok, tokenizerPath);
+        var created = weightsFrom is null ? store.Create(config.ToJsonString(), device, dtype, context.Seed) : store.Load(weightsFrom, device, dtype);
+        return new StageModel(created, tok, tokenizerPath);
     }
 
     /// <summary>
     /// Loads the model folder named by <paramref name="key"/> (<c>Model</c>, <c>Teacher</c>) with its tokenizer — the
-    /// stage's <c>Tokenizer</c> overrides it for <c>Model</c> — on the stage's <c>Device</c> and <c>DType</c>.
+    /// stage's <c>Tokenizer</c> overrides it for <c>Model</c> — on the stage's <c>Device</c> and <c>DType</c>; the
+    /// weights come from <paramref name="weightsFrom"/> instead when a step checkpoint is resumed.
     /// </summary>
-    public static StageModel Load(StageContext context, IModelStore store, string key)
+    public static StageModel Load(StageContext context, IModelStore store, string key, string? weightsFrom = null)
     {
         var settings = context.Settings;
         string path = context.ResolvePath(key) ?? throw new ForgeDataException($"{settings.Path}:{key}: missing model folder");
@@ -76,7 +81,7 @@ public static class ModelSettings
         var dtype = ModelConfig.ParseDType(settings["DType"] ?? "float32", $"{settings.Path}:DType");
         string tokenizerPath = key == "Model" && settings["Tokenizer"] is not null ? context.ResolvePath("Tokenizer")! : path;
         var tokenizer = store.LoadTokenizer(tokenizerPath);
-        return new StageModel(store.Load(path, device, dtype), tokenizer, tokenizerPath);
+        return new StageModel(store.Load(weightsFrom ?? path, device, dtype), tokenizer, tokenizerPath);
     }
 
     /// <summary>A configuration section as JSON, numbers and booleans typed.</summary>

@@ -1,12 +1,21 @@
 using Forge.Contracts.Data;
+using Forge.Core.Checkpoints;
 
 namespace Forge.Core.Stages;
 
-/// <summary>Hands out train-split prompts in order, starting a new seeded pass (epoch) when the source runs out.</summary>
-internal sealed class PromptCycle(IPromptSource source, int seed) : IDisposable
+/// <summary>
+/// Hands out train-split prompts in order, starting a new seeded pass (epoch) when the source runs out. Its position
+/// (pass, prompts taken in it) goes into step checkpoints; a resumed cycle replays the pass up to it.
+/// </summary>
+internal sealed class PromptCycle(IPromptSource source, int seed, DataPosition? start = null) : IDisposable
 {
     private IEnumerator<PromptRow>? _rows;
-    private int _epoch;
+    private int _epoch = start?.Epoch ?? 0;
+    private int _taken;
+    private int _skip = start?.Offset ?? 0;
+
+    /// <summary>Where the next prompt comes from.</summary>
+    public DataPosition Position => new(_epoch, _taken + _skip);
 
     public List<PromptRow> Next(int count)
     {
@@ -17,13 +26,21 @@ internal sealed class PromptCycle(IPromptSource source, int seed) : IDisposable
             _rows ??= source.Rows("train", seed + _epoch).GetEnumerator();
             if (_rows.MoveNext())
             {
-                taken.Add(_rows.Current);
                 emptyPasses = 0;
+                _taken++;
+                if (_skip > 0)
+                {
+                    _skip--;
+                    continue;
+                }
+                taken.Add(_rows.Current);
                 continue;
             }
             _rows.Dispose();
             _rows = null;
+            if (_skip > 0) throw new ForgeDataException($"the prompt source has fewer train rows than the checkpoint had taken (pass {_epoch}, {_taken + _skip} prompts)");
             _epoch++;
+            _taken = 0;
             if (++emptyPasses > 1) throw new ForgeDataException("the prompt source has no train rows");
         }
         return taken;

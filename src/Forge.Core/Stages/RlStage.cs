@@ -20,7 +20,8 @@ namespace Forge.Core.Stages;
 /// <c>rl</c>: prompt source → sampler → rewards → policy optimizer, step after step. Each step samples
 /// <c>CompletionsPerPrompt</c> completions for <c>PromptsPerStep</c> prompts, scores them with the weighted
 /// <c>Rewards</c>, and hands the scored rollout to the <c>Optimizer</c> plugin. With <c>DynamicSampling</c> (DAPO),
-/// groups whose rewards are all equal carry no signal and are replaced by fresh prompts.
+/// groups whose rewards are all equal carry no signal and are replaced by fresh prompts. Step checkpoints
+/// (<see cref="StageCheckpoints"/>) carry the prompt cycle's position; sampling is seeded by (seed, step, round).
 /// </summary>
 public sealed class RlStage(IModelStore store, IPluginResolver plugins, RewardComposerFactory rewardFactory, ILogger<RlStage> logger) : IStage
 {
@@ -30,28 +31,32 @@ public sealed class RlStage(IModelStore store, IPluginResolver plugins, RewardCo
         var settings = context.Settings;
         var template = PromptTemplate.Parse(settings["Template"] ?? "{prompt}");
         var source = plugins.Resolve<IPromptSource>(settings["PromptSource"] ?? throw new ForgeDataException($"{settings.Path}:PromptSource: missing"));
-        var sampler = plugins.Resolve<ISampler>(settings["Sampler"] ?? "kv-cache");
-        var optimizer = plugins.Resolve<IPolicyOptimizer>(settings["Optimizer"] ?? "grpo");
+        string samplerName = settings["Sampler"] ?? "kv-cache", optimizerName = settings["Optimizer"] ?? "grpo";
+        var sampler = plugins.Resolve<ISampler>(samplerName);
+        var optimizer = plugins.Resolve<IPolicyOptimizer>(optimizerName);
         var rewards = rewardFactory.Create(settings.GetSection("Rewards"));
         var generation = settings.GetSection("Generation").Get<GenerationSettings>() ?? new GenerationSettings();
         var options = settings.GetSection("Training").Get<TrainingOptions>() ?? new TrainingOptions();
         options.Temperature = generation.Temperature;
         int steps = settings.GetValue("Steps", 100), promptsPerStep = settings.GetValue("PromptsPerStep", 16);
-        int group = settings.GetValue("CompletionsPerPrompt", 8), checkpointEvery = settings.GetValue("CheckpointEvery", 0);
+        int group = settings.GetValue("CompletionsPerPrompt", 8);
         bool dynamic = settings.GetValue("DynamicSampling", false);
         int maxRefills = settings.GetValue("MaxRefills", 4);
         if (options.TotalSteps == 0) options.TotalSteps = steps;
 
+        var checkpoints = new StageCheckpoints(context, logger);
         manual_seed(context.Seed);
-        using var model = ModelSettings.Resolve(context, store, () => source.Rows("train", context.Seed).Take(1000).Select(r => template.Format(r.Prompt)));
+        using var model = ModelSettings.Resolve(context, store, () => source.Rows("train", context.Seed).Take(1000).Select(r => template.Format(r.Prompt)),
+            checkpoints.Resumed?.Directory);
         using var training = new TrainingContext(model.Model, options);
         using var metrics = new MetricsLog(context.RunDirectory);
-        using var prompts = new PromptCycle(source, context.Seed);
+        checkpoints.Attach(model, training, metrics);
+        using var prompts = new PromptCycle(source, context.Seed, checkpoints.Data);
         IReadOnlyDictionary<string, double> last = new Dictionary<string, double>();
 
-        for (int step = 0; step < steps; step++)
+        for (int step = checkpoints.FirstStep; step < steps; step++)
         {
-            context.CancellationToken.ThrowIfCancellationRequested();
+            var current = checkpoints.BeginStep(step, prompts.Position);
             var clock = Stopwatch.StartNew();
             var scored = new List<ScoredGroup>();
             int generated = 0, rounds = 0;
@@ -59,11 +64,12 @@ public sealed class RlStage(IModelStore store, IPluginResolver plugins, RewardCo
             {
                 var rows = prompts.Next(promptsPerStep - scored.Count);
                 var promptIds = rows.Select(r => Encode(model, template, r)).ToList();
-                var completions = sampler.Sample(new SamplingRequest(model.Model, model.Tokenizer, promptIds, group, generation,
-                    context.Seed * 1_000_003L + step * 101L + rounds), context.CancellationToken);
+                // A started step runs to its end (no cancellation inside it) so that the stop checkpoint is whole.
+                var completions = current.Call("sampler", samplerName, () => sampler.Sample(new SamplingRequest(model.Model, model.Tokenizer, promptIds, group,
+                    generation, context.Seed * 1_000_003L + step * 101L + rounds), CancellationToken.None));
                 generated += completions.Sum(c => c.TokenIds.Count);
                 var scores = rewards.Score(completions.Select(c => new RewardInput(rows[c.PromptIndex], c.Text, c.TokenIds.Count, c.Truncated)).ToList(),
-                    context.CancellationToken);
+                    CancellationToken.None);
                 for (int p = 0; p < rows.Count; p++)
                 {
                     var g = new ScoredGroup(promptIds[p], completions.Skip(p * group).Take(group).ToList(), scores.Skip(p * group).Take(group).ToList());
@@ -74,10 +80,11 @@ public sealed class RlStage(IModelStore store, IPluginResolver plugins, RewardCo
             if (scored.Count == 0)
             {
                 logger.LogWarning("{Stage} step {Step}: every group had equal rewards; no update", context.Name, step);
+                checkpoints.AfterStep(step + 1, prompts.Position);
                 continue;
             }
 
-            var stepMetrics = Update(scored, group, model, training, optimizer, context);
+            var stepMetrics = current.Call("optimizer", optimizerName, () => Update(scored, group, model, training, optimizer));
             double trainSeconds = clock.Elapsed.TotalSeconds - generateSeconds;
             var all = scored.SelectMany(g => g.Completions.Zip(g.Scores)).ToList();
             stepMetrics["reward/mean"] = all.Average(x => x.Second.Total);
@@ -97,8 +104,9 @@ public sealed class RlStage(IModelStore store, IPluginResolver plugins, RewardCo
             metrics.Record(context.Name, step, stepMetrics);
             last = stepMetrics;
             if (step % 10 == 0) logger.LogInformation("{Stage} step {Step}/{Total} reward {Reward:0.###}", context.Name, step, steps, stepMetrics["reward/mean"]);
-            if (checkpointEvery > 0 && (step + 1) % checkpointEvery == 0) model.Save(context.CheckpointDirectory);
+            checkpoints.AfterStep(step + 1, prompts.Position);
         }
+        checkpoints.AtEnd(Math.Max(steps, checkpoints.FirstStep), prompts.Position);
 
         model.Model.Module.eval();
         model.Save(context.CheckpointDirectory);
@@ -110,7 +118,7 @@ public sealed class RlStage(IModelStore store, IPluginResolver plugins, RewardCo
         model.Tokenizer.Encode(template.Format(row.Prompt));
 
     private static Dictionary<string, double> Update(List<ScoredGroup> groups, int groupSize, StageModel model, TrainingContext training,
-        IPolicyOptimizer optimizer, StageContext context)
+        IPolicyOptimizer optimizer)
     {
         using var scope = NewDisposeScope();
         var prompts = groups.Select(g => g.PromptIds).ToList();
@@ -121,7 +129,7 @@ public sealed class RlStage(IModelStore store, IPluginResolver plugins, RewardCo
         var truncated = tensor(completions.Select(c => c.Truncated).ToArray()).to(device);
         var rollout = new Rollout(batch, RolloutBuilder.OldLogProbs(completions, device), rewards, truncated, groupSize);
         model.Model.Module.train();
-        var metrics = new Dictionary<string, double>(optimizer.Step(rollout, training, context.CancellationToken));
+        var metrics = new Dictionary<string, double>(optimizer.Step(rollout, training, CancellationToken.None));
         batch.Dispose();
         return metrics;
     }

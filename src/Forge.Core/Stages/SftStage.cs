@@ -2,6 +2,7 @@ using Forge.Contracts.Models;
 using Forge.Contracts.Sampling;
 using Forge.Contracts.Training;
 using Forge.Core.Artifacts;
+using Forge.Core.Checkpoints;
 using Forge.Core.Data;
 using Forge.Core.Metrics;
 using Forge.Core.Pipelines;
@@ -19,10 +20,12 @@ namespace Forge.Core.Stages;
 /// <c>sft</c> and <c>distill</c>: fine-tunes a model on (prompt, completion) traces from <c>Data</c> (JSONL; relative
 /// paths resolve against the run folder, so <c>data/&lt;stage&gt;.jsonl</c> of an earlier stage works) with a
 /// distiller plugin — <c>sft</c> by default, <c>kd</c> for a <c>distill</c> stage with a <c>Teacher</c> folder (loaded
-/// unless the distiller is <c>sft</c>; it must share the student's tokenizer, and a new student takes the teacher's). <c>OnPolicyShare</c>
-/// (GKD's λ) replaces that share of batches by the student's own samples. Batches group traces of similar length
-/// (<c>LengthBucketing</c>, off by default as in TRL). The completion is followed by the end-of-sequence token so the model learns
-/// to stop. Writes the model to <c>checkpoints/&lt;stage&gt;/</c>.
+/// unless the distiller is <c>sft</c>; it must share the student's tokenizer, and a new student takes the teacher's).
+/// <c>OnPolicyShare</c> (GKD's λ) replaces that share of batches by the student's own samples. Batches group traces of
+/// similar length with <c>LengthBucketing</c> (off by default, as in TRL). The completion is followed by the
+/// end-of-sequence token so the model learns to stop. Writes the model to <c>checkpoints/&lt;stage&gt;/</c>, and step
+/// checkpoints to resume from beneath it (<see cref="StageCheckpoints"/>); the data position is the epoch (whose
+/// batch plan is seeded by it) and the row offset of the next batch in that plan.
 /// </summary>
 public sealed class SftStage(IModelStore store, IPluginResolver plugins, ILogger<SftStage> logger) : IStage
 {
@@ -37,10 +40,12 @@ public sealed class SftStage(IModelStore store, IPluginResolver plugins, ILogger
         var template = PromptTemplate.Parse(settings["Template"] ?? "{prompt}");
         string? teacherFolder = context.ResolvePath("Teacher");
         string distillerName = settings["Distiller"] ?? (distill && teacherFolder is not null ? "kd" : "sft");
+        var checkpoints = new StageCheckpoints(context, logger);
         manual_seed(context.Seed);
         // The sft distiller learns from the traces alone, so its teacher lends only the tokenizer.
         using var teacher = teacherFolder is not null && settings.GetValue("LoadTeacher", distillerName != "sft") ? ModelSettings.Load(context, store, "Teacher") : null;
-        using var model = ModelSettings.Resolve(context, store, () => traces.SelectMany(t => new[] { template.Format(t.Row.Prompt), t.Completion }), teacherFolder);
+        using var model = ModelSettings.Resolve(context, store, () => traces.SelectMany(t => new[] { template.Format(t.Row.Prompt), t.Completion }),
+            checkpoints.Resumed?.Directory, teacherFolder);
         var tokenizer = model.Tokenizer;
         if (teacherFolder is not null)
             RequireSharedTokenizer(teacher?.Tokenizer ?? store.LoadTokenizer(teacherFolder), tokenizer,
@@ -62,34 +67,42 @@ public sealed class SftStage(IModelStore store, IPluginResolver plugins, ILogger
         var distiller = plugins.Resolve<IDistiller>(distillerName);
         using var training = new TrainingContext(model.Model, options, teacher?.Model);
         using var metrics = new MetricsLog(context.RunDirectory);
+        checkpoints.Attach(model, training, metrics);
         teacher?.Model.Module.eval();
         model.Model.Module.train();
 
         IReadOnlyDictionary<string, double> last = new Dictionary<string, double>();
-        int step = 0;
-        for (int epoch = 0; step < maxSteps; epoch++)
+        int step = checkpoints.FirstStep;
+        var resumeAt = checkpoints.Data;
+        var next = resumeAt;
+        for (int epoch = resumeAt.Epoch; step < maxSteps; epoch++)
         {
-            foreach (var rows in LengthBuckets.Plan(lengths, batchSize, bucketing, new Random(context.Seed + epoch)))
+            var plan = LengthBuckets.Plan(lengths, batchSize, bucketing, new Random(context.Seed + epoch));
+            for (int b = epoch == resumeAt.Epoch ? resumeAt.Offset / batchSize : 0; b < plan.Count && step < maxSteps; b++, step++)
             {
-                if (step >= maxSteps) break;
-                context.CancellationToken.ThrowIfCancellationRequested();
+                var current = checkpoints.BeginStep(step, new DataPosition(epoch, b * batchSize));
+                var rows = plan[b];
                 var batchPrompts = rows.Select(r => prompts[r]).ToList();
                 bool onPolicy = sampler is not null && new Random(context.Seed * 31 + step).NextDouble() < onPolicyShare;
                 var batchCompletions = onPolicy
-                    ? StudentCompletions(sampler!, model, batchPrompts, generation, context.Seed * 1_000_003L + step, context.CancellationToken)
+                    ? current.Call("sampler", settings["Sampler"] ?? "kv-cache",
+                        () => StudentCompletions(sampler!, model, batchPrompts, generation, context.Seed * 1_000_003L + step, CancellationToken.None))
                     : rows.Select(r => completions[r]).ToList();
                 using var batch = RolloutBuilder.Build(batchPrompts, batchCompletions, tokenizer.PadTokenId, model.Model.Device);
-                var stepMetrics = new Dictionary<string, double>(distiller.Step(batch, training, context.CancellationToken))
+                // A started step runs to its end (no cancellation inside it) so that the stop checkpoint is whole.
+                var stepMetrics = new Dictionary<string, double>(current.Call("distiller", distillerName, () => distiller.Step(batch, training, CancellationToken.None)))
                 {
                     ["on_policy"] = onPolicy ? 1 : 0,
                     ["padding_fraction"] = 1 - batch.AttentionMask.sum().ToDouble() / batch.AttentionMask.numel(),
                 };
-                metrics.Record(context.Name, step, stepMetrics);
                 last = stepMetrics;
+                next = new DataPosition(epoch, (b + 1) * batchSize);
+                metrics.Record(context.Name, step, last);
                 if (step % 20 == 0) logger.LogInformation("{Stage} step {Step}/{Total} loss {Loss:0.####}", context.Name, step, maxSteps, last.GetValueOrDefault("loss"));
-                step++;
+                checkpoints.AfterStep(step + 1, next);
             }
         }
+        checkpoints.AtEnd(step, next);
 
         model.Model.Module.eval();
         model.Save(context.CheckpointDirectory);

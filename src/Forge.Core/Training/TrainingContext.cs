@@ -13,7 +13,7 @@ namespace Forge.Core.Training;
 /// trained through float32 master copies (the optimizer and its state are float32; the model is refreshed from them
 /// after every update), so small updates are not rounded away.
 /// </summary>
-public sealed class TrainingContext : ITrainingContext, IDisposable
+public sealed partial class TrainingContext : ITrainingContext, IDisposable
 {
     private readonly TrainingOptions _options;
     private readonly List<nn.Module> _extraModules = [];
@@ -82,7 +82,8 @@ public sealed class TrainingContext : ITrainingContext, IDisposable
         ArgumentNullException.ThrowIfNull(module);
         _extraModules.Add(module);
         if (_optimizer is not null)
-            _optimizer.add_param_group(new AdamW.ParamGroup(module.parameters(), new AdamW.Options { LearningRate = CurrentLearningRate }));
+            _optimizer.add_param_group(new AdamW.ParamGroup(module.parameters().ToList(), new AdamW.Options { LearningRate = CurrentLearningRate }));
+        RestorePendingExtra(_extraModules.Count - 1);
     }
 
     /// <inheritdoc />
@@ -163,7 +164,9 @@ public sealed class TrainingContext : ITrainingContext, IDisposable
                 .Select(p => (p, new Parameter(p.detach().to(ScalarType.Float32).clone().DetachFromDisposeScope(), requires_grad: true)))
                 .ToList();
         }
-        return optim.AdamW(Optimized(), _options.LearningRate, _options.Beta1, _options.Beta2, weight_decay: _options.WeightDecay);
+        // A fixed list: TorchSharp re-enumerates a group's parameters at every step, so a lazy query would pull in
+        // modules added later (which get their own group) and update them twice.
+        return optim.AdamW(Optimized().ToList(), _options.LearningRate, _options.Beta1, _options.Beta2, weight_decay: _options.WeightDecay);
     }
 
     /// <summary>What the optimizer updates: float32 trainable weights as they are, masters in place of half-precision ones.</summary>
@@ -188,5 +191,6 @@ public sealed class TrainingContext : ITrainingContext, IDisposable
         _optimizer?.Dispose();
         _reference?.Dispose();
         foreach (var (_, master) in _masters) master.Dispose();
+        DisposePendingState();
     }
 }

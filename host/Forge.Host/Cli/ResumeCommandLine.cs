@@ -1,0 +1,28 @@
+namespace Forge.Host.Cli;
+
+/// <summary>The command that resumes an interrupted run: the same arguments, with <c>--output DIR --resume</c>.</summary>
+internal static class ResumeCommandLine
+{
+    public static string For(IReadOnlyList<string> arguments, string runFolder)
+    {
+        var kept = new List<string>();
+        for (int i = 0; i < arguments.Count; i++)
+        {
+            string argument = arguments[i];
+            if (argument == "--resume" || argument.StartsWith("--output=", StringComparison.Ordinal)) continue;
+            if (argument == "--output")
+            {
+                i++; // and its value
+                continue;
+            }
+            kept.Add(argument);
+        }
+        kept.AddRange(["--output", runFolder, "--resume"]);
+        return "forge " + string.Join(' ', kept.Select(Quote));
+    }
+
+    private static string Quote(string argument) =>
+        argument.Length > 0 && argument.All(c => char.IsLetterOrDigit(c) || "-_./:=,+@%".Contains(c))
+            ? argument
+            : "'" + argument.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+}
