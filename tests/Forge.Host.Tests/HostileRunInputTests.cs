@@ -81,7 +81,7 @@ public class HostileRunInputTests
         var config = TwoStages(traces, traces);
         config["Pipelines"]!["two"]!["Stages"]![1]!["Distiller"] = "telepathy";
 
-        ShouldFailWithOneLine(Run(dir, config), 2, "unknown distiller plugin 'telepathy'; available: sft");
+        ShouldFailWithOneLine(Run(dir, config), 2, "unknown distiller plugin 'telepathy'; available: kd, sft");
         FirstStageKept(dir);
     }
 
