@@ -7,7 +7,7 @@ namespace Forge.Host.Tests;
 /// A tiny model learns arithmetic by SFT on a few traces, then RL raises its reward: the R1 recipe end to end on
 /// CPU, through `forge run` and built-in plugins only.
 /// </summary>
-public class LearningTests
+public class LearningTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     internal static string Traces(TempDirectory dir, int count, int seed)
     {
@@ -105,6 +105,7 @@ public class LearningTests
             .Where(e => e.GetProperty("stage").GetString() == "rl").Select(e => e.GetProperty("reward/mean").GetDouble()).ToList();
         rewards.Should().HaveCount(40);
         double first = rewards.Take(5).Average(), lastFive = rewards.TakeLast(5).Average();
+        output.WriteLine($"{optimizer}: mean reward, first five steps {first:0.000}, last five {lastFive:0.000}");
         first.Should().BeInRange(0.02, 0.9, "the SFT model is partly right");
         lastFive.Should().BeGreaterThan(first + 0.1, $"RL should raise the reward (per step: {string.Join(", ", rewards.Select(r => r.ToString("0.00")))})");
         File.Exists(dir.Combine("run", "checkpoints", "rl", "model.safetensors")).Should().BeTrue();
