@@ -44,4 +44,30 @@ public class ThirdPartyPluginTests
         });
         steps.Skip(1).Should().Contain(s => s.GetProperty("kl").GetDouble() > 0, "the policy moves away from the reference");
     }
+
+    [Theory]
+    [InlineData("forge-reward", "Acme.Rewards", "acme-rewards", "reward")]
+    [InlineData("forge-optimizer", "Acme.Optimizers", "acme-optimizers", "optimizer")]
+    public void A_template_makes_a_plugin_whose_example_test_passes_and_that_forge_lists(string template, string name, string plugin, string kind)
+    {
+        string folder = PackedContracts.NewFolder(template);
+        PackedContracts.Dotnet(folder, "new", template, "-n", name, "--contracts-feed", PackedContracts.Feed, "--debug:custom-hive", PackedContracts.TemplateHive);
+        string solution = Path.Combine(folder, name);
+        File.ReadAllText(Path.Combine(solution, "nuget.config")).Should().Contain(PackedContracts.Feed);
+
+        string test = PackedContracts.Dotnet(solution, "test", "-c", "Release");
+
+        test.Should().MatchRegex(@"Passed!\s+-\s+Failed:\s+0,\s+Passed:\s+1,", "the template's one example test runs and passes");
+        string drop = Path.Combine(PackedContracts.NewFolder("template-plugins"), name);
+        Directory.CreateDirectory(drop);
+        foreach (string file in Directory.GetFiles(Path.Combine(solution, name, "bin", "Release", "net10.0")))
+            File.Copy(file, Path.Combine(drop, Path.GetFileName(file)));
+        Directory.GetFiles(drop).Select(Path.GetFileName).Should().BeEquivalentTo(
+            [$"{name}.dll", $"{name}.pdb", $"{name}.deps.json", $"{name}.runtimeconfig.json"], "the host provides everything else");
+        var listed = ForgeProcess.Run("plugins", "--plugins", Path.GetDirectoryName(drop)!, "--json");
+        listed.ExitCode.Should().Be(0, listed.Error);
+        var entry = JsonDocument.Parse(listed.Out).RootElement.EnumerateArray().Single(p => p.GetProperty("name").GetString() == plugin);
+        entry.GetProperty("kind").GetString().Should().Be(kind);
+        entry.GetProperty("assembly").GetString().Should().Be(Path.Combine(drop, name + ".dll"));
+    }
 }

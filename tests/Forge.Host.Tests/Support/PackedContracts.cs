@@ -9,7 +9,7 @@ namespace Forge.Host.Tests.Support;
 internal static class PackedContracts
 {
     private static readonly Lazy<string> Workspace = new(CreateWorkspace, LazyThreadSafetyMode.ExecutionAndPublication);
-    private static readonly Lazy<string> Templates = new(PackTemplates, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<string> Hive = new(InstallTemplates, LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>A folder whose nuget.config restores Forge.Contracts from the fresh pack; build projects below it.</summary>
     public static string Root => Workspace.Value;
@@ -20,8 +20,11 @@ internal static class PackedContracts
     /// <summary>The global packages folder that projects under <see cref="Root"/> must restore into (NUGET_PACKAGES).</summary>
     public static string PackagesFolder => Path.Combine(Root, "packages");
 
-    /// <summary>The packed template package (Forge.Templates.*.nupkg).</summary>
-    public static string TemplatePackage => Templates.Value;
+    /// <summary>
+    /// A dotnet new settings folder (pass it as <c>--debug:custom-hive</c>) where the freshly packed Forge.Templates is
+    /// installed, so the user's own template cache is never touched.
+    /// </summary>
+    public static string TemplateHive => Hive.Value;
 
     /// <summary>Runs dotnet in <paramref name="workingDirectory"/> (below <see cref="Root"/>) with the workspace's package folder.</summary>
     public static string Dotnet(string workingDirectory, params string[] args) => DotnetCli.Run(workingDirectory, PackagesFolder, args);
@@ -41,6 +44,11 @@ internal static class PackedContracts
         string root = Path.Combine(Path.GetTempPath(), "forge-tests", "packed-" + Guid.NewGuid().ToString("N"));
         string feed = Path.Combine(root, "feed"), fallback = Path.Combine(root, "fallback");
         Directory.CreateDirectory(Path.Combine(root, "packages"));
+        // Recursive deletion removes the fallback folder's links, never what they point to.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try { Directory.Delete(root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        };
         Pack(Path.Combine(RepositoryRoot, "contracts", "Forge.Contracts", "Forge.Contracts.csproj"), feed, Path.Combine(root, "artifacts"));
         CreateFallbackFolder(fallback);
         File.WriteAllText(Path.Combine(root, "nuget.config"), $"""
@@ -59,11 +67,13 @@ internal static class PackedContracts
         return root;
     }
 
-    private static string PackTemplates()
+    private static string InstallTemplates()
     {
-        string feed = Path.Combine(Root, "template-feed");
+        string feed = Path.Combine(Root, "template-feed"), hive = Path.Combine(Root, "template-hive");
         Pack(Path.Combine(RepositoryRoot, "templates", "Forge.Templates.csproj"), feed, Path.Combine(Root, "template-artifacts"));
-        return Directory.GetFiles(feed, "Forge.Templates.*.nupkg").Single();
+        string package = Directory.GetFiles(feed, "Forge.Templates.*.nupkg").Single();
+        DotnetCli.Run(Root, null, "new", "install", package, "--debug:custom-hive", hive);
+        return hive;
     }
 
     // A separate artifacts path keeps the child build away from the solution's own outputs.
@@ -74,9 +84,9 @@ internal static class PackedContracts
     private static void CreateFallbackFolder(string fallback)
     {
         Directory.CreateDirectory(fallback);
-        // "global-packages: /root/.nuget/packages/"
+        const string Prefix = "global-packages:"; // the line "global-packages: /root/.nuget/packages/"
         string global = DotnetCli.Run(RepositoryRoot, null, "nuget", "locals", "global-packages", "--list")
-            .Split(':', 2)[1].Trim();
+            .Split('\n').Single(line => line.StartsWith(Prefix, StringComparison.Ordinal))[Prefix.Length..].Trim();
         foreach (string package in Directory.GetDirectories(global))
         {
             string id = Path.GetFileName(package);
