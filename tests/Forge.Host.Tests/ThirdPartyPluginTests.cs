@@ -45,6 +45,22 @@ public class ThirdPartyPluginTests
         steps.Skip(1).Should().Contain(s => s.GetProperty("kl").GetDouble() > 0, "the policy moves away from the reference");
     }
 
+    [Fact]
+    public void Rloo_refuses_a_group_of_one_completion_with_a_one_line_error()
+    {
+        using var dir = new TempDirectory();
+        var config = JsonSerializer.SerializeToNode(LearningTests.Config(LearningTests.Traces(dir, 20, 1), "rloo", 2))!;
+        config["Pipelines"]!["learn"]!["Stages"]![0]!["MaxSteps"] = 1;
+        config["Pipelines"]!["learn"]!["Stages"]![1]!["CompletionsPerPrompt"] = 1;
+        config["Forge"] = new JsonObject { ["PluginDirectories"] = new JsonArray(Path.GetDirectoryName(RlooSampleBuild.Folder)) };
+        string path = dir.Write("forge.json", config.ToJsonString());
+
+        var result = ForgeProcess.Run("run", "--config", path, "--pipeline", "learn", "--output", dir.Combine("run"));
+
+        result.ExitCode.Should().Be(2);
+        result.Error.Trim().Should().Be("error: rloo: CompletionsPerPrompt is 1; a leave-one-out baseline needs at least 2 completions per prompt");
+    }
+
     [Theory]
     [InlineData("forge-reward", "Acme.Rewards", "acme-rewards", "reward")]
     [InlineData("forge-optimizer", "Acme.Optimizers", "acme-optimizers", "optimizer")]
