@@ -23,11 +23,11 @@ public sealed class KdDistiller(KdOptions options) : IDistiller
         long vocabulary = Math.Min(teacherModel.VocabSize, context.Policy.VocabSize);
         double tokens = Math.Max(1, batch.CompletionMask.sum().ToDouble());
         double lossSum = 0, agree = 0;
-        for (long start = 0; start < batch.RowCount; start += context.MicroBatchSize)
+        foreach (var (start, length) in context.MicroBatches(batch.RowCount))
         {
             cancellationToken.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
-            using var slice = batch.Slice(start, Math.Min(context.MicroBatchSize, batch.RowCount - start));
+            using var slice = batch.Slice(start, length);
             var mask = slice.CompletionMask.to(float32);
             Tensor teacher;
             using (no_grad())
@@ -38,14 +38,10 @@ public sealed class KdDistiller(KdOptions options) : IDistiller
             lossSum += loss.ToDouble();
             agree += ((student.detach().argmax(-1) == teacher.argmax(-1)).to(float32) * mask).sum().ToDouble();
         }
-        var step = context.OptimizerStep();
-        return new Dictionary<string, double>
-        {
-            ["loss"] = lossSum,
-            ["teacher_agreement"] = agree / tokens,
-            ["grad_norm"] = step.GradNorm,
-            ["learning_rate"] = step.LearningRate,
-            ["skipped_updates"] = step.Applied ? 0 : 1,
-        };
+        var steps = new OptimizerStepTotals();
+        steps.Add(context.OptimizerStep());
+        var metrics = new Dictionary<string, double> { ["loss"] = lossSum, ["teacher_agreement"] = agree / tokens };
+        steps.WriteTo(metrics);
+        return metrics;
     }
 }

@@ -17,11 +17,11 @@ public sealed class SftDistiller : IDistiller
         ArgumentNullException.ThrowIfNull(context);
         double tokens = Math.Max(1, batch.CompletionMask.sum().ToDouble());
         double lossSum = 0, correct = 0;
-        for (long start = 0; start < batch.RowCount; start += context.MicroBatchSize)
+        foreach (var (start, length) in context.MicroBatches(batch.RowCount))
         {
             cancellationToken.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
-            using var slice = batch.Slice(start, Math.Min(context.MicroBatchSize, batch.RowCount - start));
+            using var slice = batch.Slice(start, length);
             var mask = slice.CompletionMask.to(float32);
             var logProbs = context.Evaluate(context.Policy, slice).LogProbs;
             var loss = -(logProbs * mask).sum() / tokens;
@@ -30,14 +30,10 @@ public sealed class SftDistiller : IDistiller
             // A token is "right" when the model gave it more than half the probability mass.
             correct += ((logProbs.detach() > Math.Log(0.5)).to(float32) * mask).sum().ToDouble();
         }
-        var step = context.OptimizerStep();
-        return new Dictionary<string, double>
-        {
-            ["loss"] = lossSum,
-            ["token_accuracy"] = correct / tokens,
-            ["grad_norm"] = step.GradNorm,
-            ["learning_rate"] = step.LearningRate,
-            ["skipped_updates"] = step.Applied ? 0 : 1,
-        };
+        var steps = new OptimizerStepTotals();
+        steps.Add(context.OptimizerStep());
+        var metrics = new Dictionary<string, double> { ["loss"] = lossSum, ["token_accuracy"] = correct / tokens };
+        steps.WriteTo(metrics);
+        return metrics;
     }
 }

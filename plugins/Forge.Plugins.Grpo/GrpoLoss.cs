@@ -1,3 +1,4 @@
+using Forge.Contracts.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -33,8 +34,7 @@ public static class GrpoLoss
         double klSum = 0;
         if (refLogProbs is not null && options.Beta != 0)
         {
-            var delta = refLogProbs - logProbs;
-            var kl = delta.exp() - delta - 1;
+            var kl = KlEstimators.K3(logProbs, refLogProbs);
             perToken = perToken + options.Beta * kl;
             klSum = (kl.detach() * mask).sum().ToDouble();
         }

@@ -18,28 +18,26 @@ public sealed class GrpoOptimizer(GrpoOptions options) : IPolicyOptimizer
         using var scope = NewDisposeScope();
         var batch = rollout.Tokens;
         long rows = batch.RowCount;
-        int micro = Math.Max(1, context.MicroBatchSize);
-        var starts = Enumerable.Range(0, (int)((rows + micro - 1) / micro)).Select(i => (long)i * micro).ToList();
+        var microBatches = context.MicroBatches(rows);
 
         var advantages = GroupAdvantages.Compute(rollout.Rewards.to(float64), rollout.GroupSize, options.ScaleRewards);
         var mask = batch.CompletionMask.to(float32);
         if (options.MaskTruncatedCompletions)
             mask = mask * rollout.Truncated.logical_not().to(float32).unsqueeze(-1);
-        var totals = new BatchTotals(rows, (long)mask.sum().ToDouble(), mask.shape[1], starts.Count);
+        var totals = new BatchTotals(rows, (long)mask.sum().ToDouble(), mask.shape[1], microBatches.Count);
 
-        Tensor? reference = options.Beta != 0 ? NoGradLogProbs(context, context.Reference, batch, starts, micro) : null;
+        Tensor? reference = options.Beta != 0 ? context.EvaluateWithoutGrad(context.Reference, batch).LogProbs : null;
         // With one update per batch the ratio is exactly 1 (old = current, detached); with μ > 1 the old policy's
         // log-probs are taken once, before the first update, as TRL does.
-        Tensor? old = options.NumIterations > 1 ? NoGradLogProbs(context, context.Policy, batch, starts, micro) : null;
+        Tensor? old = options.NumIterations > 1 ? context.EvaluateWithoutGrad(context.Policy, batch).LogProbs : null;
 
         var metrics = new MetricAccumulator();
         for (int iteration = 0; iteration < options.NumIterations; iteration++)
         {
-            foreach (long start in starts)
+            foreach (var (start, length) in microBatches)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 using var stepScope = NewDisposeScope();
-                long length = Math.Min(micro, rows - start);
                 using var slice = batch.Slice(start, length);
                 var (logProbs, entropy, _) = context.Evaluate(context.Policy, slice, withEntropy: iteration == 0);
                 var sliceMask = mask.narrow(0, start, length);
@@ -62,16 +60,5 @@ public sealed class GrpoOptimizer(GrpoOptions options) : IPolicyOptimizer
         summary["advantage/std"] = rows > 1 ? advantages.std().ToDouble() : 0;
         summary["advantage/abs_mean"] = advantages.abs().mean().ToDouble();
         return summary;
-    }
-
-    private static Tensor NoGradLogProbs(ITrainingContext context, Contracts.Models.ILanguageModel model, TokenBatch batch, List<long> starts, int micro)
-    {
-        using var noGrad = no_grad();
-        var parts = starts.Select(start =>
-        {
-            using var slice = batch.Slice(start, Math.Min(micro, batch.RowCount - start));
-            return context.Evaluate(model, slice).LogProbs;
-        }).ToList();
-        return cat(parts, 0);
     }
 }

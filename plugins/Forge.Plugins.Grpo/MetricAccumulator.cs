@@ -5,8 +5,8 @@ namespace Forge.Plugins.Grpo;
 /// <summary>Sums a step's per-micro-batch measurements into per-token means.</summary>
 internal sealed class MetricAccumulator
 {
-    private double _loss, _kl, _clipLow, _clipHigh, _tokens, _entropy, _entropyTokens, _gradNorm, _learningRate;
-    private int _steps, _skipped;
+    private readonly OptimizerStepTotals _steps = new();
+    private double _loss, _kl, _clipLow, _clipHigh, _tokens, _entropy, _entropyTokens;
 
     public void Add(GrpoLossResult result, double loss, double? entropySum)
     {
@@ -22,18 +22,12 @@ internal sealed class MetricAccumulator
         }
     }
 
-    public void AddStep(OptimizerStepResult step)
-    {
-        _steps++;
-        if (!step.Applied) _skipped++;
-        _gradNorm += step.GradNorm;
-        _learningRate = step.LearningRate;
-    }
+    public void AddStep(OptimizerStepResult step) => _steps.Add(step);
 
     public Dictionary<string, double> Summary(int iterations)
     {
         double tokens = Math.Max(1, _tokens);
-        return new Dictionary<string, double>
+        var summary = new Dictionary<string, double>
         {
             ["loss"] = _loss / iterations,
             ["kl"] = _kl / tokens,
@@ -41,9 +35,8 @@ internal sealed class MetricAccumulator
             ["clip_ratio/high"] = _clipHigh / tokens,
             ["clip_ratio/region"] = (_clipLow + _clipHigh) / tokens,
             ["entropy"] = _entropyTokens > 0 ? _entropy / _entropyTokens : 0,
-            ["grad_norm"] = _steps > 0 ? _gradNorm / _steps : 0,
-            ["learning_rate"] = _learningRate,
-            ["skipped_updates"] = _skipped,
         };
+        _steps.WriteTo(summary);
+        return summary;
     }
 }

@@ -26,11 +26,11 @@ public sealed class PpoOptimizer(PpoOptions options) : IPolicyOptimizer, IDispos
         Tensor oldLogProbs, values, advantages, returns, klMean;
         using (no_grad())
         {
-            var policy = EvaluateAll(context, context.Policy, batch, withHidden: true);
+            var policy = context.EvaluateWithoutGrad(context.Policy, batch, withHidden: true);
             _valueHead ??= CreateValueHead(context, policy.Hidden!);
             oldLogProbs = policy.LogProbs;
             values = _valueHead.forward(policy.Hidden!) * mask;
-            var kl = options.KlCoef != 0 ? (oldLogProbs - EvaluateAll(context, context.Reference, batch, false).LogProbs) * mask : zeros_like(mask);
+            var kl = options.KlCoef != 0 ? KlEstimators.K1(oldLogProbs, context.EvaluateWithoutGrad(context.Reference, batch).LogProbs) * mask : zeros_like(mask);
             klMean = (kl.sum(1)).mean();
             // Per-token reward: −β·KL everywhere, plus the sequence's score on its last token.
             var tokenRewards = -options.KlCoef * kl;
@@ -51,10 +51,10 @@ public sealed class PpoOptimizer(PpoOptions options) : IPolicyOptimizer, IDispos
                 cancellationToken.ThrowIfCancellationRequested();
                 var minibatchRows = order.narrow(0, m, miniSize);
                 double tokens = Math.Max(1, mask.index_select(0, minibatchRows).sum().ToDouble());
-                for (long s = 0; s < miniSize; s += context.MicroBatchSize)
+                foreach (var (start, length) in context.MicroBatches(miniSize))
                 {
                     using var stepScope = NewDisposeScope();
-                    var idx = minibatchRows.narrow(0, s, Math.Min(context.MicroBatchSize, miniSize - s));
+                    var idx = minibatchRows.narrow(0, start, length);
                     using var micro = batch.Rows(idx);
                     var output = context.Evaluate(context.Policy, micro, withEntropy: epoch == 0, withHidden: true);
                     var microMask = mask.index_select(0, idx);
@@ -83,18 +83,6 @@ public sealed class PpoOptimizer(PpoOptions options) : IPolicyOptimizer, IDispos
         metrics["value/mean"] = ((values * mask).sum() / mask.sum().clamp_min(1)).ToDouble();
         metrics["return/mean"] = ((returns * mask).sum() / mask.sum().clamp_min(1)).ToDouble();
         return metrics;
-    }
-
-    private static SequenceOutputs EvaluateAll(ITrainingContext context, Contracts.Models.ILanguageModel model, TokenBatch batch, bool withHidden)
-    {
-        var parts = new List<SequenceOutputs>();
-        for (long s = 0; s < batch.RowCount; s += context.MicroBatchSize)
-        {
-            using var slice = batch.Slice(s, Math.Min(context.MicroBatchSize, batch.RowCount - s));
-            parts.Add(context.Evaluate(model, slice, withHidden: withHidden));
-        }
-        return new SequenceOutputs(cat(parts.Select(p => p.LogProbs).ToList(), 0), null,
-            withHidden ? cat(parts.Select(p => p.Hidden!).ToList(), 0) : null);
     }
 
     private ValueHead CreateValueHead(ITrainingContext context, Tensor hidden)

@@ -7,13 +7,17 @@ namespace Forge.Contracts.Training;
 /// The shared training machinery a policy optimizer or distiller works through: models, chunked log-probs and the
 /// optimizer step (AdamW, learning-rate schedule, gradient clipping, non-finite guard). Plugins never build their
 /// own optimizer loop, so every algorithm gets the same memory bounds, schedules and checkpoints.
+/// <see cref="TrainingContextExtensions"/> adds micro-batch ranges and whole-batch evaluation without gradients.
 /// </summary>
 public interface ITrainingContext
 {
     /// <summary>The model being trained.</summary>
     ILanguageModel Policy { get; }
 
-    /// <summary>A frozen copy of the policy as it was when the stage started (or last synced), created on first use.</summary>
+    /// <summary>
+    /// A frozen copy of the policy as it was when the stage started (or last synced), created on first use: an
+    /// optimizer that needs no reference (no KL term) should never read it, so that no copy of the model is made.
+    /// </summary>
     ILanguageModel Reference { get; }
 
     /// <summary>A teacher model when the stage configures one, else null.</summary>
