@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs one learning experiment and prints held-out pass@1/cons@4 per stage and the RL accuracy curve.
+# usage: bench/learning/run.sh NAME KEY=VALUE...   (keys: make_config.py; FORGE=path/to/forge, OUT=folder, SEED=n)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+name=$1; shift
+out=${OUT:-/tmp/forge-learning}; mkdir -p "$out"
+forge=${FORGE:-$here/../../artifacts/bin/Forge.Host/release/forge}
+export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}   # one thread per run: runs side by side do not fight over the cores
+python3 "$here/make_config.py" "$out/$name.json" "$@"
+rm -rf "$out/$name"
+start=$(date +%s)
+"$forge" run --config "$out/$name.json" --pipeline mini --output "$out/$name" --seed "${SEED:-0}" > "$out/$name.log" 2>&1
+echo "$name $* ($(( $(date +%s) - start )) s)"
+python3 - "$out/$name" <<'PY'
+import json, statistics, sys
+run = sys.argv[1]
+for stage in json.load(open(f"{run}/summary.json"))["stages"]:
+    e = stage.get("eval") or {}
+    print(f"  {stage['name']:4} {stage['wall_seconds']:7.1f} s  pass@1 {e.get('pass_at_1', 0):.3f}  cons@4 {e.get('cons_at_k', 0):.3f}")
+rows = [json.loads(l) for l in open(f"{run}/metrics.jsonl")]
+rows = [r for r in rows if r["stage"] == "rl" and "reward/mean" in r]
+if rows:
+    w = max(1, len(rows) // 10)
+    print("  rl train accuracy per tenth:", [round(statistics.mean(r["reward/accuracy/mean"] for r in rows[i:i + w]), 3) for i in range(0, len(rows), w)])
+    print("  rl completion length:       ", [round(rows[i]["completion/length_mean"], 1) for i in range(0, len(rows), w)])
+PY
