@@ -1,6 +1,6 @@
 """A two-stage config (SFT from scratch on traces, then GRPO on the `sums` task) with every knob a KEY=VALUE argument.
 
-usage: make_config.py OUT.json data=traces.jsonl [h=64 l=2 sft=200 lr=0.003 rl=500 rllr=1e-4 temp=1.0 beta=0.04
+usage: make_config.py OUT.json data=traces.jsonl [h=64 l=2 sft=200 lr=0.003 rl=500 rllr=1e-4 pps=16 temp=1.0 beta=0.04
        fmt=0|1 scale=Group|Batch|None loss=Grpo|DrGrpo minops=3 maxops=4 maxn=3 eval_prompts=200 only=sft]
 """
 import json
@@ -22,7 +22,7 @@ stages = [
     {"Name": "sft", "Kind": "sft", "Data": args["data"], "Template": template, "MaxSteps": get("sft", 200), "BatchSize": 32,
      "NewModel": model, "Training": {"LearningRate": get("lr", 0.003), "MicroBatchSize": 32, "Schedule": "Cosine", "WarmupSteps": 20}},
     {"Name": "rl", "Kind": "rl", "Model": "checkpoints/sft", "Template": template, "PromptSource": "sums", "Optimizer": "grpo",
-     "Rewards": rewards, "Steps": get("rl", 500), "PromptsPerStep": 16, "CompletionsPerPrompt": 8,
+     "Rewards": rewards, "Steps": get("rl", 500), "PromptsPerStep": get("pps", 16), "CompletionsPerPrompt": 8,
      "Generation": {"MaxNewTokens": 40, "Temperature": get("temp", 1.0)},
      "Training": {"LearningRate": get("rllr", 1e-4), "MicroBatchSize": 128}},
 ]

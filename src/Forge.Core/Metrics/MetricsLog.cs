@@ -5,17 +5,19 @@ namespace Forge.Core.Metrics;
 
 /// <summary>
 /// Appends one JSON object per training or evaluation step to the run's <c>metrics.jsonl</c>, flushed at once so a
-/// crash loses nothing already reported.
+/// crash loses nothing already reported, and the same numbers to TensorBoard (<see cref="TensorBoardLog"/>).
 /// </summary>
 public sealed class MetricsLog : IDisposable
 {
     private readonly StreamWriter _writer;
+    private readonly TensorBoardLog _tensorBoard;
 
     /// <summary>Opens (appending) <c>metrics.jsonl</c> in <paramref name="runDirectory"/>.</summary>
     public MetricsLog(string runDirectory)
     {
         Path = System.IO.Path.Combine(runDirectory, "metrics.jsonl");
         _writer = new StreamWriter(Path, append: true) { AutoFlush = true };
+        _tensorBoard = new TensorBoardLog(runDirectory);
     }
 
     /// <summary>The file written.</summary>
@@ -33,6 +35,7 @@ public sealed class MetricsLog : IDisposable
         var line = new Dictionary<string, object> { ["stage"] = stage, ["step"] = step, ["time"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0 };
         foreach (var (key, value) in metrics) line[key] = double.IsFinite(value) ? value : double.NaN.ToString();
         _writer.WriteLine(JsonSerializer.Serialize(line, ForgeJson.Compact));
+        _tensorBoard.Record(stage, step, metrics);
         Recorded?.Invoke(stage, step, metrics);
     }
 
