@@ -40,10 +40,14 @@ public class PipelineTests
     public void R1_runs_cold_start_rl_rejection_sampling_sft_and_rl_again()
     {
         using var dir = new TempDirectory();
-        var (_, summary) = Run(dir, "r1", "Stages:0:MaxSteps=60", "Stages:1:Steps=2", "Stages:2:Prompts=24", "Stages:2:Thresholds:accuracy=0",
+        var (result, summary) = Run(dir, "r1", "Stages:0:MaxSteps=60", "Stages:1:Steps=2", "Stages:2:Prompts=24", "Stages:2:Thresholds:accuracy=0",
             "Stages:3:Epochs=1", "Stages:4:Steps=2", "Eval:Prompts=6", "Eval:K=2", "Eval:MaxNewTokens=40");
 
         summary.GetProperty("pipeline").GetString().Should().Be("r1");
+        result.OutLines[0].Should().MatchRegex(@"^stage +kind +seconds +pass@1 +cons@k +headline$");
+        var coldStart = summary.GetProperty("stages")[0].GetProperty("eval").GetProperty("pass_at_1").GetDouble();
+        result.OutLines[1].Should().StartWith("cold-start").And.Contain(coldStart.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture));
+        result.OutLines[3].Should().MatchRegex(@"^rejection +rejection-sampling +[0-9.]+ +- +- +kept \d+ of \d+ samples$");
         Kinds(summary).Should().Equal("sft", "rl", "rejection-sampling", "sft", "rl");
         EveryModelStageIsEvaluated(summary, dir);
         var kept = File.ReadAllLines(dir.Combine("run", "data", "rejection.jsonl"));

@@ -56,11 +56,7 @@ internal static class RunCommand
                 if (verbose) cli.Error.WriteLine(ex);
                 return CliContext.InternalError;
             }
-            foreach (var stage in summary.Stages)
-            {
-                string metrics = string.Join("  ", stage.Metrics.Select(m => $"{m.Key}={m.Value.ToString("0.####", CultureInfo.InvariantCulture)}"));
-                cli.Out.WriteLine($"{stage.Name,-16} {stage.Kind,-20} {stage.WallSeconds,8:0.0} s  {metrics}");
-            }
+            RunSummaryTable.Write(cli.Out, summary);
             cli.Out.WriteLine($"run folder: {folder}");
             return 0;
         })));
