@@ -19,6 +19,9 @@ public sealed record StageContext(string Name, IConfigurationSection Settings, s
     /// <summary>Path of this stage's dataset artifact, <c>data/&lt;stage&gt;.jsonl</c>.</summary>
     public string DataPath => Path.Combine(RunDirectory, "data", Name + ".jsonl");
 
+    /// <summary>Path of this stage's evaluation report, <c>eval/&lt;stage&gt;.json</c>.</summary>
+    public string EvalPath => Path.Combine(RunDirectory, "eval", Name + ".json");
+
     /// <summary>Path of this stage's checkpoint folder, <c>checkpoints/&lt;stage&gt;/</c>.</summary>
     public string CheckpointDirectory => Path.Combine(RunDirectory, "checkpoints", Name);
 

@@ -22,7 +22,7 @@ public sealed class EvalStage(IModelStore store, IPluginResolver plugins) : ISta
         var template = PromptTemplate.Parse(context.Settings["Template"] ?? "{prompt}");
         using var model = ModelSettings.Load(context, store, "Model");
         var report = ModelEvaluation.Run(plugins, model, template, settings, context.ResolvePath("Model")!, context.Seed, context.CancellationToken);
-        EvalFile.Write(Path.Combine(context.RunDirectory, "eval", context.Name + ".json"), report);
+        EvalFile.Write(context.EvalPath, report);
         var metrics = new Dictionary<string, double>();
         foreach (var (task, result) in report.Tasks)
         {

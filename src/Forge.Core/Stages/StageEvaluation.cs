@@ -22,7 +22,7 @@ public static class StageEvaluation
         if (!section.Exists() || section["Enabled"] == "false") return null;
         var settings = EvalSettings.From(section, context.Settings["PromptSource"], context.Settings.GetValue("Generation:MaxNewTokens", 256));
         var report = ModelEvaluation.Run(plugins, model, template, settings, context.CheckpointDirectory, context.Seed, context.CancellationToken);
-        EvalFile.Write(Path.Combine(context.RunDirectory, "eval", context.Name + ".json"), report);
+        EvalFile.Write(context.EvalPath, report);
         return report.Overall;
     }
 }
