@@ -17,14 +17,18 @@ def is_test(expression, test_percent=20):
 
 
 def main(count, seed, operand_counts, max_number):
-    rng, seen, rows = random.Random(seed), set(), []
+    rng, seen, rows, misses = random.Random(seed), set(), [], 0
     while len(rows) < count:
+        if misses > 100_000:
+            sys.exit(f"make_traces.py: only {len(rows)} distinct train problems of {operand_counts} terms up to {max_number}")
         k = rng.choice(operand_counts)
         terms = [rng.randint(0, max_number) for _ in range(k)]
         ops = [rng.choice("+-") for _ in range(k - 1)]
         expression = str(terms[0]) + "".join(o + str(t) for o, t in zip(ops, terms[1:]))
         if expression in seen or is_test(expression):
+            misses += 1
             continue
+        misses = 0
         seen.add(expression)
         value, steps = terms[0], []
         for o, t in zip(ops, terms[1:]):

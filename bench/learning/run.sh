@@ -10,14 +10,17 @@ export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}   # one thread per run: runs side b
 python3 "$here/make_config.py" "$out/$name.json" "$@"
 rm -rf "$out/$name"
 start=$(date +%s)
-"$forge" run --config "$out/$name.json" --pipeline mini --output "$out/$name" --seed "${SEED:-0}" > "$out/$name.log" 2>&1
+"$forge" run --config "$out/$name.json" --pipeline mini --output "$out/$name" --seed "${SEED:-0}" > "$out/$name.log" 2>&1 ||
+  echo "  forge exited $?: $(tail -1 "$out/$name.log")"
 echo "$name $* ($(( $(date +%s) - start )) s)"
 python3 - "$out/$name" <<'PY'
-import json, statistics, sys
+import glob, json, os, statistics, sys
 run = sys.argv[1]
-for stage in json.load(open(f"{run}/summary.json"))["stages"]:
-    e = stage.get("eval") or {}
-    print(f"  {stage['name']:4} {stage['wall_seconds']:7.1f} s  pass@1 {e.get('pass_at_1', 0):.3f}  cons@4 {e.get('cons_at_k', 0):.3f}")
+for path in sorted(glob.glob(f"{run}/eval/*.json"), key=os.path.getmtime):
+    e = json.load(open(path))["overall"]
+    print(f"  {os.path.basename(path)[:-5]:9} pass@1 {e['pass_at_1']:.3f}  cons@4 {e['cons_at_k']:.3f}  length {e['mean_length']:.1f}")
+for stage in json.load(open(f"{run}/summary.json"))["stages"] if os.path.exists(f"{run}/summary.json") else []:
+    print(f"  {stage['name']:9} {stage['wall_seconds']:7.1f} s")
 rows = [json.loads(l) for l in open(f"{run}/metrics.jsonl")]
 rows = [r for r in rows if r["stage"] == "rl" and "reward/mean" in r]
 if rows:
