@@ -3,7 +3,7 @@ argument; `full=1` adds rejection sampling from the RL model and SFT distillatio
 
 usage: make_config.py OUT.json data=traces.jsonl [h=64 l=2 sft=200 lr=0.003 rl=500 rllr=1e-4 pps=16 group=8 temp=1.0
        beta=0.04 fmt=0|1 fmtw=0.2 scale=Group|Batch|None loss=Grpo|DrGrpo dyn=0|1 minops=3 maxops=4 maxn=3 maxtok=40
-       eval_prompts=200 only=sft full=0|1 rs_prompts=512 rs_k=4 rs_max=2 sh=48 sl=2 s_epochs=3 s_lr=0.003]
+       eval_prompts=200 only=sft full=0|1 rs_prompts=512 rs_k=4 rs_max=2 sh=48 sl=2 s_epochs=3 s_steps=0 s_lr=0.003]
 """
 import json
 import sys
@@ -43,9 +43,11 @@ if get("full", 0):
          "Template": template, "Epochs": get("s_epochs", 3), "BatchSize": 32, "NewModel": model(get("sh", 48), get("sl", 2)),
          "Training": {"LearningRate": get("s_lr", 0.003), "MicroBatchSize": 32, "Schedule": "Cosine", "WarmupSteps": 20}},
     ]
+if get("s_steps", 0) and len(stages) > 3:
+    stages[3]["MaxSteps"] = get("s_steps", 0)
 config = {
     "PromptSources": {"sums": {"Plugin": "arithmetic", "Options": {"MinOperands": get("minops", 3), "MaxOperands": get("maxops", 4),
-                                                                    "MaxNumber": get("maxn", 3)}}},
+                                                                    "MaxNumber": get("maxn", 3), "AllowMultiplication": False}}},
     "Optimizers": {"grpo": {"Beta": get("beta", 0.0), "ScaleRewards": args.get("scale", "Group"), "LossType": args.get("loss", "Grpo")}},
     "Pipelines": {"mini": {"Eval": {"Tasks": {"sums": "accuracy"}, "Prompts": get("eval_prompts", 200), "K": 4, "MaxNewTokens": tokens},
                            "Stages": stages[:1] if args.get("only") == "sft" else stages}},

@@ -26,6 +26,7 @@ internal static class ForgeCli
         root.Subcommands.Add(GenerateCommand.Create(cli));
         root.Subcommands.Add(EvalCommand.Create(cli));
         root.Subcommands.Add(ServeCommand.Create(cli));
+        root.Subcommands.Add(ReportCommand.Create(cli));
         // Signals are ShutdownSignals' business: System.CommandLine's own handling would end a run after two seconds.
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null });
     }

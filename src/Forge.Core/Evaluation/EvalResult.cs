@@ -8,4 +8,9 @@ public sealed record EvalResult(
     [property: JsonPropertyName("cons_at_k")] double ConsAtK,
     [property: JsonPropertyName("k")] int K,
     [property: JsonPropertyName("prompts")] int Prompts,
-    [property: JsonPropertyName("mean_length")] double MeanLength);
+    [property: JsonPropertyName("mean_length")] double MeanLength)
+{
+    /// <summary>The first sample of the first few prompts (absent from the prompt-weighted overall result).</summary>
+    [JsonPropertyName("samples"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<EvalSample>? Samples { get; init; }
+}

@@ -14,6 +14,9 @@ public sealed class Evaluator(ISampler sampler, IRewardModel correctness, double
     /// <summary>Prompts per sampling call; bounds memory for long evaluations.</summary>
     public int PromptsPerBatch { get; init; } = 32;
 
+    /// <summary>Prompts whose first completion is kept in the result as a sample to read.</summary>
+    public int SamplesKept { get; init; } = 6;
+
     /// <summary>Evaluates <paramref name="model"/> on <paramref name="rows"/>; prompts are formatted by <paramref name="formatPrompt"/>.</summary>
     public EvalResult Run(ILanguageModel model, ITokenizer tokenizer, IReadOnlyList<PromptRow> rows, Func<string, string> formatPrompt,
         int k, GenerationSettings settings, long seed, CancellationToken cancellationToken = default)
@@ -21,6 +24,7 @@ public sealed class Evaluator(ISampler sampler, IRewardModel correctness, double
         ArgumentNullException.ThrowIfNull(rows);
         if (rows.Count == 0) return new EvalResult(0, 0, k, 0, 0);
         double passSum = 0, consSum = 0, lengthSum = 0;
+        var samples = new List<EvalSample>();
         for (int start = 0; start < rows.Count; start += PromptsPerBatch)
         {
             var chunk = rows.Skip(start).Take(PromptsPerBatch).ToList();
@@ -33,6 +37,7 @@ public sealed class Evaluator(ISampler sampler, IRewardModel correctness, double
                 var group = Enumerable.Range(p * k, k).ToList();
                 var correct = group.Select(i => scores[i] is double s && s >= threshold).ToList();
                 passSum += correct.Count(c => c) / (double)k;
+                if (samples.Count < SamplesKept) samples.Add(new EvalSample(formatPrompt(chunk[p].Prompt), completions[p * k].Text, correct[0]));
                 var majority = group.Select(i => (Index: i, Answer: AnswerExtractor.Extract(completions[i].Text)))
                     .Where(a => a.Answer is not null)
                     .GroupBy(a => a.Answer)
@@ -42,6 +47,6 @@ public sealed class Evaluator(ISampler sampler, IRewardModel correctness, double
                 lengthSum += group.Average(i => completions[i].TokenIds.Count);
             }
         }
-        return new EvalResult(passSum / rows.Count, consSum / rows.Count, k, rows.Count, lengthSum / rows.Count);
+        return new EvalResult(passSum / rows.Count, consSum / rows.Count, k, rows.Count, lengthSum / rows.Count) { Samples = samples };
     }
 }

@@ -68,9 +68,23 @@ public sealed class PipelineRunner(IConfiguration configuration, IServiceProvide
             }
             done.Add(new StageSummary(name, kind, Math.Round(clock.Elapsed.TotalSeconds, 3), result.Metrics, result.Eval));
             new RunSummary(pipeline, seed, done).Write(runDirectory);
+            WriteReport(runDirectory);
             logger.LogInformation("stage {Stage} ({Kind}) done in {Seconds:0.0} s", name, kind, clock.Elapsed.TotalSeconds);
         }
         return new RunSummary(pipeline, seed, done);
+    }
+
+    /// <summary>The report is a view of files already written: failing to draw it must not fail the run.</summary>
+    private void WriteReport(string runDirectory)
+    {
+        try
+        {
+            Reports.RunReport.Write(runDirectory);
+        }
+        catch (Exception ex) when (ex is ForgeDataException or IOException or UnauthorizedAccessException)
+        {
+            logger.LogWarning("report.html not written: {Reason}", ex.Message);
+        }
     }
 
     private static string Join(IEnumerable<string> names)
