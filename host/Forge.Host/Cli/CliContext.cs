@@ -26,9 +26,9 @@ internal sealed class CliContext(TextWriter output, TextWriter error, GlobalOpti
     public IReadOnlyList<string> Arguments { get; } = arguments;
 
     /// <summary>Builds the application (configuration, plugins, validation) and runs <paramref name="body"/> with it.</summary>
-    public int WithApplication(ParseResult parse, Func<ForgeApplication, int> body) => Guard(parse, () =>
+    public int WithApplication(ParseResult parse, Func<ForgeApplication, int> body, bool quietConsoleLog = false) => Guard(parse, () =>
     {
-        using var application = ForgeApplication.Create(Globals.Read(parse));
+        using var application = ForgeApplication.Create(Globals.Read(parse) with { QuietConsoleLog = quietConsoleLog });
         return body(application);
     });
 

@@ -45,6 +45,7 @@ internal sealed class ForgeApplication : IDisposable
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace); // stdout stays for results
         if (settings.Verbose) builder.Logging.SetMinimumLevel(LogLevel.Debug);
+        else if (settings.QuietConsoleLog) builder.Logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>((_, level) => level >= LogLevel.Warning);
 
         builder.Services.AddSingleton(catalog);
         builder.Services.AddSingleton<IPluginResolver, ServiceProviderPluginResolver>();

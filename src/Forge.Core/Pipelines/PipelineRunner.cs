@@ -18,8 +18,10 @@ public sealed class PipelineRunner(IConfiguration configuration, IServiceProvide
     /// Runs <paramref name="pipeline"/> into <paramref name="runDirectory"/>; with <paramref name="resume"/>, keeps the
     /// stages that finished and resumes the first unfinished one from its newest step checkpoint.
     /// </summary>
-    public RunSummary Run(string pipeline, string runDirectory, int seed, CancellationToken cancellationToken, RunResume? resume = null)
+    public RunSummary Run(string pipeline, string runDirectory, int seed, CancellationToken cancellationToken, RunResume? resume = null,
+        IRunProgress? progress = null)
     {
+        progress ??= NoRunProgress.Instance;
         var section = configuration.GetSection($"Pipelines:{pipeline}");
         if (!section.Exists())
             throw new ForgeDataException($"unknown pipeline '{pipeline}'; available: {Join(Pipelines)}");
@@ -52,10 +54,12 @@ public sealed class PipelineRunner(IConfiguration configuration, IServiceProvide
             {
                 PipelineSettings = section,
                 Resume = resume is not null && done.Count == resume.Finished.Count,
+                Progress = progress,
             };
             if (cancellationToken.IsCancellationRequested) throw new StageInterruptedException(name, null);
             if (context.Resume) resume!.Rewind(context);
             logger.LogInformation("stage {Stage} ({Kind}) {Action}", name, kind, context.Resume ? "resuming" : "starting");
+            progress.StageStarted(name, kind, done.Count + 1, stages.Count);
             var clock = Stopwatch.StartNew();
             StageResult result;
             try
@@ -69,6 +73,7 @@ public sealed class PipelineRunner(IConfiguration configuration, IServiceProvide
             done.Add(new StageSummary(name, kind, Math.Round(clock.Elapsed.TotalSeconds, 3), result.Metrics, result.Eval));
             new RunSummary(pipeline, seed, done).Write(runDirectory);
             WriteReport(runDirectory);
+            progress.StageFinished(name, clock.Elapsed.TotalSeconds, result.Eval);
             logger.LogInformation("stage {Stage} ({Kind}) done in {Seconds:0.0} s", name, kind, clock.Elapsed.TotalSeconds);
         }
         return new RunSummary(pipeline, seed, done);

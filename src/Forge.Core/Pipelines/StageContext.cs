@@ -16,6 +16,9 @@ public sealed record StageContext(string Name, IConfigurationSection Settings, s
     /// <summary>True when the stage continues an interrupted run (<c>forge run --resume</c>) from its newest step checkpoint.</summary>
     public bool Resume { get; init; }
 
+    /// <summary>Where the stage reports its step count and metrics records for a progress display.</summary>
+    public IRunProgress Progress { get; init; } = NoRunProgress.Instance;
+
     /// <summary>Path of this stage's dataset artifact, <c>data/&lt;stage&gt;.jsonl</c>.</summary>
     public string DataPath => Path.Combine(RunDirectory, "data", Name + ".jsonl");
 

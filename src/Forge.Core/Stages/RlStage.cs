@@ -50,6 +50,8 @@ public sealed class RlStage(IModelStore store, IPluginResolver plugins, RewardCo
             checkpoints.Resumed?.Directory);
         using var training = new TrainingContext(model.Model, options);
         using var metrics = new MetricsLog(context.RunDirectory);
+        metrics.Recorded += context.Progress.StepRecorded;
+        context.Progress.StageSteps(context.Name, steps);
         checkpoints.Attach(model, training, metrics);
         using var prompts = new PromptCycle(source, context.Seed, checkpoints.Data);
         IReadOnlyDictionary<string, double> last = new Dictionary<string, double>();

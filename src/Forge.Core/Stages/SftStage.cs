@@ -67,6 +67,8 @@ public sealed class SftStage(IModelStore store, IPluginResolver plugins, ILogger
         var distiller = plugins.Resolve<IDistiller>(distillerName);
         using var training = new TrainingContext(model.Model, options, teacher?.Model);
         using var metrics = new MetricsLog(context.RunDirectory);
+        metrics.Recorded += context.Progress.StepRecorded;
+        context.Progress.StageSteps(context.Name, maxSteps);
         checkpoints.Attach(model, training, metrics);
         teacher?.Model.Module.eval();
         model.Model.Module.train();

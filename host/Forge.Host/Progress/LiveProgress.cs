@@ -1,0 +1,43 @@
+using System.Globalization;
+using Forge.Core.Evaluation;
+using Forge.Core.Pipelines;
+using Spectre.Console;
+
+namespace Forge.Host.Progress;
+
+/// <summary>
+/// Spectre.Console's live progress: a row per stage with its bar, percentage, elapsed and remaining time, and the
+/// latest reward/accuracy or loss in the description.
+/// </summary>
+internal sealed class LiveProgress(ProgressContext context) : IRunProgress
+{
+    private ProgressTask? _task;
+    private string _prefix = "";
+
+    public void StageStarted(string stage, string kind, int index, int count)
+    {
+        _prefix = $"[{index}/{count}] {stage} ({kind})";
+        _task = context.AddTask(Markup.Escape(_prefix), maxValue: 1);
+    }
+
+    public void StageSteps(string stage, int total)
+    {
+        if (_task is not null) _task.MaxValue = Math.Max(1, total);
+    }
+
+    public void StepRecorded(string stage, int step, IReadOnlyDictionary<string, double> metrics)
+    {
+        if (_task is null) return;
+        _task.Value = Math.Min(step + 1, _task.MaxValue);
+        _task.Description = Markup.Escape($"{_prefix} step {(int)_task.Value}/{(int)_task.MaxValue}  {ProgressText.Metrics(metrics)}".TrimEnd());
+    }
+
+    public void StageFinished(string stage, double seconds, EvalResult? eval)
+    {
+        if (_task is null) return;
+        string pass = eval is null ? "" : string.Create(CultureInfo.InvariantCulture, $"  pass@1 {eval.PassAt1:0.000}");
+        _task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{_prefix} done in {seconds:0.0} s{pass}"));
+        _task.Value = _task.MaxValue;
+        _task.StopTask();
+    }
+}
