@@ -35,7 +35,7 @@ public class HostileRunInputTests
     private static void ShouldFailWithOneLine(ForgeProcess.Result result, int exitCode, string message)
     {
         result.ExitCode.Should().Be(exitCode);
-        string[] lines = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.Contains(" info: ", StringComparison.Ordinal)).ToArray();
+        string[] lines = result.ErrorText.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.Contains(" info: ", StringComparison.Ordinal)).ToArray();
         lines.Should().ContainSingle($"one error line is expected, got:\n{result.Error}").Which.Should().Contain(message);
         result.Error.Should().NotContain("   at ");
     }

@@ -37,6 +37,34 @@ public class PipelineTests
         summary.GetProperty("stages").EnumerateArray().Select(s => s.GetProperty("kind").GetString()!).ToArray();
 
     [Fact]
+    public void The_default_pipeline_is_r1_mini_cold_start_grpo_rejection_sampling_and_a_smaller_student()
+    {
+        using var dir = new TempDirectory();
+        var args = new List<string> { "run", "--output", dir.Combine("run"), "--seed", "1" };
+        foreach (string set in new[] { "Stages:0:MaxSteps=60", "Stages:1:Steps=3", "Stages:2:Prompts=32", "Stages:2:Thresholds:accuracy=0",
+                     "Stages:3:MaxSteps=5", "Eval:Prompts=6", "Eval:K=2" })
+            args.AddRange(["--set", $"Pipelines:r1-mini:{set}"]);
+
+        var result = ForgeProcess.Run([.. args]);
+
+        result.ExitCode.Should().Be(0, result.Error);
+        var summary = JsonDocument.Parse(File.ReadAllText(dir.Combine("run", "summary.json"))).RootElement;
+        summary.GetProperty("pipeline").GetString().Should().Be("r1-mini", "no --pipeline runs the default");
+        summary.GetProperty("stages").EnumerateArray().Select(s => s.GetProperty("name").GetString()).Should()
+            .Equal("cold-start", "reasoning-rl", "rejection", "student");
+        Kinds(summary).Should().Equal("sft", "rl", "rejection-sampling", "distill");
+        EveryModelStageIsEvaluated(summary, dir);
+        int Hidden(string stage) => JsonDocument.Parse(File.ReadAllText(dir.Combine("run", "checkpoints", stage, "config.json"))).RootElement.GetProperty("hidden_size").GetInt32();
+        Hidden("student").Should().BeLessThan(Hidden("reasoning-rl"), "the student is the smaller model");
+        File.ReadAllLines(dir.Combine("run", "data", "rejection.jsonl")).Should().NotBeEmpty();
+        var rlRewards = File.ReadLines(dir.Combine("run", "metrics.jsonl")).Select(l => JsonDocument.Parse(l).RootElement)
+            .Where(e => e.GetProperty("stage").GetString() == "reasoning-rl" && e.TryGetProperty("reward/accuracy/mean", out _)).ToList();
+        rlRewards.Should().HaveCount(3).And.OnlyContain(e => e.TryGetProperty("reward/format/mean", out _), "GRPO on accuracy and format rewards");
+        File.Exists(dir.Combine("run", "report.html")).Should().BeTrue();
+        Directory.EnumerateFiles(dir.Combine("run", "tensorboard")).Should().NotBeEmpty();
+    }
+
+    [Fact]
     public void R1_runs_cold_start_rl_rejection_sampling_sft_and_rl_again()
     {
         using var dir = new TempDirectory();
@@ -117,6 +145,6 @@ public class PipelineTests
             "--set", "Pipelines:distill:Eval:Enabled=false");
 
         result.ExitCode.Should().Be(2);
-        result.Error.Trim().Should().StartWith("error: Pipelines:distill:Stages:1:Teacher: the teacher's tokenizer").And.Contain("shared tokenizer");
+        result.ErrorText.Trim().Should().StartWith("error: Pipelines:distill:Stages:1:Teacher: the teacher's tokenizer").And.Contain("shared tokenizer");
     }
 }

@@ -13,7 +13,7 @@ public class PluginErrorTests : IDisposable
     private static void ShouldFailWithOneLine(ForgeProcess.Result result, params string[] fragments)
     {
         result.ExitCode.Should().NotBe(0);
-        string[] lines = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string[] lines = result.ErrorText.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         lines.Should().ContainSingle($"exactly one error line is expected, got:\n{result.Error}");
         lines[0].Should().StartWith("error: ");
         foreach (string fragment in fragments) lines[0].Should().Contain(fragment);

@@ -109,7 +109,7 @@ public class PluginFaultTests
 
         result.ExitCode.Should().Be(1);
         string checkpoint = Path.Combine(run, "checkpoints", "rl", "step-2");
-        result.Error.Trim().Should().Be($"error: {kind} plugin '{plugin}' failed in stage 'rl' at step 2: InvalidOperationException: exploded on its third step; "
+        result.ErrorText.Trim().Should().Be($"error: {kind} plugin '{plugin}' failed in stage 'rl' at step 2: InvalidOperationException: exploded on its third step; "
             + $"last complete step checkpoint: {checkpoint}; resume with: forge {string.Join(' ', args[..^2])} --output {run} --resume");
         File.ReadAllText(Path.Combine(run, "checkpoints", "rl", "latest")).Trim().Should().Be("step-2");
         JsonDocument.Parse(File.ReadAllText(Path.Combine(checkpoint, "progress.json"))).RootElement.GetProperty("step").GetInt32().Should().Be(2);
@@ -128,7 +128,7 @@ public class PluginFaultTests
         var result = ForgeProcess.Run("run", "--plugins", dir.Combine("plugins"), "--config", Config(dir, "flaky-late"), "--pipeline", "faulty", "--output", run);
 
         result.ExitCode.Should().Be(1);
-        result.Error.Trim().Should().Be("error: optimizer plugin 'flaky-late' failed in stage 'rl' at step 2: InvalidOperationException: exploded on its third step; no step checkpoint to resume from");
+        result.ErrorText.Trim().Should().Be("error: optimizer plugin 'flaky-late' failed in stage 'rl' at step 2: InvalidOperationException: exploded on its third step; no step checkpoint to resume from");
         Directory.Exists(Path.Combine(run, "checkpoints", "rl")).Should().BeFalse("the model had been updated by the failed step, so memory no longer holds a complete step");
     }
 }

@@ -9,7 +9,7 @@ namespace Forge.Host.Tests;
 public class ProgressTests
 {
     [Fact]
-    public void Output_that_is_not_a_terminal_gets_plain_progress_lines()
+    public void Output_that_is_not_a_terminal_gets_plain_progress_lines_on_stderr()
     {
         using var dir = new TempDirectory();
         string config = dir.Write("forge.json", JsonSerializer.Serialize(LearningTests.Config(LearningTests.Traces(dir, 60, 1), "grpo", 5)));
@@ -17,11 +17,12 @@ public class ProgressTests
         var result = ForgeProcess.Run("run", "--config", config, "--pipeline", "learn", "--output", dir.Combine("run"));
 
         result.ExitCode.Should().Be(0, result.Error);
-        result.OutLines.Should().Contain("[1/2] sft (sft) started").And.Contain("[2/2] rl (rl) started");
-        result.OutLines.Should().ContainMatch("[1/2] sft  step 100/100  100%  elapsed *  eta 0s  loss *");
-        result.OutLines.Where(l => l.StartsWith("[2/2] rl  step ", StringComparison.Ordinal)).Should().HaveCount(5, "one line per tenth passed, 5 steps")
+        var lines = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        lines.Should().Contain("[1/2] sft (sft) started").And.Contain("[2/2] rl (rl) started");
+        lines.Should().ContainMatch("[1/2] sft  step 100/100  100%  elapsed *  eta 0s  loss *");
+        lines.Where(l => l.StartsWith("[2/2] rl  step ", StringComparison.Ordinal)).Should().HaveCount(5, "one line per tenth passed, 5 steps")
             .And.AllSatisfy(l => l.Should().MatchRegex(@"step \d/5  \d+%  elapsed \d+s  eta \d+s  reward [\d.]+  accuracy [\d.]+$"));
-        result.OutLines.Should().ContainMatch("[2/2] rl done in * s");
+        lines.Should().ContainMatch("[2/2] rl done in * s");
     }
 
     [Fact]

@@ -70,7 +70,7 @@ public class ServeAndEvalTests
             "--set", "Pipelines:distill:Stages:0:SamplesPerPrompt=1", "--set", "Pipelines:distill:Stages:0:Teacher:TimeoutSeconds=5");
 
         result.ExitCode.Should().Be(2);
-        result.Error.Trim().Should().StartWith("error: teacher http://127.0.0.1:9/v1: ").And.NotContain("\n");
+        result.ErrorText.Trim().Should().StartWith("error: teacher http://127.0.0.1:9/v1: ").And.NotContain("\n");
     }
 
     [Fact]

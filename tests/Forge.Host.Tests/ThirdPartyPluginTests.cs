@@ -58,7 +58,7 @@ public class ThirdPartyPluginTests
         var result = ForgeProcess.Run("run", "--config", path, "--pipeline", "learn", "--output", dir.Combine("run"));
 
         result.ExitCode.Should().Be(2);
-        result.Error.Trim().Should().Be("error: rloo: CompletionsPerPrompt is 1; a leave-one-out baseline needs at least 2 completions per prompt");
+        result.ErrorText.Trim().Should().Be("error: rloo: CompletionsPerPrompt is 1; a leave-one-out baseline needs at least 2 completions per prompt");
     }
 
     [Theory]

@@ -55,7 +55,7 @@ internal static class RunCommand
         {
             var runner = app.Services.GetRequiredService<PipelineRunner>();
             RunSummary RunWith(IRunProgress progress) => runner.Run(name, folder, runSeed, cli.Signals.Token, previous, progress);
-            summary = live ? ProgressDisplay.Live(AnsiConsole.Console, RunWith) : ProgressDisplay.Plain(cli.Out, RunWith);
+            summary = live ? ProgressDisplay.Live(AnsiConsole.Console, RunWith) : ProgressDisplay.Plain(cli.Error, RunWith);
         }
         catch (StageInterruptedException ex)
         {

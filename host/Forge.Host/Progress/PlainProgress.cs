@@ -7,7 +7,8 @@ namespace Forge.Host.Progress;
 
 /// <summary>
 /// Progress as plain lines, for output that is not a terminal (a log file, CI, a pipe): one line when a stage starts
-/// and finishes, and one each time a stage passes another tenth of its steps.
+/// and finishes, and one each time a stage passes another tenth of its steps. The host writes them to stderr, beside
+/// the log: stdout stays for results (the summary table).
 /// </summary>
 internal sealed class PlainProgress(TextWriter output) : IRunProgress
 {

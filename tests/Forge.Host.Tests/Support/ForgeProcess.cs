@@ -8,7 +8,12 @@ internal static class ForgeProcess
     public sealed record Result(int ExitCode, string Out, string Error)
     {
         public string[] OutLines => Out.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+        /// <summary>stderr without the plain progress lines (<c>[2/5] rl …</c>) that share it.</summary>
+        public string ErrorText => string.Join('\n', Error.Split('\n').Where(l => !ProgressLine.IsMatch(l)));
     }
+
+    private static readonly System.Text.RegularExpressions.Regex ProgressLine = new(@"^\[\d+/\d+\] ");
 
     public static Result Run(params string[] args)
     {
