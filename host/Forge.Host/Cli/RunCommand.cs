@@ -55,6 +55,7 @@ internal static class RunCommand
         {
             var runner = app.Services.GetRequiredService<PipelineRunner>();
             RunSummary RunWith(IRunProgress progress) => runner.Run(name, folder, runSeed, cli.Signals.Token, previous, progress);
+            if (live) ProgressDisplay.LeaveACoreForTheDisplay();
             summary = live ? ProgressDisplay.Live(AnsiConsole.Console, RunWith) : ProgressDisplay.Plain(cli.Error, RunWith);
         }
         catch (StageInterruptedException ex)
