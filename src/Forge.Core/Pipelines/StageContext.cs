@@ -19,6 +19,15 @@ public sealed record StageContext(string Name, IConfigurationSection Settings, s
     /// <summary>Where the stage reports its step count and metrics records for a progress display.</summary>
     public IRunProgress Progress { get; init; } = NoRunProgress.Instance;
 
+    /// <summary>Opens the run's metrics log for a stage of <paramref name="totalSteps"/> steps, its records shown by <see cref="Progress"/>.</summary>
+    public Metrics.MetricsLog OpenMetrics(int totalSteps)
+    {
+        var log = new Metrics.MetricsLog(RunDirectory);
+        log.Recorded += Progress.StepRecorded;
+        Progress.StageSteps(Name, totalSteps);
+        return log;
+    }
+
     /// <summary>Path of this stage's dataset artifact, <c>data/&lt;stage&gt;.jsonl</c>.</summary>
     public string DataPath => Path.Combine(RunDirectory, "data", Name + ".jsonl");
 

@@ -49,9 +49,7 @@ public sealed class RlStage(IModelStore store, IPluginResolver plugins, RewardCo
         using var model = ModelSettings.Resolve(context, store, () => source.Rows("train", context.Seed).Take(1000).Select(r => template.Format(r.Prompt)),
             checkpoints.Resumed?.Directory);
         using var training = new TrainingContext(model.Model, options);
-        using var metrics = new MetricsLog(context.RunDirectory);
-        metrics.Recorded += context.Progress.StepRecorded;
-        context.Progress.StageSteps(context.Name, steps);
+        using var metrics = context.OpenMetrics(steps);
         checkpoints.Attach(model, training, metrics);
         using var prompts = new PromptCycle(source, context.Seed, checkpoints.Data);
         IReadOnlyDictionary<string, double> last = new Dictionary<string, double>();

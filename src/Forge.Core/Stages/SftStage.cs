@@ -66,9 +66,7 @@ public sealed class SftStage(IModelStore store, IPluginResolver plugins, ILogger
         if (options.TotalSteps == 0) options.TotalSteps = maxSteps;
         var distiller = plugins.Resolve<IDistiller>(distillerName);
         using var training = new TrainingContext(model.Model, options, teacher?.Model);
-        using var metrics = new MetricsLog(context.RunDirectory);
-        metrics.Recorded += context.Progress.StepRecorded;
-        context.Progress.StageSteps(context.Name, maxSteps);
+        using var metrics = context.OpenMetrics(maxSteps);
         checkpoints.Attach(model, training, metrics);
         teacher?.Model.Module.eval();
         model.Model.Module.train();
