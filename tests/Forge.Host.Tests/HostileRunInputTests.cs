@@ -46,6 +46,8 @@ public class HostileRunInputTests
         stages.EnumerateArray().Select(s => s.GetProperty("name").GetString()).Should().Equal("first");
         File.Exists(dir.Combine("run", "checkpoints", "first", "model.safetensors")).Should().BeTrue();
         File.ReadLines(dir.Combine("run", "metrics.jsonl")).Should().HaveCount(2);
+        // report.html is rewritten after every stage, so a run that failed later still shows the finished stage.
+        File.ReadAllText(dir.Combine("run", "report.html")).Should().Contain("id=\"stage-first\"");
     }
 
     [Fact]

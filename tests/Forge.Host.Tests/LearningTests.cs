@@ -7,6 +7,7 @@ namespace Forge.Host.Tests;
 /// A tiny model learns arithmetic by SFT on a few traces, then RL raises its reward: the R1 recipe end to end on
 /// CPU, through `forge run` and built-in plugins only.
 /// </summary>
+[Collection(SeededRuns.Name)]
 public class LearningTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     internal static string Traces(TempDirectory dir, int count, int seed)

@@ -9,6 +9,7 @@ namespace Forge.Host.Tests;
 /// writes the same metrics and the same final weights as a run never interrupted; stopped with SIGTERM, it exits 143
 /// at a step boundary with a checkpoint and resumes to the end.
 /// </summary>
+[Collection(SeededRuns.Name)]
 public class ResumeTests
 {
     // Wall-clock and throughput metrics differ between any two runs.
