@@ -40,12 +40,7 @@ public class PipelineTests
     public void The_default_pipeline_is_r1_mini_cold_start_grpo_rejection_sampling_and_a_smaller_student()
     {
         using var dir = new TempDirectory();
-        var args = new List<string> { "run", "--output", dir.Combine("run"), "--seed", "1" };
-        foreach (string set in new[] { "Stages:0:MaxSteps=60", "Stages:1:Steps=3", "Stages:2:Prompts=32", "Stages:2:Thresholds:accuracy=0",
-                     "Stages:3:MaxSteps=5", "Eval:Prompts=6", "Eval:K=2" })
-            args.AddRange(["--set", $"Pipelines:r1-mini:{set}"]);
-
-        var result = ForgeProcess.Run([.. args]);
+        var result = ForgeProcess.Run(["run", "--output", dir.Combine("run"), "--seed", "1", .. ShortDefaultRun.Arguments()]);
 
         result.ExitCode.Should().Be(0, result.Error);
         var summary = JsonDocument.Parse(File.ReadAllText(dir.Combine("run", "summary.json"))).RootElement;

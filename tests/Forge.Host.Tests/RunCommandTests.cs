@@ -9,7 +9,7 @@ public class RunCommandTests
     public void Run_without_a_pipeline_runs_the_default_one_and_writes_a_summary()
     {
         using var dir = new TempDirectory();
-        var result = ForgeProcess.Run("run", "--output", dir.Path, "--seed", "7");
+        var result = ForgeProcess.Run(["run", "--output", dir.Path, "--seed", "7", .. ShortDefaultRun.Arguments()]);
 
         result.ExitCode.Should().Be(0, result.Error);
         var summary = JsonDocument.Parse(File.ReadAllText(dir.Combine("summary.json"))).RootElement;
