@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Forge.Contracts.Rewards;
+using Forge.Core.Data;
 using Forge.Core.Evaluation;
 using Forge.Core.Pipelines;
 
@@ -8,13 +10,17 @@ namespace Forge.Core.Reports;
 
 /// <summary>
 /// The run folder's <c>report.html</c>: one self-contained page (inline CSS and SVG, no scripts, no links) with the
-/// stage table, the curves of each stage from <c>metrics.jsonl</c> and sample completions from <c>eval/&lt;stage&gt;.json</c>.
+/// stage table, the curves of each stage from <c>metrics.jsonl</c>, sample completions from <c>eval/&lt;stage&gt;.json</c>
+/// and the first traces a stage wrote to <c>data/&lt;stage&gt;.jsonl</c> (rejection sampling's kept samples).
 /// Rewritten after every stage, so an interrupted run still has one.
 /// </summary>
 public static class RunReport
 {
     /// <summary>The report's file name in the run folder.</summary>
     public const string FileName = "report.html";
+
+    /// <summary>How many of a stage's written traces the page shows.</summary>
+    public const int TracesShown = 4;
 
     /// <summary>Curves drawn for a stage when its metrics hold them: metric key → chart title.</summary>
     private static readonly (string Key, string Title)[] Curves =
@@ -52,14 +58,21 @@ public static class RunReport
                 throw new ForgeDataException($"{evalPath}: not an evaluation report ({ex.Message})");
             }
         }
+        var traces = new Dictionary<string, IReadOnlyList<RewardInput>>();
+        foreach (var stage in summary.Stages)
+        {
+            string dataPath = Path.Combine(runDirectory, "data", stage.Name + ".jsonl");
+            if (File.Exists(dataPath)) traces[stage.Name] = CompletionFile.Read(dataPath);
+        }
         string path = Path.Combine(runDirectory, FileName);
-        File.WriteAllText(path + ".tmp", Render(summary, rows, evals));
+        File.WriteAllText(path + ".tmp", Render(summary, rows, evals, traces));
         File.Move(path + ".tmp", path, overwrite: true);
         return path;
     }
 
-    /// <summary>The page for a run's summary, metric rows and evaluation reports.</summary>
-    public static string Render(RunSummary summary, IReadOnlyList<MetricsFile.Row> rows, IReadOnlyDictionary<string, EvalReport> evals)
+    /// <summary>The page for a run's summary, metric rows, evaluation reports and the traces stages wrote.</summary>
+    public static string Render(RunSummary summary, IReadOnlyList<MetricsFile.Row> rows, IReadOnlyDictionary<string, EvalReport> evals,
+        IReadOnlyDictionary<string, IReadOnlyList<RewardInput>>? traces = null)
     {
         ArgumentNullException.ThrowIfNull(summary);
         ArgumentNullException.ThrowIfNull(rows);
@@ -95,6 +108,8 @@ public static class RunReport
             if (charts == 0 && stage.Metrics.Count > 0) AppendMetrics(html, stage.Metrics);
             if (evals.TryGetValue(stage.Name, out var report))
                 AppendSamples(html, report);
+            if (traces is not null && traces.TryGetValue(stage.Name, out var written))
+                AppendTraces(html, written);
             html.Append("</section>");
         }
         html.Append("</body></html>");
@@ -121,6 +136,19 @@ public static class RunReport
                 .Append("</pre></td><td><pre>").Append(Html.Escape(sample.Completion)).Append("</pre></td><td class=\"")
                 .Append(sample.Correct ? "ok\">✓" : "bad\">✗").Append("</td></tr>");
         }
+        html.Append("</tbody></table>");
+    }
+
+    /// <summary>What rejection sampling kept: the count and the first few traces, as the student will read them.</summary>
+    private static void AppendTraces(StringBuilder html, IReadOnlyList<RewardInput> traces)
+    {
+        html.Append(CultureInfo.InvariantCulture, $"<p class=\"traces\">{traces.Count} trace(s) written")
+            .Append(traces.Count > TracesShown ? string.Create(CultureInfo.InvariantCulture, $"; the first {TracesShown}:") : ":").Append("</p>");
+        if (traces.Count == 0) return;
+        html.Append("<table class=\"traces\"><thead><tr><th>prompt</th><th>completion</th></tr></thead><tbody>");
+        foreach (var trace in traces.Take(TracesShown))
+            html.Append("<tr><td><pre>").Append(Html.Escape(trace.Row.Prompt)).Append("</pre></td><td><pre>")
+                .Append(Html.Escape(trace.Completion)).Append("</pre></td></tr>");
         html.Append("</tbody></table>");
     }
 

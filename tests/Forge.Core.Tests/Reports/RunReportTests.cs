@@ -1,4 +1,7 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
+using Forge.Contracts.Data;
+using Forge.Contracts.Rewards;
 using Forge.Core.Evaluation;
 using Forge.Core.Pipelines;
 using Forge.Core.Reports;
@@ -47,6 +50,19 @@ public class RunReportTests
         Regex.Matches(html, "<polyline class=\"series\" points=\"([^\"]+)\"").Select(m => m.Groups[1].Value.Split(' ').Length)
             .Should().AllBeEquivalentTo(10);
         html.Should().Contain("<td>0.375</td><td>0.500</td>").And.Contain("<th>kept</th><td>42</td>");
+    }
+
+    [Fact]
+    public void A_stage_that_wrote_traces_shows_how_many_and_the_first_few()
+    {
+        var kept = Enumerable.Range(0, 6).Select(i => new RewardInput(
+            new PromptRow($"p{i}", $"What is {i}+1?", new Dictionary<string, JsonElement>()), $"<think>{i}+1={i + 1}</think><answer>{i + 1}</answer>")).ToList();
+
+        string html = RunReport.Render(Summary(), Rows(), Evals(), new Dictionary<string, IReadOnlyList<RewardInput>> { ["rejection"] = kept });
+
+        string section = html[html.IndexOf("id=\"stage-rejection\"", StringComparison.Ordinal)..];
+        section.Should().Contain($"6 trace(s) written; the first {RunReport.TracesShown}:")
+            .And.Contain("&lt;think&gt;3+1=4&lt;/think&gt;").And.NotContain("4+1=5", "only the first few are shown");
     }
 
     [Fact]
