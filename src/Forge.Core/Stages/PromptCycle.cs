@@ -4,10 +4,13 @@ using Forge.Core.Checkpoints;
 namespace Forge.Core.Stages;
 
 /// <summary>
-/// Hands out train-split prompts in order, starting a new seeded pass (epoch) when the source runs out. Its position
-/// (pass, prompts taken in it) goes into step checkpoints; a resumed cycle replays the pass up to it.
+/// Hands out train-split prompts pass after pass (epochs), each pass a new seeded run of the source shuffled through a
+/// buffer of <c>shuffleBuffer</c> rows, as a streaming dataset loader shuffles: a generated task that draws distinct
+/// problems until its space runs out yields its largest class last, so source order would drift within every pass
+/// (with 0 or 1 the source order is kept). Its position (pass, prompts handed out in it) goes into step checkpoints;
+/// a resumed cycle replays the pass up to it.
 /// </summary>
-internal sealed class PromptCycle(IPromptSource source, int seed, DataPosition? start = null) : IDisposable
+internal sealed class PromptCycle(IPromptSource source, int seed, int shuffleBuffer, DataPosition? start = null) : IDisposable
 {
     private IEnumerator<PromptRow>? _rows;
     private int _epoch = start?.Epoch ?? 0;
@@ -23,7 +26,7 @@ internal sealed class PromptCycle(IPromptSource source, int seed, DataPosition? 
         int emptyPasses = 0;
         while (taken.Count < count)
         {
-            _rows ??= source.Rows("train", seed + _epoch).GetEnumerator();
+            _rows ??= Shuffled(source.Rows("train", seed + _epoch), new Random(unchecked(seed * 1_000_003 + _epoch * 7_919 + 17))).GetEnumerator();
             if (_rows.MoveNext())
             {
                 emptyPasses = 0;
@@ -44,6 +47,35 @@ internal sealed class PromptCycle(IPromptSource source, int seed, DataPosition? 
             if (++emptyPasses > 1) throw new ForgeDataException("the prompt source has no train rows");
         }
         return taken;
+    }
+
+    /// <summary>Fills a buffer, then hands out a random buffered row for every row read; drains it shuffled at the end.</summary>
+    private IEnumerable<PromptRow> Shuffled(IEnumerable<PromptRow> rows, Random random)
+    {
+        if (shuffleBuffer <= 1)
+        {
+            foreach (var row in rows) yield return row;
+            yield break;
+        }
+        var buffer = new List<PromptRow>(Math.Min(shuffleBuffer, 4096));
+        foreach (var row in rows)
+        {
+            if (buffer.Count < shuffleBuffer)
+            {
+                buffer.Add(row);
+                continue;
+            }
+            int pick = random.Next(buffer.Count);
+            yield return buffer[pick];
+            buffer[pick] = row;
+        }
+        while (buffer.Count > 0)
+        {
+            int pick = random.Next(buffer.Count);
+            yield return buffer[pick];
+            buffer[pick] = buffer[^1];
+            buffer.RemoveAt(buffer.Count - 1);
+        }
     }
 
     public void Dispose() => _rows?.Dispose();

@@ -20,7 +20,8 @@ namespace Forge.Core.Stages;
 /// <c>rl</c>: prompt source → sampler → rewards → policy optimizer, step after step. Each step samples
 /// <c>CompletionsPerPrompt</c> completions for <c>PromptsPerStep</c> prompts, scores them with the weighted
 /// <c>Rewards</c>, and hands the scored rollout to the <c>Optimizer</c> plugin. With <c>DynamicSampling</c> (DAPO),
-/// groups whose rewards are all equal carry no signal and are replaced by fresh prompts. Step checkpoints
+/// groups whose rewards are all equal carry no signal and are replaced by fresh prompts. Prompts pass through a
+/// <c>ShuffleBuffer</c> (default 10,000 rows; 0 keeps the source's order). Step checkpoints
 /// (<see cref="StageCheckpoints"/>) carry the prompt cycle's position; sampling is seeded by (seed, step, round).
 /// </summary>
 public sealed class RlStage(IModelStore store, IPluginResolver plugins, RewardComposerFactory rewardFactory, ILogger<RlStage> logger) : IStage
@@ -51,7 +52,9 @@ public sealed class RlStage(IModelStore store, IPluginResolver plugins, RewardCo
         using var training = new TrainingContext(model.Model, options);
         using var metrics = context.OpenMetrics(steps);
         checkpoints.Attach(model, training, metrics);
-        using var prompts = new PromptCycle(source, context.Seed, checkpoints.Data);
+        int shuffleBuffer = settings.GetValue("ShuffleBuffer", 10_000);
+        if (shuffleBuffer < 0) throw new ForgeDataException($"{settings.Path}:ShuffleBuffer: {shuffleBuffer} is negative");
+        using var prompts = new PromptCycle(source, context.Seed, shuffleBuffer, checkpoints.Data);
         IReadOnlyDictionary<string, double> last = new Dictionary<string, double>();
 
         for (int step = checkpoints.FirstStep; step < steps; step++)
