@@ -143,7 +143,8 @@ public static class RunReport
     private static void AppendTraces(StringBuilder html, IReadOnlyList<RewardInput> traces)
     {
         html.Append(CultureInfo.InvariantCulture, $"<p class=\"traces\">{traces.Count} trace(s) written")
-            .Append(traces.Count > TracesShown ? string.Create(CultureInfo.InvariantCulture, $"; the first {TracesShown}:") : ":").Append("</p>");
+            .Append(traces.Count == 0 ? "." : traces.Count > TracesShown ? string.Create(CultureInfo.InvariantCulture, $"; the first {TracesShown}:") : ":")
+            .Append("</p>");
         if (traces.Count == 0) return;
         html.Append("<table class=\"traces\"><thead><tr><th>prompt</th><th>completion</th></tr></thead><tbody>");
         foreach (var trace in traces.Take(TracesShown))
