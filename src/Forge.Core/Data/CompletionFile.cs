@@ -13,9 +13,11 @@ public static class CompletionFile
     private static readonly HashSet<string> Reserved = ["prompt", "completion", "completion_tokens", "truncated", "id"];
 
     /// <summary>All lines of <paramref name="path"/> as reward inputs, in file order.</summary>
-    public static IReadOnlyList<RewardInput> Read(string path)
+    public static IReadOnlyList<RewardInput> Read(string path) => [.. Rows(path)];
+
+    /// <summary>The lines of <paramref name="path"/> as reward inputs, parsed as they are enumerated.</summary>
+    public static IEnumerable<RewardInput> Rows(string path)
     {
-        var inputs = new List<RewardInput>();
         foreach (var (line, row) in JsonlReader.ReadObjects(path))
         {
             string prompt = JsonlReader.RequiredString(row, "prompt", path, line);
@@ -26,8 +28,7 @@ public static class CompletionFile
             int tokens = row.TryGetProperty("completion_tokens", out var t) && t.TryGetInt32(out int n) ? n : 0;
             bool truncated = row.TryGetProperty("truncated", out var tr) && tr.ValueKind == JsonValueKind.True;
             string id = row.TryGetProperty("id", out var idValue) ? idValue.ToString() : line.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            inputs.Add(new RewardInput(new PromptRow(id, prompt, columns), completion, tokens, truncated));
+            yield return new RewardInput(new PromptRow(id, prompt, columns), completion, tokens, truncated);
         }
-        return inputs;
     }
 }

@@ -71,8 +71,9 @@ public sealed class PipelineRunner(IConfiguration configuration, IServiceProvide
                 throw new StageInterruptedException(name, Checkpoints.TrainingCheckpoint.Latest(context.CheckpointDirectory)?.Directory, ex);
             }
             done.Add(new StageSummary(name, kind, Math.Round(clock.Elapsed.TotalSeconds, 3), result.Metrics, result.Eval));
-            new RunSummary(pipeline, seed, done).Write(runDirectory);
-            WriteReport(runDirectory);
+            var summary = new RunSummary(pipeline, seed, done);
+            summary.Write(runDirectory);
+            WriteReport(runDirectory, summary);
             progress.StageFinished(name, clock.Elapsed.TotalSeconds, result.Eval);
             logger.LogInformation("stage {Stage} ({Kind}) done in {Seconds:0.0} s", name, kind, clock.Elapsed.TotalSeconds);
         }
@@ -80,11 +81,11 @@ public sealed class PipelineRunner(IConfiguration configuration, IServiceProvide
     }
 
     /// <summary>The report is a view of files already written: failing to draw it must not fail the run.</summary>
-    private void WriteReport(string runDirectory)
+    private void WriteReport(string runDirectory, RunSummary summary)
     {
         try
         {
-            Reports.RunReport.Write(runDirectory);
+            Reports.RunReport.Write(runDirectory, summary);
         }
         catch (Exception ex) when (ex is ForgeDataException or IOException or UnauthorizedAccessException)
         {

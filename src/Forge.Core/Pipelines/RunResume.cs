@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Forge.Core.Checkpoints;
 using Forge.Core.Data;
 using Forge.Core.Metrics;
@@ -15,23 +14,8 @@ namespace Forge.Core.Pipelines;
 public sealed record RunResume(string Pipeline, int Seed, IReadOnlyList<StageSummary> Finished)
 {
     /// <summary>The run in <paramref name="runDirectory"/>, or null when it has no summary.json (nothing to resume).</summary>
-    public static RunResume? Read(string runDirectory)
-    {
-        string path = Path.Combine(runDirectory, "summary.json");
-        if (!File.Exists(path)) return null;
-        RunSummary? summary;
-        try
-        {
-            summary = JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(path));
-        }
-        catch (JsonException ex)
-        {
-            throw new ForgeDataException($"{path}: invalid JSON ({JsonErrors.Describe(ex)})");
-        }
-        if (summary?.Pipeline is null || summary.Stages is null || summary.Stages.Any(s => s?.Name is null || s.Kind is null))
-            throw new ForgeDataException($"{path}: expected {{\"pipeline\", \"seed\", \"stages\": [{{\"name\", \"kind\", …}}]}}");
-        return new RunResume(summary.Pipeline, summary.Seed, summary.Stages);
-    }
+    public static RunResume? Read(string runDirectory) =>
+        RunSummary.Read(runDirectory) is { } summary ? new RunResume(summary.Pipeline, summary.Seed, summary.Stages) : null;
 
     /// <summary>
     /// The summary entry of stage number <paramref name="index"/> when it finished before, else null; refuses a

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Forge.Contracts.Rewards;
 using Forge.Core.Data;
 using Forge.Core.Evaluation;
 using Forge.Core.Pipelines;
@@ -29,20 +28,14 @@ public static class RunReport
         ("completion/length_mean", "completion length (tokens)"), ("loss", "loss"),
     ];
 
-    /// <summary>Reads the run folder and writes <c>report.html</c> into it atomically; returns its path.</summary>
-    public static string Write(string runDirectory)
+    /// <summary>
+    /// Reads the run folder and writes <c>report.html</c> into it atomically; returns its path. A caller that holds the
+    /// run's <paramref name="summary"/> passes it, otherwise <c>summary.json</c> is read.
+    /// </summary>
+    public static string Write(string runDirectory, RunSummary? summary = null)
     {
-        string summaryPath = Path.Combine(runDirectory, "summary.json");
-        if (!File.Exists(summaryPath)) throw new ForgeDataException($"{summaryPath}: not found; is {runDirectory} a run folder?");
-        RunSummary summary;
-        try
-        {
-            summary = JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(summaryPath)) ?? throw new JsonException("null");
-        }
-        catch (JsonException ex)
-        {
-            throw new ForgeDataException($"{summaryPath}: not a run summary ({ex.Message})");
-        }
+        summary ??= RunSummary.Read(runDirectory)
+            ?? throw new ForgeDataException($"{Path.Combine(runDirectory, "summary.json")}: not found; is {runDirectory} a run folder?");
         var rows = MetricsFile.Read(Path.Combine(runDirectory, "metrics.jsonl"));
         var evals = new Dictionary<string, EvalReport>();
         foreach (var stage in summary.Stages)
@@ -58,11 +51,14 @@ public static class RunReport
                 throw new ForgeDataException($"{evalPath}: not an evaluation report ({ex.Message})");
             }
         }
-        var traces = new Dictionary<string, IReadOnlyList<RewardInput>>();
+        var traces = new Dictionary<string, WrittenTraces>();
         foreach (var stage in summary.Stages)
         {
             string dataPath = Path.Combine(runDirectory, "data", stage.Name + ".jsonl");
-            if (File.Exists(dataPath)) traces[stage.Name] = CompletionFile.Read(dataPath);
+            // Counted, but only the rows shown are parsed: the report is rewritten after every stage.
+            if (File.Exists(dataPath))
+                traces[stage.Name] = new WrittenTraces(File.ReadLines(dataPath).Count(l => !string.IsNullOrWhiteSpace(l)),
+                    [.. CompletionFile.Rows(dataPath).Take(TracesShown)]);
         }
         string path = Path.Combine(runDirectory, FileName);
         File.WriteAllText(path + ".tmp", Render(summary, rows, evals, traces));
@@ -72,7 +68,7 @@ public static class RunReport
 
     /// <summary>The page for a run's summary, metric rows, evaluation reports and the traces stages wrote.</summary>
     public static string Render(RunSummary summary, IReadOnlyList<MetricsFile.Row> rows, IReadOnlyDictionary<string, EvalReport> evals,
-        IReadOnlyDictionary<string, IReadOnlyList<RewardInput>>? traces = null)
+        IReadOnlyDictionary<string, WrittenTraces>? traces = null)
     {
         ArgumentNullException.ThrowIfNull(summary);
         ArgumentNullException.ThrowIfNull(rows);
@@ -140,14 +136,14 @@ public static class RunReport
     }
 
     /// <summary>What rejection sampling kept: the count and the first few traces, as the student will read them.</summary>
-    private static void AppendTraces(StringBuilder html, IReadOnlyList<RewardInput> traces)
+    private static void AppendTraces(StringBuilder html, WrittenTraces traces)
     {
         html.Append(CultureInfo.InvariantCulture, $"<p class=\"traces\">{traces.Count} trace(s) written")
             .Append(traces.Count == 0 ? "." : traces.Count > TracesShown ? string.Create(CultureInfo.InvariantCulture, $"; the first {TracesShown}:") : ":")
             .Append("</p>");
         if (traces.Count == 0) return;
         html.Append("<table class=\"traces\"><thead><tr><th>prompt</th><th>completion</th></tr></thead><tbody>");
-        foreach (var trace in traces.Take(TracesShown))
+        foreach (var trace in traces.First.Take(TracesShown))
             html.Append("<tr><td><pre>").Append(Html.Escape(trace.Row.Prompt)).Append("</pre></td><td><pre>")
                 .Append(Html.Escape(trace.Completion)).Append("</pre></td></tr>");
         html.Append("</tbody></table>");

@@ -58,7 +58,7 @@ public class RunReportTests
         var kept = Enumerable.Range(0, 6).Select(i => new RewardInput(
             new PromptRow($"p{i}", $"What is {i}+1?", new Dictionary<string, JsonElement>()), $"<think>{i}+1={i + 1}</think><answer>{i + 1}</answer>")).ToList();
 
-        string html = RunReport.Render(Summary(), Rows(), Evals(), new Dictionary<string, IReadOnlyList<RewardInput>> { ["rejection"] = kept });
+        string html = RunReport.Render(Summary(), Rows(), Evals(), new Dictionary<string, WrittenTraces> { ["rejection"] = new(kept.Count, kept) });
 
         string section = html[html.IndexOf("id=\"stage-rejection\"", StringComparison.Ordinal)..];
         section.Should().Contain($"6 trace(s) written; the first {RunReport.TracesShown}:")
