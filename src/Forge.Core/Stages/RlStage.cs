@@ -87,7 +87,7 @@ public sealed class RlStage(IModelStore store, IPluginResolver plugins, RewardCo
                 continue;
             }
 
-            var stepMetrics = current.Call("optimizer", optimizerName, () => Update(scored, group, model, training, optimizer));
+            var stepMetrics = current.Call("optimizer", optimizerName, () => Update(scored, group, generation.MaxNewTokens, model, training, optimizer));
             double trainSeconds = clock.Elapsed.TotalSeconds - generateSeconds;
             var all = scored.SelectMany(g => g.Completions.Zip(g.Scores)).ToList();
             stepMetrics["reward/mean"] = all.Average(x => x.Second.Total);
@@ -120,8 +120,8 @@ public sealed class RlStage(IModelStore store, IPluginResolver plugins, RewardCo
     private static IReadOnlyList<int> Encode(StageModel model, PromptTemplate template, PromptRow row) =>
         model.Tokenizer.Encode(template.Format(row.Prompt));
 
-    private static Dictionary<string, double> Update(List<ScoredGroup> groups, int groupSize, StageModel model, TrainingContext training,
-        IPolicyOptimizer optimizer)
+    private static Dictionary<string, double> Update(List<ScoredGroup> groups, int groupSize, int maxCompletionLength, StageModel model,
+        TrainingContext training, IPolicyOptimizer optimizer)
     {
         using var scope = NewDisposeScope();
         var prompts = groups.Select(g => g.PromptIds).ToList();
@@ -130,7 +130,12 @@ public sealed class RlStage(IModelStore store, IPluginResolver plugins, RewardCo
         var batch = RolloutBuilder.Build(prompts, completions, model.Tokenizer.PadTokenId, device);
         var rewards = tensor(groups.SelectMany(g => g.Scores.Select(s => s.Total)).ToArray(), float64).to(device);
         var truncated = tensor(completions.Select(c => c.Truncated).ToArray()).to(device);
-        var rollout = new Rollout(batch, RolloutBuilder.OldLogProbs(completions, device), rewards, truncated, groupSize);
+        var scored = tensor(groups.SelectMany(g => g.Scores.Select(s => s.Scored)).ToArray()).to(device);
+        var rollout = new Rollout(batch, RolloutBuilder.OldLogProbs(completions, device), rewards, truncated, groupSize)
+        {
+            Scored = scored,
+            MaxCompletionLength = maxCompletionLength,
+        };
         model.Model.Module.train();
         var metrics = new Dictionary<string, double>(optimizer.Step(rollout, training, CancellationToken.None));
         batch.Dispose();
