@@ -14,24 +14,28 @@ public static class CoreServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<RewardIsolationOptions>().Bind(configuration.GetSection("Forge:RewardIsolation"));
+        var isolation = configuration.GetSection("Forge:RewardIsolation");
+        var bound = Configuration.StrictBinder.Bind<RewardIsolationOptions>(isolation);
+        Configuration.OptionsValidator.Validate(bound, isolation.Path);
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(bound));
         services.AddSingleton<RewardComposerFactory>();
         services.AddSingleton<PipelineRunner>();
         services.AddSingleton<Artifacts.IModelStore, Artifacts.ModelStore>();
-        services.AddStage<ScoreStage>("score");
-        services.AddStage<SftStage>("sft");
-        services.AddStage<RlStage>("rl");
-        services.AddStage<SftStage>("distill");
-        services.AddStage<RejectionSamplingStage>("rejection-sampling");
-        services.AddStage<EvalStage>("eval");
+        services.AddStage<ScoreStage, ScoreStageOptions>("score");
+        services.AddStage<SftStage, SftStageOptions>("sft");
+        services.AddStage<RlStage, RlStageOptions>("rl");
+        services.AddStage<DistillStage, DistillStageOptions>("distill");
+        services.AddStage<RejectionSamplingStage, RejectionSamplingStageOptions>("rejection-sampling");
+        services.AddStage<EvalStage, EvalStageOptions>("eval");
         return services;
     }
 
-    /// <summary>Registers a stage kind under its configuration name.</summary>
-    public static IServiceCollection AddStage<TStage>(this IServiceCollection services, string kind) where TStage : class, IStage
+    /// <summary>Registers a stage kind under its configuration name, its stages bound to <typeparamref name="TOptions"/>.</summary>
+    public static IServiceCollection AddStage<TStage, TOptions>(this IServiceCollection services, string kind)
+        where TStage : class, IStage where TOptions : StageOptions, new()
     {
         services.AddKeyedSingleton<IStage, TStage>(kind);
-        services.AddSingleton(new StageKind(kind));
+        services.AddSingleton(new StageKind(kind, typeof(TOptions)));
         return services;
     }
 }

@@ -5,8 +5,9 @@ using Forge.Host.Tests.Support;
 namespace Forge.Host.Tests;
 
 /// <summary>
-/// Bad input met by `forge run` midway through a pipeline: one line naming the file, line or key, a non-zero exit,
-/// and what the earlier stages wrote still in place.
+/// Bad input in a later stage of `forge run`: one line naming the file, line or key and a non-zero exit — before any
+/// stage trains when configuration can tell (a setting, a plugin name), else with what the earlier stages wrote still
+/// in place (a file that turns out bad when read).
 /// </summary>
 public class HostileRunInputTests
 {
@@ -63,6 +64,10 @@ public class HostileRunInputTests
         FirstStageKept(dir);
     }
 
+    /// <summary>A mistake configuration can show is refused before the first stage trains: the run folder stays empty.</summary>
+    private static void NothingTrained(TempDirectory dir) =>
+        Directory.Exists(dir.Combine("run", "checkpoints")).Should().BeFalse("the whole pipeline is checked before its first stage");
+
     [Fact]
     public void A_stage_setting_of_the_wrong_type_names_the_key()
     {
@@ -71,8 +76,8 @@ public class HostileRunInputTests
         var config = TwoStages(traces, traces);
         config["Pipelines"]!["two"]!["Stages"]![1]!["MaxSteps"] = "many";
 
-        ShouldFailWithOneLine(Run(dir, config), 2, "Pipelines:two:Stages:1:MaxSteps");
-        FirstStageKept(dir);
+        ShouldFailWithOneLine(Run(dir, config), 2, "Pipelines:two:Stages:1:MaxSteps: 'many' is not an integer");
+        NothingTrained(dir);
     }
 
     [Fact]
@@ -83,8 +88,8 @@ public class HostileRunInputTests
         var config = TwoStages(traces, traces);
         config["Pipelines"]!["two"]!["Stages"]![1]!["Distiller"] = "telepathy";
 
-        ShouldFailWithOneLine(Run(dir, config), 2, "unknown distiller plugin 'telepathy'; available: kd, sft");
-        FirstStageKept(dir);
+        ShouldFailWithOneLine(Run(dir, config), 2, "Pipelines:two:Stages:1:Distiller: no distiller plugin named 'telepathy'; available: kd, sft");
+        NothingTrained(dir);
     }
 
     [Fact]

@@ -33,7 +33,7 @@ public class RunCommandTests
         string config = dir.Write("c.json", """{"Pipelines":{"odd":{"Stages":[{"Kind":"telepathy"}]}}}""");
         var result = ForgeProcess.Run("run", "--config", config, "--pipeline", "odd", "--output", dir.Combine("run"));
         result.ExitCode.Should().Be(2);
-        result.Error.Should().Contain("Pipelines:odd:Stages:0:Kind: unknown stage kind 'telepathy'; available: ");
+        result.Error.Should().Contain("Pipelines:odd:Stages:0:Kind: unknown stage kind 'telepathy'; available: distill, eval, rejection-sampling, rl, score, sft");
     }
 
     [Fact]

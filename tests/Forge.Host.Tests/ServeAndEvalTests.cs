@@ -67,7 +67,8 @@ public class ServeAndEvalTests
         using var dir = new TempDirectory();
         var result = ForgeProcess.Run("run", "--pipeline", "distill", "--output", dir.Combine("run"),
             "--set", "Pipelines:distill:Stages:0:Teacher:Endpoint=http://127.0.0.1:9/v1", "--set", "Pipelines:distill:Stages:0:Prompts=1",
-            "--set", "Pipelines:distill:Stages:0:SamplesPerPrompt=1", "--set", "Pipelines:distill:Stages:0:Teacher:TimeoutSeconds=5");
+            "--set", "Pipelines:distill:Stages:0:SamplesPerPrompt=1", "--set", "Pipelines:distill:Stages:0:Teacher:TimeoutSeconds=5",
+            "--set", "Pipelines:distill:Stages:1:Teacher=");
 
         result.ExitCode.Should().Be(2);
         result.ErrorText.Trim().Should().StartWith("error: teacher http://127.0.0.1:9/v1: ").And.NotContain("\n");

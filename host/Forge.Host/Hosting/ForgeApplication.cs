@@ -33,8 +33,8 @@ internal sealed class ForgeApplication : IDisposable
     public static ForgeApplication Create(HostSettings settings)
     {
         var configuration = ForgeConfiguration.Build(settings);
-        var catalog = PluginCatalog.Load(PluginDirectories(configuration, settings),
-            new PluginTrust(configuration.GetSection("Forge:AllowedPluginSha256").Get<string[]>() ?? []));
+        var forge = ConfigurationSections.Check(configuration);
+        var catalog = PluginCatalog.Load(PluginDirectories(forge, settings), new PluginTrust(forge.AllowedPluginSha256));
 
         var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -54,6 +54,7 @@ internal sealed class ForgeApplication : IDisposable
         builder.Services.AddSingleton(instances);
         foreach (var (name, plugin, options) in instances)
         {
+            int before = builder.Services.Count;
             try
             {
                 plugin.Module.ConfigureServices(builder.Services, new PluginContext(name, plugin.Kind, options));
@@ -62,6 +63,7 @@ internal sealed class ForgeApplication : IDisposable
             {
                 throw new ForgeDataException($"{PluginKinds.DisplayName(plugin.Kind)} plugin '{name}' failed while registering: {PluginCatalog.Describe(ex)}", ex);
             }
+            PluginOptionsCheck.Check(builder.Services.Skip(before), options);
         }
 
         var host = builder.Build();
@@ -103,15 +105,15 @@ internal sealed class ForgeApplication : IDisposable
     private static string SectionOf(string optionsName, IReadOnlyList<PluginInstance> instances) =>
         instances.FirstOrDefault(i => i.Name == optionsName)?.Options.Path ?? optionsName;
 
-    private static IEnumerable<string> PluginDirectories(IConfiguration configuration, HostSettings settings)
+    private static IEnumerable<string> PluginDirectories(ForgeOptions forge, HostSettings settings)
     {
         yield return Path.Combine(AppContext.BaseDirectory, "plugins");
-        var configured = configuration.GetSection("Forge:PluginDirectories");
-        foreach (var entry in configured.GetChildren())
+        for (int i = 0; i < forge.PluginDirectories.Count; i++)
         {
-            if (string.IsNullOrWhiteSpace(entry.Value)) continue;
-            if (!Directory.Exists(entry.Value)) throw new ForgeDataException($"{entry.Path}: plugin directory {entry.Value} does not exist");
-            yield return entry.Value;
+            string directory = forge.PluginDirectories[i];
+            if (string.IsNullOrWhiteSpace(directory)) continue;
+            if (!Directory.Exists(directory)) throw new ForgeDataException($"Forge:PluginDirectories:{i}: plugin directory {directory} does not exist");
+            yield return directory;
         }
         foreach (string directory in settings.PluginDirectories)
         {

@@ -30,7 +30,12 @@ internal static class PluginInstances
             foreach (var section in configuration.GetSection(PluginKinds.SectionName(kind)).GetChildren())
             {
                 string? target = section["Plugin"];
-                if (target is null) continue;
+                if (target is null)
+                {
+                    if (catalog.Plugins.Any(p => p.Kind == kind && p.Name == section.Key)) continue;
+                    var names = catalog.Plugins.Where(p => p.Kind == kind).Select(p => p.Name);
+                    throw new ForgeDataException($"{section.Path}: no {PluginKinds.DisplayName(kind)} plugin named '{section.Key}' (an instance of another plugin needs a Plugin key); {Core.Configuration.KeySuggestion.For(section.Key, names, "plugins")}");
+                }
                 if (catalog.Plugins.Any(p => p.Kind == kind && p.Name == section.Key))
                     throw new ForgeDataException($"{section.Path}:Plugin: '{section.Key}' is already a {PluginKinds.DisplayName(kind)} plugin's name; choose another name for this instance");
                 var plugin = catalog.Plugins.FirstOrDefault(p => p.Kind == kind && p.Name == target)

@@ -22,44 +22,36 @@ public sealed class PipelineRunner(IConfiguration configuration, IServiceProvide
         IRunProgress? progress = null)
     {
         progress ??= NoRunProgress.Instance;
-        var section = configuration.GetSection($"Pipelines:{pipeline}");
-        if (!section.Exists())
-            throw new ForgeDataException($"unknown pipeline '{pipeline}'; available: {Join(Pipelines)}");
-        var stages = section.GetSection("Stages").GetChildren().ToList();
-        if (stages.Count == 0) throw new ForgeDataException($"{section.Path}:Stages: the pipeline has no stages");
+        var plan = Plan(pipeline, runDirectory);
+        if (resume is not null && resume.Pipeline != pipeline)
+            throw new ForgeDataException($"{Path.Combine(runDirectory, "summary.json")}: the run folder holds pipeline '{resume.Pipeline}', not '{pipeline}'");
 
         Directory.CreateDirectory(Path.Combine(runDirectory, "data"));
         Directory.CreateDirectory(Path.Combine(runDirectory, "checkpoints"));
         var done = new List<StageSummary>();
-        var names = new HashSet<string>();
-        if (resume is not null && resume.Pipeline != pipeline)
-            throw new ForgeDataException($"{Path.Combine(runDirectory, "summary.json")}: the run folder holds pipeline '{resume.Pipeline}', not '{pipeline}'");
         // Written before the first stage so that an interrupted run's folder already names its pipeline and seed.
         if (resume is null) new RunSummary(pipeline, seed, done).Write(runDirectory);
-        foreach (var stage in stages)
+        foreach (var stage in plan.Stages)
         {
-            string kind = stage["Kind"] ?? throw new ForgeDataException($"{stage.Path}:Kind: missing stage kind");
-            string name = stage["Name"] ?? kind;
-            if (!names.Add(name)) throw new ForgeDataException($"{stage.Path}:Name: stage name '{name}' is used twice");
-            var implementation = services.GetKeyedService<IStage>(kind)
-                ?? throw new ForgeDataException($"{stage.Path}:Kind: unknown stage kind '{kind}'; available: {Join(kinds.Select(k => k.Name))}");
-
+            string name = stage.Name, kind = stage.Kind;
+            var implementation = services.GetRequiredKeyedService<IStage>(kind);
             if (resume?.FinishedStage(done.Count, name, kind, runDirectory) is { } finished)
             {
                 done.Add(finished);
                 logger.LogInformation("stage {Stage} ({Kind}) finished in the interrupted run; kept", name, kind);
                 continue;
             }
-            var context = new StageContext(name, stage, runDirectory, seed, cancellationToken)
+            var context = new StageContext(stage, runDirectory, seed, cancellationToken)
             {
-                PipelineSettings = section,
+                Eval = plan.EvalOf(stage),
+                EvalKey = stage.Options.Eval is null ? $"{plan.Section.Path}:Eval" : $"{stage.Section.Path}:Eval",
                 Resume = resume is not null && done.Count == resume.Finished.Count,
                 Progress = progress,
             };
             if (cancellationToken.IsCancellationRequested) throw new StageInterruptedException(name, null);
             if (context.Resume) resume!.Rewind(context);
             logger.LogInformation("stage {Stage} ({Kind}) {Action}", name, kind, context.Resume ? "resuming" : "starting");
-            progress.StageStarted(name, kind, done.Count + 1, stages.Count);
+            progress.StageStarted(name, kind, done.Count + 1, plan.Stages.Count);
             var clock = Stopwatch.StartNew();
             StageResult result;
             try
@@ -80,6 +72,20 @@ public sealed class PipelineRunner(IConfiguration configuration, IServiceProvide
         return new RunSummary(pipeline, seed, done);
     }
 
+    /// <summary>
+    /// Binds and checks the whole of <paramref name="pipeline"/> — every stage's keys, values, plugins, devices and
+    /// paths — so that a mistake in the last stage is reported before the first one trains.
+    /// </summary>
+    public PipelinePlan Plan(string pipeline, string runDirectory)
+    {
+        var section = configuration.GetSection($"Pipelines:{pipeline}");
+        if (!section.Exists())
+            throw new ForgeDataException($"unknown pipeline '{pipeline}'; {Configuration.KeySuggestion.For(pipeline, Pipelines, "available")}");
+        var plan = PipelinePlan.Bind(pipeline, section, kinds);
+        PipelineChecks.Check(plan, services.GetRequiredService<Plugins.IPluginResolver>(), runDirectory);
+        return plan;
+    }
+
     /// <summary>The report is a view of files already written: failing to draw it must not fail the run.</summary>
     private void WriteReport(string runDirectory, RunSummary summary)
     {
@@ -91,11 +97,5 @@ public sealed class PipelineRunner(IConfiguration configuration, IServiceProvide
         {
             logger.LogWarning("report.html not written: {Reason}", ex.Message);
         }
-    }
-
-    private static string Join(IEnumerable<string> names)
-    {
-        var list = names.Order(StringComparer.Ordinal).ToList();
-        return list.Count == 0 ? "(none)" : string.Join(", ", list);
     }
 }

@@ -1,23 +1,34 @@
-using Microsoft.Extensions.Configuration;
+using Forge.Core.Stages;
 
 namespace Forge.Core.Pipelines;
 
-/// <summary>What a stage gets: its settings, the run folder, the seed and cancellation.</summary>
-/// <param name="Name">The stage's name in the pipeline (unique); artifacts are named after it.</param>
-/// <param name="Settings">The stage's configuration section.</param>
+/// <summary>What a stage gets: its bound options, the run folder, the seed and cancellation.</summary>
+/// <param name="Stage">The stage as planned: name, kind, bound options, configuration section.</param>
 /// <param name="RunDirectory">The run folder: <c>checkpoints/&lt;stage&gt;/</c>, <c>data/&lt;stage&gt;.jsonl</c>.</param>
 /// <param name="Seed">The run's seed.</param>
 /// <param name="CancellationToken">Signals Ctrl+C / SIGTERM; stages stop at a step boundary.</param>
-public sealed record StageContext(string Name, IConfigurationSection Settings, string RunDirectory, int Seed, CancellationToken CancellationToken)
+public sealed record StageContext(PlannedStage Stage, string RunDirectory, int Seed, CancellationToken CancellationToken)
 {
-    /// <summary>The pipeline's section (<c>Pipelines:&lt;name&gt;</c>), for settings every stage shares such as <c>Eval</c>.</summary>
-    public IConfigurationSection? PipelineSettings { get; init; }
+    /// <summary>The stage's name in the pipeline (unique); artifacts are named after it.</summary>
+    public string Name => Stage.Name;
+
+    /// <summary>The stage's key path in configuration (<c>Pipelines:r1:Stages:1</c>), for messages.</summary>
+    public string Path => Stage.Section.Path;
+
+    /// <summary>The evaluation that applies to the stage (its own Eval, else the pipeline's), or null when off.</summary>
+    public EvalOptions? Eval { get; init; }
+
+    /// <summary>Where <see cref="Eval"/> came from (<c>…:Eval</c> of the stage or the pipeline), for messages.</summary>
+    public string EvalKey { get; init; } = "Eval";
 
     /// <summary>True when the stage continues an interrupted run (<c>forge run --resume</c>) from its newest step checkpoint.</summary>
     public bool Resume { get; init; }
 
     /// <summary>Where the stage reports its step count and metrics records for a progress display.</summary>
     public IRunProgress Progress { get; init; } = NoRunProgress.Instance;
+
+    /// <summary>The stage's options as its kind's class.</summary>
+    public T Options<T>() where T : StageOptions => (T)Stage.Options;
 
     /// <summary>Opens the run's metrics log for a stage of <paramref name="totalSteps"/> steps, its records shown by <see cref="Progress"/>.</summary>
     public Metrics.MetricsLog OpenMetrics(int totalSteps)
@@ -29,23 +40,14 @@ public sealed record StageContext(string Name, IConfigurationSection Settings, s
     }
 
     /// <summary>Path of this stage's dataset artifact, <c>data/&lt;stage&gt;.jsonl</c>.</summary>
-    public string DataPath => Path.Combine(RunDirectory, "data", Name + ".jsonl");
+    public string DataPath => System.IO.Path.Combine(RunDirectory, "data", Name + ".jsonl");
 
     /// <summary>Path of this stage's evaluation report, <c>eval/&lt;stage&gt;.json</c>.</summary>
-    public string EvalPath => Path.Combine(RunDirectory, "eval", Name + ".json");
+    public string EvalPath => System.IO.Path.Combine(RunDirectory, "eval", Name + ".json");
 
     /// <summary>Path of this stage's checkpoint folder, <c>checkpoints/&lt;stage&gt;/</c>.</summary>
-    public string CheckpointDirectory => Path.Combine(RunDirectory, "checkpoints", Name);
+    public string CheckpointDirectory => System.IO.Path.Combine(RunDirectory, "checkpoints", Name);
 
-    /// <summary>A setting resolved against the run folder when relative (artifacts of earlier stages).</summary>
-    public string? ResolvePath(string key)
-    {
-        string? value = Settings[key];
-        if (string.IsNullOrWhiteSpace(value)) return null;
-        if (Path.IsPathRooted(value)) return value;
-        string inRun = Path.Combine(RunDirectory, value);
-        if (File.Exists(inRun) || Directory.Exists(inRun)) return inRun;
-        string besideHost = Path.Combine(AppContext.BaseDirectory, value);
-        return File.Exists(besideHost) || Directory.Exists(besideHost) ? besideHost : Path.GetFullPath(value);
-    }
+    /// <summary>A path setting resolved against the run folder when relative (artifacts of earlier stages); null when unset.</summary>
+    public string? ResolvePath(string? value) => StagePaths.Resolve(value, RunDirectory);
 }

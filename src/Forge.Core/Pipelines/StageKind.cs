@@ -1,5 +1,6 @@
 namespace Forge.Core.Pipelines;
 
-/// <summary>Registers a stage kind name so the runner can list the available kinds in its errors.</summary>
+/// <summary>Registers a stage kind: its name in configuration and the options class its stages bind to.</summary>
 /// <param name="Name">The kind as written in configuration (<c>Kind</c> of a stage).</param>
-public sealed record StageKind(string Name);
+/// <param name="OptionsType">The options class (a <see cref="Stages.StageOptions"/>) a stage of this kind binds to.</param>
+public sealed record StageKind(string Name, Type OptionsType);

@@ -3,14 +3,13 @@ using Forge.Core.Evaluation;
 using Forge.Core.Pipelines;
 using Forge.Core.Plugins;
 using Forge.Core.Prompts;
-using Microsoft.Extensions.Configuration;
 
 namespace Forge.Core.Stages;
 
 /// <summary>
 /// <c>eval</c>: evaluates the <c>Model</c> folder (e.g. <c>checkpoints/&lt;stage&gt;</c> of an earlier stage) on
-/// <c>Tasks</c> with the stage's own settings (<see cref="EvalSettings"/>: <c>K</c>, <c>Prompts</c>,
-/// <c>Temperature</c>, <c>TopP</c>, …), writes <c>eval/&lt;stage&gt;.json</c> and reports the overall result.
+/// <c>Tasks</c> with the stage's own evaluation keys (<see cref="EvalStageOptions"/>), writes
+/// <c>eval/&lt;stage&gt;.json</c> and reports the overall result.
 /// </summary>
 public sealed class EvalStage(IModelStore store, IPluginResolver plugins) : IStage
 {
@@ -18,10 +17,11 @@ public sealed class EvalStage(IModelStore store, IPluginResolver plugins) : ISta
     public StageResult Run(StageContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var settings = EvalSettings.From(context.Settings, null, 256);
-        var template = PromptTemplate.Parse(context.Settings["Template"] ?? "{prompt}");
-        using var model = ModelSettings.Load(context, store, "Model");
-        var report = ModelEvaluation.Run(plugins, model, template, settings, context.ResolvePath("Model")!, context.Seed, context.CancellationToken);
+        var options = context.Options<EvalStageOptions>();
+        var settings = EvalSettings.From(options.Evaluation, null, 256, context.Path);
+        var template = PromptTemplate.Parse(options.Template);
+        using var model = ModelSettings.Load(context, store, options.Model!, options.Tokenizer);
+        var report = ModelEvaluation.Run(plugins, model, template, settings, context.ResolvePath(options.Model)!, context.Seed, context.CancellationToken);
         EvalFile.Write(context.EvalPath, report);
         var metrics = new Dictionary<string, double>();
         foreach (var (task, result) in report.Tasks)

@@ -34,9 +34,10 @@ public sealed record StageModel(ILanguageModel Model, ITokenizer Tokenizer, stri
 }
 
 /// <summary>
-/// The model keys every training stage shares: <c>Model</c> (a Hugging Face folder, relative paths resolved against
-/// the run folder first) or <c>NewModel</c> (a config.json as keys, trained from scratch), <c>Tokenizer</c> (a path,
-/// or <c>char</c> for a character tokenizer built from the stage's text), <c>Device</c> and <c>DType</c>.
+/// The model keys every training stage shares (<see cref="TrainingStageOptions"/>): <c>Model</c> (a Hugging Face
+/// folder, relative paths resolved against the run folder first) or <c>NewModel</c> (a config.json as keys, trained
+/// from scratch), <c>Tokenizer</c> (a path, or <c>char</c> for a character tokenizer built from the stage's text),
+/// <c>Device</c> and <c>DType</c>.
 /// </summary>
 public static class ModelSettings
 {
@@ -49,14 +50,12 @@ public static class ModelSettings
     public static StageModel Resolve(StageContext context, IModelStore store, Func<IEnumerable<string>> corpus, string? weightsFrom = null,
         string? tokenizerFallback = null)
     {
-        var settings = context.Settings;
-        var device = DeviceSelector.Parse(settings["Device"] ?? "cpu");
-        var dtype = ModelConfig.ParseDType(settings["DType"] ?? "float32", $"{settings.Path}:DType");
-        string? tokenizerSetting = settings["Tokenizer"];
-        if (context.ResolvePath("Model") is not null) return Load(context, store, "Model", weightsFrom);
-        var newModel = settings.GetSection("NewModel");
-        if (!newModel.Exists()) throw new ForgeDataException($"{settings.Path}: give Model (a checkpoint folder) or NewModel (a config to train from scratch)");
-        string? tokenizerPath = tokenizerSetting is null ? tokenizerFallback : tokenizerSetting == "char" ? null : context.ResolvePath("Tokenizer");
+        var options = context.Options<TrainingStageOptions>();
+        var device = DeviceSelector.Parse(options.Device);
+        var dtype = ModelConfig.ParseDType(options.DType, $"{context.Path}:DType");
+        if (options.Model is not null) return Load(context, store, options.Model, options.Tokenizer, weightsFrom);
+        var newModel = options.NewModel ?? throw new ForgeDataException($"{context.Path}: give Model (a checkpoint folder) or NewModel (a config to train from scratch)");
+        string? tokenizerPath = options.Tokenizer is null ? tokenizerFallback : options.Tokenizer == "char" ? null : context.ResolvePath(options.Tokenizer);
         ITokenizer tok = tokenizerPath is null ? CharTokenizer.Build(corpus()) : store.LoadTokenizer(tokenizerPath);
         var config = ToJson(newModel);
         config["vocab_size"] = tok.VocabSize;
@@ -69,19 +68,18 @@ public static class ModelSettings
     }
 
     /// <summary>
-    /// Loads the model folder named by <paramref name="key"/> (<c>Model</c>, <c>Teacher</c>) with its tokenizer — the
-    /// stage's <c>Tokenizer</c> overrides it for <c>Model</c> — on the stage's <c>Device</c> and <c>DType</c>; the
-    /// weights come from <paramref name="weightsFrom"/> instead when a step checkpoint is resumed.
+    /// Loads the model folder <paramref name="folder"/> (a setting, resolved against the run folder) with its tokenizer
+    /// — or <paramref name="tokenizer"/> when given — on the stage's <c>Device</c> and <c>DType</c>; the weights come
+    /// from <paramref name="weightsFrom"/> instead when a step checkpoint is resumed.
     /// </summary>
-    public static StageModel Load(StageContext context, IModelStore store, string key, string? weightsFrom = null)
+    public static StageModel Load(StageContext context, IModelStore store, string folder, string? tokenizer = null, string? weightsFrom = null)
     {
-        var settings = context.Settings;
-        string path = context.ResolvePath(key) ?? throw new ForgeDataException($"{settings.Path}:{key}: missing model folder");
-        var device = DeviceSelector.Parse(settings["Device"] ?? "cpu");
-        var dtype = ModelConfig.ParseDType(settings["DType"] ?? "float32", $"{settings.Path}:DType");
-        string tokenizerPath = key == "Model" && settings["Tokenizer"] is not null ? context.ResolvePath("Tokenizer")! : path;
-        var tokenizer = store.LoadTokenizer(tokenizerPath);
-        return new StageModel(store.Load(weightsFrom ?? path, device, dtype), tokenizer, tokenizerPath);
+        var options = context.Stage.Options;
+        string path = context.ResolvePath(folder) ?? throw new ForgeDataException($"{context.Path}: missing model folder");
+        var device = DeviceSelector.Parse(options.Device);
+        var dtype = ModelConfig.ParseDType(options.DType, $"{context.Path}:DType");
+        string tokenizerPath = tokenizer is not null ? context.ResolvePath(tokenizer)! : path;
+        return new StageModel(store.Load(weightsFrom ?? path, device, dtype), store.LoadTokenizer(tokenizerPath), tokenizerPath);
     }
 
     /// <summary>A configuration section as JSON, numbers and booleans typed.</summary>

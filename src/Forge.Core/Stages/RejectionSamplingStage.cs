@@ -26,27 +26,22 @@ public sealed class RejectionSamplingStage(IModelStore store, IPluginResolver pl
     /// <inheritdoc />
     public StageResult Run(StageContext context)
     {
-        var settings = context.Settings;
-        var template = PromptTemplate.Parse(settings["Template"] ?? "{prompt}");
-        var source = plugins.Resolve<IPromptSource>(settings["PromptSource"] ?? throw new ForgeDataException($"{settings.Path}:PromptSource: missing"));
-        var rewards = rewardFactory.Create(settings.GetSection("Rewards"));
-        var generation = settings.GetSection("Generation").Get<GenerationSettings>() ?? new GenerationSettings();
-        int prompts = settings.GetValue("Prompts", 256), samples = settings.GetValue("SamplesPerPrompt", 4);
-        int batchPrompts = settings.GetValue("PromptsPerBatch", 32);
-        if (prompts < 1 || samples < 1 || batchPrompts < 1)
-            throw new ForgeDataException($"{settings.Path}: Prompts, SamplesPerPrompt and PromptsPerBatch must be at least 1");
-        var thresholds = settings.GetSection("Thresholds").GetChildren().ToDictionary(c => c.Key, c => Threshold(c));
-        foreach (string name in thresholds.Keys.Where(n => !rewards.Names.Contains(n)))
-            throw new ForgeDataException($"{settings.Path}:Thresholds:{name}: no reward '{name}' in Rewards; add it there (weight 0 scores without weighting)");
+        var settings = context.Options<RejectionSamplingStageOptions>();
+        var template = PromptTemplate.Parse(settings.Template);
+        var source = plugins.Resolve<IPromptSource>(settings.PromptSource!);
+        var rewards = rewardFactory.Create(settings.Rewards!.Select(r => (r.Key, r.Value)));
+        var generation = settings.Generation.ToSettings();
+        int prompts = settings.Prompts, samples = settings.SamplesPerPrompt, batchPrompts = settings.PromptsPerBatch;
+        var thresholds = settings.Thresholds;
         var filter = new RejectionFilter
         {
             Thresholds = thresholds,
-            KeepTruncated = settings.GetValue("KeepTruncated", false),
-            Deduplicate = settings.GetValue("Deduplicate", true),
-            MaxPerPrompt = settings.GetValue("MaxPerPrompt", 4),
+            KeepTruncated = settings.KeepTruncated,
+            Deduplicate = settings.Deduplicate,
+            MaxPerPrompt = settings.MaxPerPrompt,
         };
 
-        var rows = source.Rows(settings["Split"] ?? "train", context.Seed).Take(prompts).ToList();
+        var rows = source.Rows(settings.Split, context.Seed).Take(prompts).ToList();
         using var teacher = TeacherFactory.Create(context, store, plugins, template);
         using var writer = new TraceWriter(context.DataPath);
         var reasons = Enum.GetValues<RejectionReason>().ToDictionary(r => r, _ => 0);
@@ -95,9 +90,4 @@ public sealed class RejectionSamplingStage(IModelStore store, IPluginResolver pl
             logger.LogWarning("{Stage}: no sample passed the filter; {Path} is empty (lower Thresholds or raise SamplesPerPrompt)", context.Name, context.DataPath);
         return new StageResult(metrics);
     }
-
-    private static double Threshold(IConfigurationSection section) =>
-        double.TryParse(section.Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double value)
-            ? value
-            : throw new ForgeDataException($"{section.Path}: '{section.Value}' is not a number");
 }

@@ -29,20 +29,19 @@ public sealed class RlStage(IModelStore store, IPluginResolver plugins, RewardCo
     /// <inheritdoc />
     public StageResult Run(StageContext context)
     {
-        var settings = context.Settings;
-        var template = PromptTemplate.Parse(settings["Template"] ?? "{prompt}");
-        var source = plugins.Resolve<IPromptSource>(settings["PromptSource"] ?? throw new ForgeDataException($"{settings.Path}:PromptSource: missing"));
-        string samplerName = settings["Sampler"] ?? "kv-cache", optimizerName = settings["Optimizer"] ?? "grpo";
+        var settings = context.Options<RlStageOptions>();
+        var template = PromptTemplate.Parse(settings.Template);
+        var source = plugins.Resolve<IPromptSource>(settings.PromptSource!);
+        string samplerName = settings.Sampler, optimizerName = settings.Optimizer;
         var sampler = plugins.Resolve<ISampler>(samplerName);
         var optimizer = plugins.Resolve<IPolicyOptimizer>(optimizerName);
-        var rewards = rewardFactory.Create(settings.GetSection("Rewards"));
-        var generation = settings.GetSection("Generation").Get<GenerationSettings>() ?? new GenerationSettings();
-        var options = settings.GetSection("Training").Get<TrainingOptions>() ?? new TrainingOptions();
+        var rewards = rewardFactory.Create(settings.Rewards!.Select(r => (r.Key, r.Value)));
+        var generation = settings.Generation.ToSettings();
+        var options = settings.Training.Copy();
         options.Temperature = generation.Temperature;
-        int steps = settings.GetValue("Steps", 100), promptsPerStep = settings.GetValue("PromptsPerStep", 16);
-        int group = settings.GetValue("CompletionsPerPrompt", 8);
-        bool dynamic = settings.GetValue("DynamicSampling", false);
-        int maxRefills = settings.GetValue("MaxRefills", 4);
+        int steps = settings.Steps, promptsPerStep = settings.PromptsPerStep, group = settings.CompletionsPerPrompt;
+        bool dynamic = settings.DynamicSampling;
+        int maxRefills = settings.MaxRefills;
         if (options.TotalSteps == 0) options.TotalSteps = steps;
 
         var checkpoints = new StageCheckpoints(context, logger);
@@ -52,9 +51,7 @@ public sealed class RlStage(IModelStore store, IPluginResolver plugins, RewardCo
         using var training = new TrainingContext(model.Model, options);
         using var metrics = context.OpenMetrics(steps);
         checkpoints.Attach(model, training, metrics);
-        int shuffleBuffer = settings.GetValue("ShuffleBuffer", 10_000);
-        if (shuffleBuffer < 0) throw new ForgeDataException($"{settings.Path}:ShuffleBuffer: {shuffleBuffer} is negative");
-        using var prompts = new PromptCycle(source, context.Seed, shuffleBuffer, checkpoints.Data);
+        using var prompts = new PromptCycle(source, context.Seed, settings.ShuffleBuffer, checkpoints.Data);
         IReadOnlyDictionary<string, double> last = new Dictionary<string, double>();
 
         for (int step = checkpoints.FirstStep; step < steps; step++)
@@ -113,7 +110,7 @@ public sealed class RlStage(IModelStore store, IPluginResolver plugins, RewardCo
 
         model.Model.Module.eval();
         model.Save(context.CheckpointDirectory);
-        var eval = StageEvaluation.Run(context, plugins, model, template);
+        var eval = StageEvaluation.Run(context, plugins, model, template, settings.PromptSource, generation.MaxNewTokens);
         return new StageResult(last, eval);
     }
 

@@ -14,9 +14,9 @@ public sealed class ScoreStage(RewardComposerFactory rewards) : IStage
     /// <inheritdoc />
     public StageResult Run(StageContext context)
     {
-        string input = context.ResolvePath("Input") ?? throw new ForgeDataException($"{context.Settings.Path}:Input: missing completion file");
-        var rows = CompletionFile.Read(input);
-        var composer = rewards.Create(context.Settings.GetSection("Rewards"));
+        var options = context.Options<ScoreStageOptions>();
+        var rows = CompletionFile.Read(context.ResolvePath(options.Input)!);
+        var composer = rewards.Create(options.Rewards!.Select(r => (r.Key, r.Value)));
         var scores = composer.Score(rows, context.CancellationToken);
 
         string temp = context.DataPath + ".tmp";

@@ -27,11 +27,9 @@ internal sealed class StageCheckpoints
     {
         _context = context;
         _logger = logger;
-        var settings = context.Settings;
-        Every = settings.GetValue("CheckpointEvery", 0);
-        Keep = settings.GetValue("KeepCheckpoints", 2);
-        if (Every < 0) throw new ForgeDataException($"{settings.Path}:CheckpointEvery: must be 0 (no periodic checkpoints) or a number of steps, not {Every}");
-        if (Keep < 1) throw new ForgeDataException($"{settings.Path}:KeepCheckpoints: must be at least 1, not {Keep}");
+        var options = context.Options<TrainingStageOptions>();
+        Every = options.CheckpointEvery;
+        Keep = options.KeepCheckpoints;
         if (context.Resume && TrainingCheckpoint.Latest(context.CheckpointDirectory) is { } latest)
         {
             if (latest.Progress.Seed != context.Seed)

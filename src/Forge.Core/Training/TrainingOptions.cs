@@ -62,4 +62,7 @@ public sealed class TrainingOptions
     /// <summary>Stop the run after this many non-finite updates in a row.</summary>
     [Range(1, 1000)]
     public int MaxNonFiniteSteps { get; set; } = 5;
+
+    /// <summary>A copy, for a stage to complete (TotalSteps, Temperature) without touching the configured options.</summary>
+    public TrainingOptions Copy() => (TrainingOptions)MemberwiseClone();
 }

@@ -1,0 +1,36 @@
+using Forge.Core;
+using Forge.Core.Configuration;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Forge.Host.Hosting;
+
+/// <summary>
+/// Binds a plugin's options section with <see cref="StrictBinder"/> before the container does, so that an unknown key
+/// or a value of the wrong type reads as one line with the full key and "did you mean …?", not the configuration
+/// binder's .NET wording. The options type is found among the services the plugin registered (the change-token source
+/// that <c>OptionsBuilder.Bind</c> adds for the section).
+/// </summary>
+internal static class PluginOptionsCheck
+{
+    public static void Check(IEnumerable<ServiceDescriptor> registered, IConfigurationSection section)
+    {
+        foreach (var descriptor in registered)
+        {
+            if (!descriptor.ServiceType.IsGenericType || descriptor.ServiceType.GetGenericTypeDefinition() != typeof(IOptionsChangeTokenSource<>)) continue;
+            var optionsType = descriptor.ServiceType.GetGenericArguments()[0];
+            if (optionsType.GetConstructor(Type.EmptyTypes) is null) continue;
+            object bound;
+            try
+            {
+                bound = StrictBinder.Bind(optionsType, section);
+            }
+            catch (InvalidOperationException)
+            {
+                continue; // a property shape the strict binder does not know: the configuration binder decides alone
+            }
+            OptionsValidator.Validate(bound, section.Path);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using System.ComponentModel;
+using Forge.Core.Configuration;
+using Microsoft.Extensions.Configuration;
+
+namespace Forge.Core.Stages;
+
+/// <summary>Stages that train a model: where it comes from, and how it is trained and sampled.</summary>
+public abstract class TrainingStageOptions : StageOptions, System.ComponentModel.DataAnnotations.IValidatableObject
+{
+    /// <summary>A Hugging Face model folder (relative paths resolve against the run folder first).</summary>
+    [Description("Model folder to start from (relative paths resolve against the run folder first, e.g. checkpoints/<stage>)")]
+    [PathSetting]
+    public string? Model { get; set; }
+
+    /// <summary>config.json keys of a model trained from scratch.</summary>
+    [Description("config.json keys of a new model trained from scratch (instead of Model)")]
+    public IConfigurationSection? NewModel { get; set; }
+
+    /// <summary>A tokenizer path, or <c>char</c>.</summary>
+    [Description("Tokenizer: a tokenizer.json path or folder, or char (built from the stage's text); default: the model's")]
+    [PathSetting(Except = "char")]
+    public string? Tokenizer { get; set; }
+
+    /// <summary>Optimizer settings.</summary>
+    [Description("AdamW, schedule, clipping and micro-batching")]
+    public Training.TrainingOptions Training { get; set; } = new();
+
+    /// <summary>Sampling settings.</summary>
+    [Description("How completions are sampled")]
+    public GenerationOptions Generation { get; set; } = new();
+
+    /// <summary>Step checkpoints every N steps; 0 only at the end and on a stop.</summary>
+    [Description("Write a step checkpoint every N steps (0: only when stopped)")]
+    [System.ComponentModel.DataAnnotations.Range(0, int.MaxValue)]
+    public int CheckpointEvery { get; set; }
+
+    /// <summary>Step checkpoints kept.</summary>
+    [Description("Step checkpoints kept (older ones are deleted)")]
+    [System.ComponentModel.DataAnnotations.Range(1, 1000)]
+    public int KeepCheckpoints { get; set; } = 2;
+
+    /// <inheritdoc />
+    public IEnumerable<System.ComponentModel.DataAnnotations.ValidationResult> Validate(System.ComponentModel.DataAnnotations.ValidationContext validationContext)
+    {
+        if (Model is null && NewModel is null)
+            yield return new("give Model (a checkpoint folder) or NewModel (a config to train from scratch)", [nameof(Model)]);
+        else if (Model is not null && NewModel is not null)
+            yield return new("give Model or NewModel, not both", [nameof(NewModel)]);
+    }
+}

@@ -1,0 +1,22 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using Forge.Contracts.Plugins;
+using Forge.Core.Configuration;
+
+namespace Forge.Core.Stages;
+
+/// <summary>Options of a <c>score</c> stage: scores a completion file with rewards.</summary>
+public sealed class ScoreStageOptions : StageOptions
+{
+    /// <summary>The completion file.</summary>
+    [Description("Completion file (JSONL: prompt, completion, dataset columns)")]
+    [Required]
+    [PathSetting]
+    public string? Input { get; set; }
+
+    /// <summary>Reward name → weight.</summary>
+    [Description("Reward plugins and their weights: { \"name\": weight, … }")]
+    [Required]
+    [PluginReference(PluginKind.Reward)]
+    public Dictionary<string, double>? Rewards { get; set; }
+}
