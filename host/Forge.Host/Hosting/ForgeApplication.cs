@@ -50,7 +50,8 @@ internal sealed class ForgeApplication : IDisposable
         builder.Services.AddSingleton(catalog);
         builder.Services.AddSingleton<IPluginResolver, ServiceProviderPluginResolver>();
         builder.Services.AddForgeCore(configuration);
-        var instances = PluginInstances.From(configuration, catalog);
+        var kinds = builder.Services.Select(d => d.ImplementationInstance).OfType<Core.Pipelines.StageKind>();
+        var instances = PluginInstances.From(configuration, catalog, kinds);
         builder.Services.AddSingleton(instances);
         foreach (var (name, plugin, options) in instances)
         {

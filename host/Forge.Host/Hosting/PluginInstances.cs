@@ -20,7 +20,7 @@ internal sealed record PluginInstance(string Name, PluginDescriptor Plugin, ICon
 /// </summary>
 internal static class PluginInstances
 {
-    public static IReadOnlyList<PluginInstance> From(IConfiguration configuration, PluginCatalog catalog)
+    public static IReadOnlyList<PluginInstance> From(IConfiguration configuration, PluginCatalog catalog, IEnumerable<Core.Pipelines.StageKind> kinds)
     {
         var instances = catalog.Plugins
             .Select(p => new PluginInstance(p.Name, p, configuration.GetSection(PluginKinds.SectionPath(p.Kind, p.Name))))
@@ -45,6 +45,13 @@ internal static class PluginInstances
                     throw new ForgeDataException($"{section.Path}:{unknown[0]}: an instance section holds only Plugin and Options");
                 instances.Add(new PluginInstance(section.Key, plugin, section.GetSection("Options")));
             }
+        }
+        var configured = instances.ToList();
+        foreach (var inline in InlinePlugins.Find(configuration, kinds))
+        {
+            var target = configured.FirstOrDefault(i => i.Plugin.Kind == inline.Kind && i.Name == inline.Plugin)
+                ?? throw new ForgeDataException($"{inline.Section.Path}{(inline.Section[nameof(PluginSelection.Plugin)] is null ? "" : ":Plugin")}: no {PluginKinds.DisplayName(inline.Kind)} plugin named '{inline.Plugin}'; {Core.Configuration.KeySuggestion.For(inline.Plugin, configured.Where(i => i.Plugin.Kind == inline.Kind).Select(i => i.Name), "available")}");
+            instances.Add(new PluginInstance(inline.InstanceName, target.Plugin, InlinePlugins.Options(inline, target.Options)));
         }
         return instances;
     }

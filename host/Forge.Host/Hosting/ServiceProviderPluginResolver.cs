@@ -27,6 +27,8 @@ internal sealed class ServiceProviderPluginResolver(IServiceProvider services, I
         }
     }
 
+    /// <summary>Names a user can type: inline instances (<c>name@key</c>) are left out.</summary>
     public IReadOnlyList<string> Available<T>() where T : class =>
-        instances.Where(i => i.Plugin.Kind == PluginKinds.Of<T>()).Select(i => i.Name).Order(StringComparer.Ordinal).ToList();
+        instances.Where(i => i.Plugin.Kind == PluginKinds.Of<T>() && !InlinePlugins.IsInstanceName(i.Name))
+            .Select(i => i.Name).Order(StringComparer.Ordinal).ToList();
 }

@@ -37,9 +37,16 @@ public static class StrictBinder
             return instance;
         }
         var flattened = properties.Values.Where(p => p.GetCustomAttribute<FlattenAttribute>() is not null).ToList();
+        var inline = properties.Values.FirstOrDefault(p => p.GetCustomAttribute<InlineSectionAttribute>() is not null);
         foreach (var child in section.GetChildren())
         {
             var (owner, property) = Find(instance, properties, flattened, child.Key);
+            if (property is not null && property == inline) property = null;
+            if (property is null && inline is not null)
+            {
+                inline.SetValue(instance, section); // the plugin's own keys, checked against its options class
+                continue;
+            }
             if (property is null)
                 throw new ForgeDataException($"{child.Path}: unknown key; {KeySuggestion.For(child.Key, Keys(type))}");
             if (property.PropertyType == typeof(string) && child.Value is "" && !child.GetChildren().Any())
@@ -54,8 +61,9 @@ public static class StrictBinder
     }
 
     /// <summary>Every key a section of <paramref name="type"/> may hold, flattened properties' keys included.</summary>
-    public static IEnumerable<string> Keys(Type type) => Properties(type).Values.SelectMany(p =>
-        p.GetCustomAttribute<FlattenAttribute>() is null ? [p.Name] : Keys(p.PropertyType));
+    public static IEnumerable<string> Keys(Type type) => Properties(type).Values
+        .Where(p => p.GetCustomAttribute<InlineSectionAttribute>() is null)
+        .SelectMany(p => p.GetCustomAttribute<FlattenAttribute>() is null ? [p.Name] : Keys(p.PropertyType));
 
     private static (object Owner, PropertyInfo? Property) Find(object instance, Dictionary<string, PropertyInfo> properties,
         List<PropertyInfo> flattened, string key)

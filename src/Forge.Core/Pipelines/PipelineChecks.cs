@@ -55,6 +55,11 @@ public static class PipelineChecks
             if (property.GetCustomAttribute<PluginReferenceAttribute>() is { } reference)
             {
                 if (value is string name) Require(available, reference.Kind, name, key);
+                else if (value is PluginSelection selection)
+                    Require(available, reference.Kind, selection.Plugin, selection.Inline is null ? key : $"{key}:Plugin");
+                else if (value is IDictionary<string, RewardSelection> rewards)
+                    foreach (var (entry, reward) in rewards)
+                        Require(available, reference.Kind, reward.PluginOf(entry), reward.Plugin is null ? $"{key}:{entry}" : $"{key}:{entry}:Plugin");
                 else if (value is IDictionary names)
                     foreach (DictionaryEntry entry in names)
                     {
@@ -66,7 +71,7 @@ public static class PipelineChecks
             {
                 RequirePath(file, key, earlier, runDirectory);
             }
-            else if (value is not string && !value.GetType().IsValueType && value is not IEnumerable
+            else if (value is not string && !value.GetType().IsValueType && value is not IEnumerable && value is not PluginSelection
                 && value is not Microsoft.Extensions.Configuration.IConfigurationSection)
             {
                 Walk(value, key, available, earlier, runDirectory);
@@ -77,6 +82,7 @@ public static class PipelineChecks
     private static void Require(Dictionary<PluginKind, IReadOnlyList<string>> available, PluginKind kind, string name, string key)
     {
         if (available[kind].Contains(name, StringComparer.Ordinal)) return;
+        if (name.Length == 0) throw new ForgeDataException($"{key}: missing {PluginKinds.DisplayName(kind)} plugin name; {KeySuggestion.For(name, available[kind], "available")}");
         throw new ForgeDataException($"{key}: no {PluginKinds.DisplayName(kind)} plugin named '{name}'; {KeySuggestion.For(name, available[kind], "available")}");
     }
 
@@ -90,13 +96,13 @@ public static class PipelineChecks
         throw new ForgeDataException($"{key}: '{value}' does not exist (relative paths resolve against the run folder, then the executable's folder, then the working directory; an earlier stage's checkpoints/<stage> and data/<stage>.jsonl count)");
     }
 
-    private static IReadOnlyList<string> Names(IPluginResolver plugins, PluginKind kind) => kind switch
+    private static IReadOnlyList<string> Names(IPluginResolver plugins, PluginKind kind) => (kind switch
     {
         PluginKind.Reward => plugins.Available<IRewardModel>(),
         PluginKind.Optimizer => plugins.Available<IPolicyOptimizer>(),
         PluginKind.Sampler => plugins.Available<ISampler>(),
         PluginKind.Distiller => plugins.Available<IDistiller>(),
         PluginKind.PromptSource => plugins.Available<IPromptSource>(),
-        _ => [],
-    };
+        _ => (IReadOnlyList<string>)[],
+    }).Where(n => !InlinePlugins.IsInstanceName(n)).ToList();
 }

@@ -11,9 +11,19 @@ namespace Forge.Core.Rewards;
 public sealed class RewardComposerFactory(IPluginResolver plugins, IOptions<RewardIsolationOptions> isolation, ILoggerFactory loggers)
 {
     /// <summary>A composer over the named rewards with the given weights.</summary>
-    public RewardComposer Create(IEnumerable<(string Name, double Weight)> rewards)
+    public RewardComposer Create(IEnumerable<(string Name, double Weight)> rewards) =>
+        Create(rewards.Select(r => (r.Name, r.Name, r.Weight)));
+
+    /// <summary>A composer over a stage's <c>Rewards</c>: each entry's name in metrics, its plugin instance, its weight.</summary>
+    public RewardComposer Create(IReadOnlyDictionary<string, RewardSelection> rewards)
     {
-        var weighted = rewards.Select(r => new WeightedReward(r.Name, plugins.Resolve<IRewardModel>(r.Name), r.Weight)).ToList();
+        ArgumentNullException.ThrowIfNull(rewards);
+        return Create(rewards.Select(r => (r.Key, r.Value.InstanceName(r.Key), r.Value.Weight)));
+    }
+
+    private RewardComposer Create(IEnumerable<(string Name, string Instance, double Weight)> rewards)
+    {
+        var weighted = rewards.Select(r => new WeightedReward(r.Name, plugins.Resolve<IRewardModel>(r.Instance), r.Weight)).ToList();
         if (weighted.Count == 0) throw new ForgeDataException("no rewards configured");
         return new RewardComposer(weighted, isolation.Value, loggers.CreateLogger<RewardComposer>());
     }

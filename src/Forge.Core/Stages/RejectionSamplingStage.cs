@@ -28,8 +28,8 @@ public sealed class RejectionSamplingStage(IModelStore store, IPluginResolver pl
     {
         var settings = context.Options<RejectionSamplingStageOptions>();
         var template = PromptTemplate.Parse(settings.Template);
-        var source = plugins.Resolve<IPromptSource>(settings.PromptSource!);
-        var rewards = rewardFactory.Create(settings.Rewards!.Select(r => (r.Key, r.Value)));
+        var source = plugins.Resolve<IPromptSource>(settings.PromptSource!.InstanceName);
+        var rewards = rewardFactory.Create(settings.Rewards!);
         var generation = settings.Generation.ToSettings();
         int prompts = settings.Prompts, samples = settings.SamplesPerPrompt, batchPrompts = settings.PromptsPerBatch;
         var thresholds = settings.Thresholds;

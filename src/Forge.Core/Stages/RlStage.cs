@@ -31,11 +31,11 @@ public sealed class RlStage(IModelStore store, IPluginResolver plugins, RewardCo
     {
         var settings = context.Options<RlStageOptions>();
         var template = PromptTemplate.Parse(settings.Template);
-        var source = plugins.Resolve<IPromptSource>(settings.PromptSource!);
-        string samplerName = settings.Sampler, optimizerName = settings.Optimizer;
-        var sampler = plugins.Resolve<ISampler>(samplerName);
-        var optimizer = plugins.Resolve<IPolicyOptimizer>(optimizerName);
-        var rewards = rewardFactory.Create(settings.Rewards!.Select(r => (r.Key, r.Value)));
+        var source = plugins.Resolve<IPromptSource>(settings.PromptSource!.InstanceName);
+        string samplerName = settings.Sampler.Plugin, optimizerName = settings.Optimizer.Plugin;
+        var sampler = plugins.Resolve<ISampler>(settings.Sampler.InstanceName);
+        var optimizer = plugins.Resolve<IPolicyOptimizer>(settings.Optimizer.InstanceName);
+        var rewards = rewardFactory.Create(settings.Rewards!);
         var generation = settings.Generation.ToSettings();
         var options = settings.Training.Copy();
         options.Temperature = generation.Temperature;
@@ -110,7 +110,7 @@ public sealed class RlStage(IModelStore store, IPluginResolver plugins, RewardCo
 
         model.Model.Module.eval();
         model.Save(context.CheckpointDirectory);
-        var eval = StageEvaluation.Run(context, plugins, model, template, settings.PromptSource, generation.MaxNewTokens);
+        var eval = StageEvaluation.Run(context, plugins, model, template, settings.PromptSource.InstanceName, generation.MaxNewTokens);
         return new StageResult(last, eval);
     }
 

@@ -16,7 +16,7 @@ public sealed class ScoreStage(RewardComposerFactory rewards) : IStage
     {
         var options = context.Options<ScoreStageOptions>();
         var rows = CompletionFile.Read(context.ResolvePath(options.Input)!);
-        var composer = rewards.Create(options.Rewards!.Select(r => (r.Key, r.Value)));
+        var composer = rewards.Create(options.Rewards!);
         var scores = composer.Score(rows, context.CancellationToken);
 
         string temp = context.DataPath + ".tmp";

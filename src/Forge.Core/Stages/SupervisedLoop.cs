@@ -37,7 +37,7 @@ internal sealed class SupervisedLoop(IModelStore store, IPluginResolver plugins,
         if (traces.Count == 0) throw new ForgeDataException($"{data}: no traces");
         var template = PromptTemplate.Parse(options.Template);
         string? teacherFolder = context.ResolvePath(distill?.Teacher);
-        string distillerName = options.Distiller;
+        string distillerName = options.Distiller.Plugin;
         var checkpoints = new StageCheckpoints(context, logger);
         manual_seed(context.Seed);
         // The sft distiller learns from the traces alone, so its teacher lends only the tokenizer.
@@ -57,11 +57,11 @@ internal sealed class SupervisedLoop(IModelStore store, IPluginResolver plugins,
         int maxSteps = options.MaxSteps ?? options.Epochs * stepsPerEpoch;
         double onPolicyShare = distill?.OnPolicyShare ?? 0;
         var generation = options.Generation.ToSettings();
-        string samplerName = distill?.Sampler ?? "";
-        var sampler = onPolicyShare > 0 ? plugins.Resolve<ISampler>(samplerName) : null;
+        string samplerName = distill?.Sampler.Plugin ?? "";
+        var sampler = onPolicyShare > 0 ? plugins.Resolve<ISampler>(distill!.Sampler.InstanceName) : null;
         var trainingOptions = options.Training.Copy();
         if (trainingOptions.TotalSteps == 0) trainingOptions.TotalSteps = maxSteps;
-        var distiller = plugins.Resolve<IDistiller>(distillerName);
+        var distiller = plugins.Resolve<IDistiller>(options.Distiller.InstanceName);
         using var training = new TrainingContext(model.Model, trainingOptions, teacher?.Model);
         using var metrics = context.OpenMetrics(maxSteps);
         checkpoints.Attach(model, training, metrics);

@@ -25,7 +25,7 @@ public static class TeacherFactory
         string folder = options.Teacher?.Folder ?? options.Model
             ?? throw new ForgeDataException($"{context.Path}: give Teacher (a model folder, or Teacher:Endpoint for a server) or Model");
         var model = ModelSettings.Load(context, store, folder, options.Tokenizer);
-        return new LocalTeacher(model, plugins.Resolve<ISampler>(options.Sampler), template, context.ResolvePath(folder)!);
+        return new LocalTeacher(model, plugins.Resolve<ISampler>(options.Sampler.InstanceName), template, context.ResolvePath(folder)!);
     }
 
     private static ChatClientTeacher Remote(TeacherOptions teacher, string endpoint)

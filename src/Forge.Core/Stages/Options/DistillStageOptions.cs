@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using Forge.Contracts.Plugins;
 using Forge.Core.Configuration;
+using Forge.Core.Plugins;
 
 namespace Forge.Core.Stages;
 
@@ -9,7 +10,7 @@ namespace Forge.Core.Stages;
 public sealed class DistillStageOptions : SftStageOptions, IValidatableObject
 {
     /// <summary>Creates the options with the distill defaults.</summary>
-    public DistillStageOptions() => Distiller = "kd";
+    public DistillStageOptions() => Distiller = new("kd");
 
     /// <summary>The teacher's model folder.</summary>
     [Description("Teacher model folder (its tokenizer serves a new student); needed unless Distiller is sft (traces alone)")]
@@ -24,7 +25,7 @@ public sealed class DistillStageOptions : SftStageOptions, IValidatableObject
     /// <summary>Sampler for on-policy batches.</summary>
     [Description("Sampler plugin for on-policy batches")]
     [PluginReference(PluginKind.Sampler)]
-    public string Sampler { get; set; } = "kv-cache";
+    public PluginSelection Sampler { get; set; } = new("kv-cache");
 
     /// <summary>Load the teacher's weights (default: unless the distiller learns from traces alone).</summary>
     [Description("Load the teacher's weights (default: when the distiller is not sft)")]
@@ -34,7 +35,7 @@ public sealed class DistillStageOptions : SftStageOptions, IValidatableObject
     public new IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         foreach (var result in base.Validate(validationContext)) yield return result;
-        if (Teacher is null && (LoadTeacher == true || Distiller == "kd"))
-            yield return new ValidationResult($"missing: the {Distiller} distiller learns from a teacher model (Distiller: sft learns from the traces alone)", [nameof(Teacher)]);
+        if (Teacher is null && (LoadTeacher == true || Distiller.Plugin == "kd"))
+            yield return new ValidationResult($"missing: the {Distiller.Plugin} distiller learns from a teacher model (Distiller: sft learns from the traces alone)", [nameof(Teacher)]);
     }
 }

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using Forge.Contracts.Plugins;
 using Forge.Core.Configuration;
+using Forge.Core.Plugins;
 
 namespace Forge.Core.Stages;
 
@@ -25,13 +26,13 @@ public sealed class RejectionSamplingStageOptions : StageOptions
     /// <summary>The sampler plugin of a local teacher.</summary>
     [Description("Sampler plugin of a local teacher")]
     [PluginReference(PluginKind.Sampler)]
-    public string Sampler { get; set; } = "kv-cache";
+    public PluginSelection Sampler { get; set; } = new("kv-cache");
 
     /// <summary>The prompt source plugin.</summary>
     [Description("Prompt source plugin")]
     [Required]
     [PluginReference(PluginKind.PromptSource)]
-    public string? PromptSource { get; set; }
+    public PluginSelection? PromptSource { get; set; }
 
     /// <summary>The split prompts come from.</summary>
     [Description("Split of the prompt source")]
@@ -57,10 +58,10 @@ public sealed class RejectionSamplingStageOptions : StageOptions
     public GenerationOptions Generation { get; set; } = new();
 
     /// <summary>Reward name → weight.</summary>
-    [Description("Reward plugins and their weights: { \"name\": weight, … }")]
+    [Description("Rewards: { \"name\": weight } or { \"name\": { \"Weight\": w, \"Plugin\": p, …its options for this stage } }")]
     [Required]
     [PluginReference(PluginKind.Reward)]
-    public Dictionary<string, double>? Rewards { get; set; }
+    public Dictionary<string, RewardSelection>? Rewards { get; set; }
 
     /// <summary>Reward name → minimum score to keep a sample.</summary>
     [Description("Reward → the least score a kept sample has")]

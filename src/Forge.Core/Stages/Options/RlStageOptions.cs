@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using Forge.Contracts.Plugins;
 using Forge.Core.Configuration;
+using Forge.Core.Plugins;
 
 namespace Forge.Core.Stages;
 
@@ -12,23 +13,23 @@ public sealed class RlStageOptions : TrainingStageOptions
     [Description("Prompt source plugin (task or dataset)")]
     [Required]
     [PluginReference(PluginKind.PromptSource)]
-    public string? PromptSource { get; set; }
+    public PluginSelection? PromptSource { get; set; }
 
     /// <summary>The sampler plugin.</summary>
     [Description("Sampler plugin")]
     [PluginReference(PluginKind.Sampler)]
-    public string Sampler { get; set; } = "kv-cache";
+    public PluginSelection Sampler { get; set; } = new("kv-cache");
 
     /// <summary>The policy optimizer plugin.</summary>
-    [Description("Policy optimizer plugin")]
+    [Description("Policy optimizer plugin: a name, or { \"Plugin\": name, …its options for this stage }")]
     [PluginReference(PluginKind.Optimizer)]
-    public string Optimizer { get; set; } = "grpo";
+    public PluginSelection Optimizer { get; set; } = new("grpo");
 
     /// <summary>Reward name → weight.</summary>
-    [Description("Reward plugins and their weights: { \"name\": weight, … }")]
+    [Description("Rewards: { \"name\": weight } or { \"name\": { \"Weight\": w, \"Plugin\": p, …its options for this stage } }")]
     [Required]
     [PluginReference(PluginKind.Reward)]
-    public Dictionary<string, double>? Rewards { get; set; }
+    public Dictionary<string, RewardSelection>? Rewards { get; set; }
 
     /// <summary>RL steps.</summary>
     [Description("RL steps (one generation batch and policy update each)")]

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using Forge.Contracts.Plugins;
 using Forge.Core.Configuration;
+using Forge.Core.Plugins;
 
 namespace Forge.Core.Stages;
 
@@ -15,8 +16,8 @@ public sealed class ScoreStageOptions : StageOptions
     public string? Input { get; set; }
 
     /// <summary>Reward name → weight.</summary>
-    [Description("Reward plugins and their weights: { \"name\": weight, … }")]
+    [Description("Rewards: { \"name\": weight } or { \"name\": { \"Weight\": w, \"Plugin\": p, …its options for this stage } }")]
     [Required]
     [PluginReference(PluginKind.Reward)]
-    public Dictionary<string, double>? Rewards { get; set; }
+    public Dictionary<string, RewardSelection>? Rewards { get; set; }
 }

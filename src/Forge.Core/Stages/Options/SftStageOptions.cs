@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using Forge.Contracts.Plugins;
 using Forge.Core.Configuration;
+using Forge.Core.Plugins;
 
 namespace Forge.Core.Stages;
 
@@ -36,5 +37,5 @@ public class SftStageOptions : TrainingStageOptions
     /// <summary>The distiller plugin that turns a batch into a loss.</summary>
     [Description("Distiller plugin computing the loss")]
     [PluginReference(PluginKind.Distiller)]
-    public string Distiller { get; set; } = "sft";
+    public PluginSelection Distiller { get; set; } = new("sft");
 }
