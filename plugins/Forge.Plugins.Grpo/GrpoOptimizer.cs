@@ -20,11 +20,14 @@ public sealed class GrpoOptimizer(GrpoOptions options) : IPolicyOptimizer
         long rows = batch.RowCount;
         var microBatches = context.MicroBatches(rows);
 
-        var advantages = GroupAdvantages.Compute(rollout.Rewards.to(float64), rollout.GroupSize, options.ScaleRewards);
+        // Unscored rows get advantage 0 but, as in TRL, stay in the completion mask: they count in every normaliser
+        // (rows, tokens) and the KL term still pulls them towards the reference.
+        var advantages = GroupAdvantages.Compute(rollout.Rewards.to(float64), rollout.Scored, rollout.GroupSize, options.ScaleRewards);
         var mask = batch.CompletionMask.to(float32);
+        long limit = CompletionLimit(rollout, mask);
         if (options.MaskTruncatedCompletions)
             mask = mask * rollout.Truncated.logical_not().to(float32).unsqueeze(-1);
-        var totals = new BatchTotals(rows, (long)mask.sum().ToDouble(), mask.shape[1], microBatches.Count);
+        var totals = new BatchTotals(rows, (long)mask.sum().ToDouble(), limit, microBatches.Count);
 
         Tensor? reference = options.Beta != 0 ? context.EvaluateWithoutGrad(context.Reference, batch).LogProbs : null;
         // With one update per batch the ratio is exactly 1 (old = current, detached); with μ > 1 the old policy's
@@ -60,5 +63,18 @@ public sealed class GrpoOptimizer(GrpoOptions options) : IPolicyOptimizer
         summary["advantage/std"] = rows > 1 ? advantages.std().ToDouble() : 0;
         summary["advantage/abs_mean"] = advantages.abs().mean().ToDouble();
         return summary;
+    }
+
+    /// <summary>
+    /// Dr. GRPO's constant: the configured completion-length limit the rollout carries, or, when it carries none, the
+    /// batch's completion width (its longest completion). A completion longer than the configured limit is refused.
+    /// </summary>
+    private static long CompletionLimit(Rollout rollout, Tensor mask)
+    {
+        if (rollout.MaxCompletionLength <= 0) return mask.shape[1];
+        long longest = (long)mask.sum(-1).max().ToDouble();
+        if (longest > rollout.MaxCompletionLength)
+            throw new ArgumentException($"a completion of {longest} tokens is longer than the rollout's MaxCompletionLength ({rollout.MaxCompletionLength})", nameof(rollout));
+        return rollout.MaxCompletionLength;
     }
 }
