@@ -6,7 +6,9 @@ namespace Forge.Plugins.Grpo;
 
 /// <summary>
 /// GRPO (DeepSeekMath / DeepSeek-R1) with the DAPO, Dr. GRPO and GSPO variants: group-relative advantages, no critic,
-/// a clipped ratio against the policy that generated the batch, and a k3 KL penalty to a frozen reference.
+/// a clipped ratio against the policy that generated the batch, and a k3 KL penalty to a frozen reference. Rows the
+/// rollout marks unscored (<see cref="Rollout.Scored"/>) get advantage 0; Dr. GRPO divides by rows × the rollout's
+/// <see cref="Rollout.MaxCompletionLength"/>.
 /// </summary>
 public sealed class GrpoOptimizer(GrpoOptions options) : IPolicyOptimizer
 {
@@ -24,7 +26,7 @@ public sealed class GrpoOptimizer(GrpoOptions options) : IPolicyOptimizer
         // (rows, tokens) and the KL term still pulls them towards the reference.
         var advantages = GroupAdvantages.Compute(rollout.Rewards.to(float64), rollout.Scored, rollout.GroupSize, options.ScaleRewards);
         var mask = batch.CompletionMask.to(float32);
-        long limit = CompletionLimit(rollout, mask);
+        long limit = options.LossType == GrpoLossType.DrGrpo ? CompletionLimit(rollout, mask) : mask.shape[1];
         if (options.MaskTruncatedCompletions)
             mask = mask * rollout.Truncated.logical_not().to(float32).unsqueeze(-1);
         var totals = new BatchTotals(rows, (long)mask.sum().ToDouble(), limit, microBatches.Count);
@@ -67,7 +69,8 @@ public sealed class GrpoOptimizer(GrpoOptions options) : IPolicyOptimizer
 
     /// <summary>
     /// Dr. GRPO's constant: the configured completion-length limit the rollout carries, or, when it carries none, the
-    /// batch's completion width (its longest completion). A completion longer than the configured limit is refused.
+    /// batch's completion width (its longest completion). A completion longer than the configured limit is refused: the
+    /// constant would no longer bound what it divides.
     /// </summary>
     private static long CompletionLimit(Rollout rollout, Tensor mask)
     {
