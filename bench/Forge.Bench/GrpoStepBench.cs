@@ -48,7 +48,10 @@ internal static class GrpoStepBench
             using var scope = NewDisposeScope();
             var rewards = tensor(completions.Select(c => c.TokenIds.Count(t => t % 7 == 0) / (double)c.TokenIds.Count).ToArray(), float64).to(device);
             var batch = RolloutBuilder.Build(promptIds, completions, tokenizer.PadTokenId, device);
-            var rollout = new Rollout(batch, RolloutBuilder.OldLogProbs(completions, device), rewards, zeros(completions.Count, ScalarType.Bool, device), group);
+            var rollout = new Rollout(batch, RolloutBuilder.OldLogProbs(completions, device), rewards, zeros(completions.Count, ScalarType.Bool, device), group)
+            {
+                MaxCompletionLength = newTokens,
+            };
             policy.train();
             optimizer.Step(rollout, context);
             Sync(device);

@@ -6,6 +6,9 @@ namespace Forge.Plugins.Grpo;
 /// </summary>
 /// <param name="Rows">Completions in the batch.</param>
 /// <param name="ActiveTokens">Unmasked completion tokens in the batch.</param>
-/// <param name="MaxCompletionLength">The configured completion length limit (Dr. GRPO's constant).</param>
+/// <param name="MaxCompletionLength">
+/// Dr. GRPO's constant: the configured completion-length limit (<see cref="Forge.Contracts.Training.Rollout.MaxCompletionLength"/>),
+/// the same for every batch of a run — not the longest completion of this batch.
+/// </param>
 /// <param name="MicroBatches">Micro-batches the batch is split into.</param>
 public sealed record BatchTotals(long Rows, long ActiveTokens, long MaxCompletionLength, int MicroBatches);

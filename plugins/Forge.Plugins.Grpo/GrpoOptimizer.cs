@@ -6,7 +6,9 @@ namespace Forge.Plugins.Grpo;
 
 /// <summary>
 /// GRPO (DeepSeekMath / DeepSeek-R1) with the DAPO, Dr. GRPO and GSPO variants: group-relative advantages, no critic,
-/// a clipped ratio against the policy that generated the batch, and a k3 KL penalty to a frozen reference.
+/// a clipped ratio against the policy that generated the batch, and a k3 KL penalty to a frozen reference. Rows the
+/// rollout marks unscored (<see cref="Rollout.Scored"/>) get advantage 0; Dr. GRPO divides by rows × the rollout's
+/// <see cref="Rollout.MaxCompletionLength"/>.
 /// </summary>
 public sealed class GrpoOptimizer(GrpoOptions options) : IPolicyOptimizer
 {
@@ -20,11 +22,14 @@ public sealed class GrpoOptimizer(GrpoOptions options) : IPolicyOptimizer
         long rows = batch.RowCount;
         var microBatches = context.MicroBatches(rows);
 
-        var advantages = GroupAdvantages.Compute(rollout.Rewards.to(float64), rollout.GroupSize, options.ScaleRewards);
+        // Unscored rows get advantage 0 but, as in TRL, stay in the completion mask: they count in every normaliser
+        // (rows, tokens) and the KL term still pulls them towards the reference.
+        var advantages = GroupAdvantages.Compute(rollout.Rewards.to(float64), rollout.Scored, rollout.GroupSize, options.ScaleRewards);
         var mask = batch.CompletionMask.to(float32);
+        long limit = options.LossType == GrpoLossType.DrGrpo ? CompletionLimit(rollout, mask) : mask.shape[1];
         if (options.MaskTruncatedCompletions)
             mask = mask * rollout.Truncated.logical_not().to(float32).unsqueeze(-1);
-        var totals = new BatchTotals(rows, (long)mask.sum().ToDouble(), mask.shape[1], microBatches.Count);
+        var totals = new BatchTotals(rows, (long)mask.sum().ToDouble(), limit, microBatches.Count);
 
         Tensor? reference = options.Beta != 0 ? context.EvaluateWithoutGrad(context.Reference, batch).LogProbs : null;
         // With one update per batch the ratio is exactly 1 (old = current, detached); with μ > 1 the old policy's
@@ -60,5 +65,19 @@ public sealed class GrpoOptimizer(GrpoOptions options) : IPolicyOptimizer
         summary["advantage/std"] = rows > 1 ? advantages.std().ToDouble() : 0;
         summary["advantage/abs_mean"] = advantages.abs().mean().ToDouble();
         return summary;
+    }
+
+    /// <summary>
+    /// Dr. GRPO's constant: the configured completion-length limit the rollout carries, or, when it carries none, the
+    /// batch's completion width (its longest completion). A completion longer than the configured limit is refused: the
+    /// constant would no longer bound what it divides.
+    /// </summary>
+    private static long CompletionLimit(Rollout rollout, Tensor mask)
+    {
+        if (rollout.MaxCompletionLength <= 0) return mask.shape[1];
+        long longest = (long)mask.sum(-1).max().ToDouble();
+        if (longest > rollout.MaxCompletionLength)
+            throw new ArgumentException($"a completion of {longest} tokens is longer than the rollout's MaxCompletionLength ({rollout.MaxCompletionLength})", nameof(rollout));
+        return rollout.MaxCompletionLength;
     }
 }

@@ -20,7 +20,10 @@ public enum GrpoLossType
     Grpo,
     /// <summary>Mean over the unmasked tokens of each micro-batch.</summary>
     Bnpo,
-    /// <summary>Sum over tokens divided by rows × max completion length (Dr. GRPO; no length bias).</summary>
+    /// <summary>
+    /// Sum over tokens divided by rows × the configured maximum completion length (the sampler's MaxNewTokens, a constant of
+    /// the run; Dr. GRPO, no length bias).
+    /// </summary>
     DrGrpo,
     /// <summary>Sum over tokens divided by the unmasked tokens of the whole generation batch (DAPO).</summary>
     Dapo,
@@ -35,26 +38,33 @@ public enum ImportanceSampling
     Sequence,
 }
 
-/// <summary>Options of the <c>grpo</c> optimizer (section <c>Optimizers:grpo</c>); defaults follow TRL's GRPOConfig.</summary>
+/// <summary>
+/// Options of the <c>grpo</c> optimizer (section <c>Optimizers:grpo</c>). The defaults are those of TRL's GRPOConfig since
+/// v0.22 (August 2025, unchanged through v1.x): β 0 (no reference model is loaded), loss <c>dapo</c>, scale by the group's
+/// standard deviation, ε 0.2 on both sides, one update per batch, no truncation mask, token-level ratios. This optimizer
+/// first took TRL v0.14–v0.15's (early 2025): β 0.04 (TRL's until v0.18) and the per-sequence <c>grpo</c> loss (TRL's
+/// until v0.15, then bnpo until v0.21); host/Forge.Host/appsettings.json pins β 0.04 and <c>Grpo</c> for the shipped
+/// pipelines, whose figures were measured with them.
+/// </summary>
 public sealed class GrpoOptions
 {
-    /// <summary>KL coefficient to the reference policy (k3 estimator); 0 loads no reference.</summary>
+    /// <summary>KL coefficient to the reference policy (k3 estimator); 0 (the default, as TRL) loads no reference.</summary>
     [Range(0.0, 10.0)]
-    public double Beta { get; set; } = 0.04;
+    public double Beta { get; set; }
 
     /// <summary>Lower clip range of the ratio: 1 − EpsilonLow.</summary>
     [Range(0.0, 1.0)]
     public double EpsilonLow { get; set; } = 0.2;
 
-    /// <summary>Upper clip range of the ratio: 1 + EpsilonHigh (DAPO's clip-higher uses 0.28).</summary>
+    /// <summary>Upper clip range of the ratio: 1 + EpsilonHigh (DAPO's clip-higher uses 0.28; TRL defaults it to ε).</summary>
     [Range(0.0, 10.0)]
     public double EpsilonHigh { get; set; } = 0.2;
 
     /// <summary>Advantage scaling: group, batch or none.</summary>
     public ScaleRewards ScaleRewards { get; set; } = ScaleRewards.Group;
 
-    /// <summary>Loss aggregation: grpo, bnpo, dr_grpo (DrGrpo) or dapo.</summary>
-    public GrpoLossType LossType { get; set; } = GrpoLossType.Grpo;
+    /// <summary>Loss aggregation: grpo, bnpo, dr_grpo (DrGrpo) or dapo (the default, as TRL).</summary>
+    public GrpoLossType LossType { get; set; } = GrpoLossType.Dapo;
 
     /// <summary>μ: policy updates per generation batch; above 1 the ratio departs from 1 and clipping matters.</summary>
     [Range(1, 64)]
