@@ -6,12 +6,16 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Forge.Plugins.Rewards;
 
 /// <summary>
-/// 1 when the final answer (last balanced <c>\boxed{…}</c>, else last <c>&lt;answer&gt;…&lt;/answer&gt;</c>) is
-/// mathematically equivalent to the row's answer column, else 0; null when the gold answer is missing or empty.
-/// Numbers, fractions, roots, simple LaTeX arithmetic, percentages and units compare by value (relative tolerance);
-/// anything else (a letter choice, a word, an expression with variables) by normalized text.
+/// 1 when the final answer (<see cref="CompletionParts.FinalAnswer"/>: the last balanced <c>\boxed{…}</c>, boxes
+/// listed just before it included, else the last <c>&lt;answer&gt;…&lt;/answer&gt;</c>) is mathematically equivalent
+/// to the row's answer column, else 0; null when the gold answer is missing or empty. Numbers compare by value:
+/// integers, decimals (<c>1e3</c> too) and fractions exactly, roots and π within a relative tolerance; a percent sign
+/// means /100, and a gold percentage also accepts its bare number; differing explicit units never match. Sets and
+/// bare lists are unordered, tuples and intervals ordered; anything else (a letter choice, a word, an expression with
+/// variables) compares as normalized text. As an <see cref="IAnswerEquivalence"/> it lets cons@k count 1/2 and 0.5 as
+/// one vote.
 /// </summary>
-public sealed class AccuracyReward(AccuracyOptions options) : RewardModel
+public sealed class AccuracyReward(AccuracyOptions options) : RewardModel, IAnswerEquivalence
 {
     /// <inheritdoc />
     protected override double? Score(RewardInput input) => AnswerJudge.IsCorrect(input, options) switch
@@ -20,6 +24,25 @@ public sealed class AccuracyReward(AccuracyOptions options) : RewardModel
         true => 1.0,
         false => 0.0,
     };
+
+    /// <inheritdoc />
+    public string? ExtractAnswer(string completion)
+    {
+        ArgumentNullException.ThrowIfNull(completion);
+        return CompletionParts.FinalAnswer(completion, options.MaxAnswerLength);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Each must match the other as if it were the gold answer, so 50% and 0.5 are two votes (against a gold 0.5 only one is right).</remarks>
+    public bool AreEquivalent(string first, string second)
+    {
+        ArgumentNullException.ThrowIfNull(first);
+        ArgumentNullException.ThrowIfNull(second);
+        var a = MathAnswer.Parse(first, options.MaxAnswerLength);
+        var b = MathAnswer.Parse(second, options.MaxAnswerLength);
+        if (a is null || b is null) return string.Equals(first.Trim(), second.Trim(), StringComparison.Ordinal);
+        return a.Matches(b, options.RelativeTolerance) && b.Matches(a, options.RelativeTolerance);
+    }
 }
 
 /// <summary>Decides whether a completion's final answer matches the row's gold answer.</summary>
@@ -43,7 +66,10 @@ public class AnswerMatchOptions
     [Required(AllowEmptyStrings = false)]
     public string AnswerColumn { get; set; } = "answer";
 
-    /// <summary>Relative tolerance when comparing numeric values (2\sqrt{2} against \sqrt{8}).</summary>
+    /// <summary>
+    /// Relative tolerance when a value is not exact (2\sqrt{2} against \sqrt{8}, 3.1416 against π); exact numbers
+    /// (integers, decimals, fractions) never use it: two distinct ones are never equal.
+    /// </summary>
     [Range(0.0, 0.5)]
     public double RelativeTolerance { get; set; } = 1e-9;
 

@@ -3,45 +3,14 @@ namespace Forge.Plugins.Rewards;
 /// <summary>Finds the parts of a completion rewards look at: the final answer and the length. Linear time, no regexes.</summary>
 internal static class CompletionParts
 {
-    private const int MaxBoxedCandidates = 8;
-
     /// <summary>
-    /// The final answer: the content of the last <c>\boxed{…}</c> (or <c>\fbox{…}</c>) whose braces balance within
-    /// <paramref name="maxLength"/> characters, else the content of the last <c>&lt;answer&gt;…&lt;/answer&gt;</c>;
-    /// null when there is neither or the answer is longer than <paramref name="maxLength"/>.
+    /// The final answer: the final boxed answer (<see cref="BoxedAnswer.Final"/>: the last balanced <c>\boxed{…}</c>
+    /// or <c>\fbox{…}</c>, with the boxes listed just before it) within <paramref name="maxLength"/> characters, else
+    /// the content of the last <c>&lt;answer&gt;…&lt;/answer&gt;</c>; null when there is neither or the answer is
+    /// longer than <paramref name="maxLength"/>.
     /// </summary>
     public static string? FinalAnswer(string completion, int maxLength) =>
-        LastBoxed(completion, maxLength) ?? LastTagged(completion, "<answer>", "</answer>", maxLength);
-
-    /// <summary>The content of the last balanced <c>\boxed{…}</c>; tries at most a few candidates from the end.</summary>
-    public static string? LastBoxed(string text, int maxLength)
-    {
-        int from = text.Length;
-        for (int tries = 0; tries < MaxBoxedCandidates && from > 0; tries++)
-        {
-            int boxed = text.LastIndexOf(@"\boxed", from - 1, StringComparison.Ordinal);
-            int fbox = text.LastIndexOf(@"\fbox", from - 1, StringComparison.Ordinal);
-            int at = Math.Max(boxed, fbox);
-            if (at < 0) return null;
-            int length = at == boxed ? 6 : 5;
-            int open = at + length;
-            while (open < text.Length && text[open] == ' ') open++;
-            if (open < text.Length && text[open] == '{')
-            {
-                int close = MatchingBrace(text, open, maxLength);
-                if (close > 0) return text[(open + 1)..close].Trim();
-            }
-            else if (open < text.Length && open > at + length && text[open] != '\\')
-            {
-                // "\boxed 5": the next run up to whitespace or '$'.
-                int end = open;
-                while (end < text.Length && end - open <= maxLength && !char.IsWhiteSpace(text[end]) && text[end] != '$') end++;
-                if (end > open && end - open <= maxLength) return text[open..end];
-            }
-            from = at;
-        }
-        return null;
-    }
+        BoxedAnswer.Final(completion, maxLength) ?? LastTagged(completion, "<answer>", "</answer>", maxLength);
 
     /// <summary>The index of the '}' matching the '{' at <paramref name="open"/>, or -1 when it does not close within <paramref name="maxLength"/>.</summary>
     public static int MatchingBrace(string text, int open, int maxLength)

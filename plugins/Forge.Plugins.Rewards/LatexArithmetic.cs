@@ -4,10 +4,11 @@ namespace Forge.Plugins.Rewards;
 
 /// <summary>
 /// Evaluates simple LaTeX arithmetic to a number with a recursive-descent parser: numbers (with thousands
-/// separators), + − · × ÷ / ^, parentheses and braces, <c>\frac</c> (<c>\dfrac</c>, <c>\tfrac</c>), <c>\sqrt</c>,
-/// <c>\sqrt[n]</c>, <c>\pi</c>, implicit multiplication (<c>2\sqrt{2}</c>, <c>3(4)</c>) and mixed numbers
-/// (<c>2\frac{1}{2}</c> = 2.5). Nothing is executed; nesting is bounded by <see cref="MaxDepth"/>; any other
-/// character (a variable, an unknown command) makes the whole text unparseable.
+/// separators, and in scientific notation: <c>2.5e-3</c>), + − · × ÷ / ^, parentheses and braces, <c>\frac</c>
+/// (<c>\dfrac</c>, <c>\tfrac</c>), <c>\sqrt</c>, <c>\sqrt[n]</c>, <c>\pi</c>, implicit multiplication
+/// (<c>2\sqrt{2}</c>, <c>3(4)</c>) and mixed numbers (<c>2\frac{1}{2}</c> = 2.5). The value is exact (a
+/// <see cref="Rational"/>) unless π or an irrational root or power enters it. Nothing is executed; nesting is bounded
+/// by <see cref="MaxDepth"/>; any other character (a variable, an unknown command) makes the whole text unparseable.
 /// </summary>
 internal ref struct LatexArithmetic
 {
@@ -22,29 +23,25 @@ internal ref struct LatexArithmetic
     private LatexArithmetic(ReadOnlySpan<char> text) => _s = text;
 
     /// <summary>The value of <paramref name="text"/>; false when it is not a complete, finite arithmetic expression.</summary>
-    public static bool TryEvaluate(ReadOnlySpan<char> text, out double value)
+    public static bool TryEvaluate(ReadOnlySpan<char> text, out NumericValue value)
     {
         var parser = new LatexArithmetic(text);
         parser.SkipSpaces();
-        if (parser._pos >= text.Length)
-        {
-            value = double.NaN;
-            return false;
-        }
-        value = parser.Expression();
+        value = default;
+        if (parser._pos >= text.Length) return false;
+        var result = parser.Expression();
         parser.SkipSpaces();
-        if (parser._failed || parser._pos != text.Length || !double.IsFinite(value))
-        {
-            value = double.NaN;
-            return false;
-        }
+        if (parser._failed || parser._pos != text.Length || !double.IsFinite(result.Approximate)) return false;
+        value = result;
         return true;
     }
 
-    private double Fail()
+    private static NumericValue Nan => NumericValue.Inexact(double.NaN);
+
+    private NumericValue Fail()
     {
         _failed = true;
-        return double.NaN;
+        return Nan;
     }
 
     private bool Enter()
@@ -74,10 +71,10 @@ internal ref struct LatexArithmetic
         return _s[(_pos + 1)..end];
     }
 
-    private double Expression()
+    private NumericValue Expression()
     {
-        if (!Enter()) return double.NaN;
-        double value = Term();
+        if (!Enter()) return Nan;
+        var value = Term();
         while (!_failed)
         {
             SkipSpaces();
@@ -90,11 +87,11 @@ internal ref struct LatexArithmetic
         return value;
     }
 
-    private double Term()
+    private NumericValue Term()
     {
-        if (!Enter()) return double.NaN;
+        if (!Enter()) return Nan;
         int start = _pos;
-        double value = Unary();
+        var value = Unary();
         bool bareInteger = IsBareInteger(start);
         while (!_failed)
         {
@@ -109,12 +106,12 @@ internal ref struct LatexArithmetic
             else if (c is '/' or '÷' || command is "div")
             {
                 _pos += c == '\\' ? command.Length + 1 : 1;
-                double divisor = Unary();
-                value = divisor == 0 ? Fail() : value / divisor;
+                var divisor = Unary();
+                value = divisor.IsZero ? Fail() : value / divisor;
             }
-            else if (bareInteger && command is "frac" or "dfrac" or "tfrac" && TryMixedFraction(out double fraction))
+            else if (bareInteger && command is "frac" or "dfrac" or "tfrac" && TryMixedFraction(out var fraction))
             {
-                value = value < 0 ? value - fraction : value + fraction; // 2\frac{1}{2} is two and a half
+                value = value.Approximate < 0 ? value - fraction : value + fraction; // 2\frac{1}{2} is two and a half
             }
             else if (c is '(' or '{' or '[' or 'π' or '√' || command is "frac" or "dfrac" or "tfrac" or "cfrac" or "sqrt" or "pi")
             {
@@ -139,12 +136,13 @@ internal ref struct LatexArithmetic
     }
 
     /// <summary>Reads <c>\frac{p}{q}</c> with digit-only p &lt; q as the fraction part of a mixed number; restores the position otherwise.</summary>
-    private bool TryMixedFraction(out double fraction)
+    private bool TryMixedFraction(out NumericValue fraction)
     {
         int save = _pos;
-        fraction = 0;
+        fraction = default;
         _pos += PeekCommand().Length + 1;
-        if (TryDigitGroup(out double numerator) && TryDigitGroup(out double denominator) && denominator > 0 && numerator < denominator)
+        if (TryDigitGroup(out var numerator) && TryDigitGroup(out var denominator) && denominator.Approximate > 0
+            && numerator.Approximate < denominator.Approximate)
         {
             fraction = numerator / denominator;
             return true;
@@ -153,25 +151,25 @@ internal ref struct LatexArithmetic
         return false;
     }
 
-    private bool TryDigitGroup(out double value)
+    private bool TryDigitGroup(out NumericValue value)
     {
-        value = 0;
+        value = default;
         SkipSpaces();
         if (Peek() != '{') return false;
         int end = _pos + 1;
         while (end < _s.Length && char.IsAsciiDigit(_s[end])) end++;
         if (end == _pos + 1 || end >= _s.Length || _s[end] != '}') return false;
-        value = double.Parse(_s[(_pos + 1)..end], NumberStyles.None, CultureInfo.InvariantCulture);
+        value = Literal(_s[(_pos + 1)..end], 0);
         _pos = end + 1;
         return true;
     }
 
-    private double Unary()
+    private NumericValue Unary()
     {
-        if (!Enter()) return double.NaN;
+        if (!Enter()) return Nan;
         SkipSpaces();
         char c = Peek();
-        double value;
+        NumericValue value;
         if (c is '-' or '−' or '–') { _pos++; value = -Unary(); }
         else if (c == '+') { _pos++; value = Unary(); }
         else value = Power();
@@ -179,58 +177,58 @@ internal ref struct LatexArithmetic
         return value;
     }
 
-    private double Power()
+    private NumericValue Power()
     {
-        if (!Enter()) return double.NaN;
-        double value = Primary();
+        if (!Enter()) return Nan;
+        var value = Primary();
         SkipSpaces();
         if (!_failed && Peek() == '^')
         {
             _pos++;
             SkipSpaces();
-            double exponent;
+            NumericValue exponent;
             if (Peek() is '-' or '−')
             {
                 _pos++;
                 exponent = -Power();
             }
             else exponent = Power();
-            value = Math.Pow(value, exponent);
+            value = value.Pow(exponent);
         }
         _depth--;
         return value;
     }
 
-    private double Primary()
+    private NumericValue Primary()
     {
-        if (!Enter()) return double.NaN;
+        if (!Enter()) return Nan;
         SkipSpaces();
         char c = Peek();
-        double value;
+        NumericValue value;
         if (char.IsAsciiDigit(c) || c == '.') value = Number();
         else if (c == '(') value = Group(')');
         else if (c == '[') value = Group(']');
         else if (c == '{') value = Group('}');
-        else if (c == 'π') { _pos++; value = Math.PI; }
-        else if (c == '√') { _pos++; value = Root(2, Argument()); }
+        else if (c == 'π') { _pos++; value = Pi; }
+        else if (c == '√') { _pos++; value = Root(Two, Argument()); }
         else if (c == '\\')
         {
             var command = PeekCommand();
             _pos += command.Length + 1;
             if (command is "frac" or "dfrac" or "tfrac" or "cfrac")
             {
-                double numerator = Argument();
-                double denominator = Argument();
-                value = denominator == 0 ? Fail() : numerator / denominator;
+                var numerator = Argument();
+                var denominator = Argument();
+                value = denominator.IsZero ? Fail() : numerator / denominator;
             }
             else if (command is "sqrt")
             {
-                double degree = 2;
+                var degree = Two;
                 SkipSpaces();
                 if (Peek() == '[') degree = Group(']');
                 value = Root(degree, Argument());
             }
-            else if (command is "pi") value = Math.PI;
+            else if (command is "pi") value = Pi;
             else value = Fail();
         }
         else value = Fail();
@@ -238,10 +236,14 @@ internal ref struct LatexArithmetic
         return value;
     }
 
-    private double Group(char close)
+    private static NumericValue Pi => NumericValue.Inexact(Math.PI);
+
+    private static NumericValue Two => new(2, new Rational(2, 1));
+
+    private NumericValue Group(char close)
     {
         _pos++;
-        double value = Expression();
+        var value = Expression();
         SkipSpaces();
         if (Peek() != close) return Fail();
         _pos++;
@@ -249,7 +251,7 @@ internal ref struct LatexArithmetic
     }
 
     /// <summary>A command argument: a braced expression, a single digit (<c>\frac12</c>) or a command (<c>\frac\pi2</c>).</summary>
-    private double Argument()
+    private NumericValue Argument()
     {
         SkipSpaces();
         char c = Peek();
@@ -257,23 +259,26 @@ internal ref struct LatexArithmetic
         if (char.IsAsciiDigit(c))
         {
             _pos++;
-            return c - '0';
+            return new NumericValue(c - '0', new Rational(c - '0', 1));
         }
         if (c is '\\' or 'π') return Primary();
         return Fail();
     }
 
-    private double Root(double degree, double radicand)
+    private NumericValue Root(NumericValue degreeValue, NumericValue radicandValue)
     {
-        if (_failed) return double.NaN;
-        if (degree == 2) return radicand < 0 ? Fail() : Math.Sqrt(radicand);
+        if (_failed) return Nan;
+        double degree = degreeValue.Approximate;
         if (degree < 1 || degree != Math.Floor(degree) || degree > 1000) return Fail();
-        if (radicand < 0) return degree % 2 == 1 ? -Math.Pow(-radicand, 1 / degree) : Fail();
-        return Math.Pow(radicand, 1 / degree);
+        if (radicandValue.Approximate < 0 && degree % 2 == 0) return Fail();
+        return radicandValue.Root((int)degree);
     }
 
-    /// <summary>A decimal number; "1,000,000" (groups of exactly three digits after each comma) is one number.</summary>
-    private double Number()
+    /// <summary>
+    /// A decimal number, exact: "1,000,000" (groups of exactly three digits after each comma) is one number, and an
+    /// exponent ("1e3", "2.5E-3") is read when digits follow the e.
+    /// </summary>
+    private NumericValue Number()
     {
         int start = _pos;
         bool commas = false;
@@ -295,12 +300,39 @@ internal ref struct LatexArithmetic
         }
         var literal = _s[start.._pos];
         if (literal is "." || literal.IsEmpty) return Fail();
-        if (!commas) return double.Parse(literal, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
         Span<char> digits = literal.Length <= 256 ? stackalloc char[literal.Length] : new char[literal.Length];
         int n = 0;
         foreach (char ch in literal)
             if (ch != ',') digits[n++] = ch;
-        return double.Parse(digits[..n], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
+        return Literal(digits[..n], Exponent());
+    }
+
+    /// <summary>Reads "e3", "E+3" or "e-3" after a number; 0 (reading nothing) when no digits follow the e.</summary>
+    private int Exponent()
+    {
+        if (Peek() is not ('e' or 'E')) return 0;
+        int at = _pos + 1;
+        bool negative = false;
+        if (at < _s.Length && _s[at] is '+' or '-' or '−')
+        {
+            negative = _s[at] != '+';
+            at++;
+        }
+        int digits = at;
+        while (at < _s.Length && char.IsAsciiDigit(_s[at])) at++;
+        if (at == digits || at - digits > 6) return 0;
+        int exponent = int.Parse(_s[digits..at], NumberStyles.None, CultureInfo.InvariantCulture);
+        _pos = at;
+        return negative ? -exponent : exponent;
+    }
+
+    /// <summary>The number <paramref name="digits"/> (digits and at most one '.') × 10^<paramref name="exponent"/>.</summary>
+    private static NumericValue Literal(ReadOnlySpan<char> digits, int exponent)
+    {
+        double approximate = exponent == 0
+            ? double.Parse(digits, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture)
+            : double.Parse($"{digits}e{exponent}", NumberStyles.Float, CultureInfo.InvariantCulture);
+        return new NumericValue(approximate, Rational.Decimal(digits, exponent));
     }
 
     /// <summary>Three digits at <paramref name="at"/> not followed by a fourth.</summary>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 
 namespace Forge.Plugins.Rewards;
@@ -6,20 +5,23 @@ namespace Forge.Plugins.Rewards;
 /// <summary>
 /// A final answer prepared for comparison: LaTeX noise removed (<c>$…$</c>, <c>\(…\)</c>, <c>\text{…}</c>,
 /// <c>\left</c>/<c>\right</c>, spacing commands, degree signs, <c>\$</c>), its arithmetic value when it has one
-/// (units such as "5 cm" and a trailing percent sign are set aside), and a canonical text for everything else.
+/// (with a trailing unit such as "5 cm" and a trailing percent sign set aside), and a canonical text for everything
+/// else.
 /// </summary>
 internal sealed class MathAnswer
 {
     private static readonly string[] Wrappers =
         ["text", "textbf", "textit", "textrm", "texttt", "mathrm", "mathbf", "mathit", "mathsf", "mbox", "operatorname", "boxed", "fbox"];
 
-    private MathAnswer(string cleaned, double? value, decimal? exact, bool percent)
+    private static readonly NumericValue Hundred = new(100, new Rational(100, 1));
+
+    private MathAnswer(string cleaned, NumericValue? value, bool percent, string? unit)
     {
         Cleaned = cleaned;
         Canonical = ToCanonical(cleaned);
         Value = value;
-        Exact = exact;
         Percent = percent;
+        Unit = unit;
     }
 
     /// <summary>The text with LaTeX noise removed.</summary>
@@ -28,96 +30,49 @@ internal sealed class MathAnswer
     /// <summary>Lower-case, without whitespace or a trailing period: the string-fallback form.</summary>
     public string Canonical { get; }
 
-    /// <summary>The arithmetic value, when the answer is a number or a number-valued expression.</summary>
-    public double? Value { get; }
+    /// <summary>The arithmetic value (before any percent sign), when the answer is a number or a number-valued expression.</summary>
+    public NumericValue? Value { get; }
 
-    /// <summary>The exact value when the answer is a plain decimal literal (so 3.50 equals 3.5 exactly).</summary>
-    public decimal? Exact { get; }
-
-    /// <summary>The answer ended in a percent sign.</summary>
+    /// <summary>The answer ended in a percent sign (or the word percent): its meaning is <see cref="Value"/>/100.</summary>
     public bool Percent { get; }
+
+    /// <summary>The canonical unit written after the number (<see cref="UnitName"/>), or null.</summary>
+    public string? Unit { get; }
 
     /// <summary>Prepares <paramref name="raw"/>; null when it is empty after cleaning or longer than <paramref name="maxLength"/>.</summary>
     public static MathAnswer? Parse(string? raw, int maxLength)
     {
         if (string.IsNullOrWhiteSpace(raw)) return null;
         if (raw.Contains(@"\boxed", StringComparison.Ordinal) || raw.Contains(@"\fbox", StringComparison.Ordinal))
-            raw = CompletionParts.LastBoxed(raw, maxLength) ?? raw;
+            raw = BoxedAnswer.Final(raw, maxLength) ?? raw;
         if (raw.Length > maxLength) return null;
         string cleaned = Clean(raw);
         if (cleaned.Length == 0) return null;
-        var (value, exact, percent) = Numeric(cleaned);
+        var (value, percent, unit) = Numeric(cleaned);
         if (value is null)
         {
             // "x = 5": the right-hand side of the last '='.
             int equals = cleaned.LastIndexOf('=');
-            if (equals >= 0 && equals < cleaned.Length - 1) (value, exact, percent) = Numeric(cleaned[(equals + 1)..]);
+            if (equals >= 0 && equals < cleaned.Length - 1) (value, percent, unit) = Numeric(cleaned[(equals + 1)..]);
         }
-        return new MathAnswer(cleaned, value, exact, percent);
+        return new MathAnswer(cleaned, value, percent, unit);
     }
 
     /// <summary>True when <paramref name="predicted"/> is mathematically equivalent to this (gold) answer.</summary>
     public bool Matches(MathAnswer predicted, double relativeTolerance)
     {
-        if (Value is double gold && predicted.Value is double guess)
+        if (Value is { } gold && predicted.Value is { } guess)
         {
-            if (Exact is decimal a && predicted.Exact is decimal b && a == b) return true;
-            if (Close(gold, guess, relativeTolerance)) return true;
-            if (predicted.Percent && Close(gold, guess / 100, relativeTolerance)) return true;
-            if (Percent && Close(gold / 100, guess, relativeTolerance)) return true;
-            return false;
+            if (Unit is not null && predicted.Unit is not null && Unit != predicted.Unit) return false;
+            if (!Percent) return !predicted.Percent && gold.SameAs(guess, relativeTolerance);
+            // A gold percentage G% accepts G% and G (the bare number), and its meaning G/100 without a percent sign.
+            return gold.SameAs(guess, relativeTolerance) || (!predicted.Percent && (gold / Hundred).SameAs(guess, relativeTolerance));
         }
-        return Canonical == predicted.Canonical || TupleMatches(predicted, relativeTolerance);
+        return Canonical == predicted.Canonical || AnswerList.Matches(this, predicted, relativeTolerance);
     }
 
-    private static bool Close(double a, double b, double tolerance) =>
-        a == b || Math.Abs(a - b) <= Math.Max(tolerance * Math.Max(Math.Abs(a), Math.Abs(b)), 1e-12);
-
-    /// <summary>"(1, 2)" against "(1,2.0)": same brackets, same number of top-level parts, each part equivalent.</summary>
-    private bool TupleMatches(MathAnswer predicted, double tolerance)
-    {
-        var gold = SplitTuple(Cleaned);
-        if (gold is null) return false;
-        var guess = SplitTuple(predicted.Cleaned);
-        if (guess is null || guess.Value.Open != gold.Value.Open || guess.Value.Close != gold.Value.Close
-            || guess.Value.Parts.Count != gold.Value.Parts.Count) return false;
-        for (int i = 0; i < gold.Value.Parts.Count; i++)
-        {
-            var g = Parse(gold.Value.Parts[i], int.MaxValue);
-            var p = Parse(guess.Value.Parts[i], int.MaxValue);
-            if (g is null || p is null || !g.Matches(p, tolerance)) return false;
-        }
-        return true;
-    }
-
-    private static (char Open, char Close, List<string> Parts)? SplitTuple(string text)
-    {
-        var span = text.AsSpan().Trim();
-        char open = '\0', close = '\0';
-        if (span.Length >= 2 && span[0] is '(' or '[' or '{' && span[^1] is ')' or ']' or '}')
-        {
-            (open, close) = (span[0], span[^1]);
-            span = span[1..^1];
-        }
-        var parts = new List<string>();
-        int depth = 0, start = 0;
-        for (int i = 0; i < span.Length; i++)
-        {
-            char c = span[i];
-            if (c is '(' or '[' or '{') depth++;
-            else if (c is ')' or ']' or '}') depth--;
-            else if (c == ',' && depth == 0)
-            {
-                parts.Add(span[start..i].ToString());
-                start = i + 1;
-            }
-        }
-        parts.Add(span[start..].ToString());
-        return parts.Count >= 2 ? (open, close, parts) : null;
-    }
-
-    /// <summary>Value, exact value and percent flag of an arithmetic answer; value null when it is not arithmetic.</summary>
-    private static (double? Value, decimal? Exact, bool Percent) Numeric(string cleaned)
+    /// <summary>Value, percent flag and unit of an arithmetic answer; value null when it is not arithmetic.</summary>
+    private static (NumericValue? Value, bool Percent, string? Unit) Numeric(string cleaned)
     {
         var span = cleaned.AsSpan().Trim();
         bool percent = false;
@@ -127,30 +82,12 @@ internal sealed class MathAnswer
             span = span[..^1].TrimEnd();
         }
         span = span.TrimStart("€£¥₹").TrimStart();
-        if (!LatexArithmetic.TryEvaluate(span, out double value))
-        {
-            var withoutUnits = StripUnits(span);
-            if (withoutUnits.Length == span.Length || !LatexArithmetic.TryEvaluate(withoutUnits, out value)) return (null, null, false);
-            span = withoutUnits;
-        }
-        return (value, ExactLiteral(span), percent);
-    }
-
-    /// <summary>The exact value of a plain (optionally negative, comma-grouped) decimal literal; null for anything else.</summary>
-    private static decimal? ExactLiteral(ReadOnlySpan<char> span)
-    {
-        span = span.Trim();
-        if (span.Length == 0 || span.Length > 40) return null;
-        Span<char> buffer = stackalloc char[span.Length];
-        int n = 0;
-        for (int i = 0; i < span.Length; i++)
-        {
-            char c = span[i];
-            if (c is '-' or '−' && i == 0) buffer[n++] = '-';
-            else if (char.IsAsciiDigit(c) || c == '.') buffer[n++] = c;
-            else if (c != ',') return null;
-        }
-        return decimal.TryParse(buffer[..n], NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal d) ? d : null;
+        if (LatexArithmetic.TryEvaluate(span, out var value)) return (value, percent, null);
+        var withoutUnits = StripUnits(span);
+        if (withoutUnits.Length == span.Length || !LatexArithmetic.TryEvaluate(withoutUnits, out value)) return (null, false, null);
+        string? unit = UnitName.Canonical(span[withoutUnits.Length..]);
+        if (unit != UnitName.Percent) return (value, percent, unit);
+        return percent ? (null, false, null) : (value, true, null); // "5 percent %" is not a number
     }
 
     /// <summary>

@@ -52,9 +52,16 @@ public class AccuracyRewardTests
     [InlineData("90", @"\boxed{90^\circ}")]
     [InlineData("90", @"\boxed{90^{\circ}}")]
     [InlineData("90", "<answer>90°</answer>")]
-    [InlineData("50", @"\boxed{50\%}")]
-    [InlineData("0.5", "<answer>50%</answer>")]
     [InlineData("25%", "<answer>25</answer>")]
+    [InlineData(@"50\%", @"\boxed{0.5}")]
+    [InlineData(@"50\%", @"\boxed{50 \text{ percent}}")]
+    [InlineData(@"28 \text{ percent}", @"\boxed{28\%}")]
+    [InlineData("5 km", @"\boxed{5 \text{ kilometers}}")]
+    [InlineData("2 hours", "<answer>2 h</answer>")]
+    [InlineData("18 ft^2", @"\boxed{18 \text{ square feet}}")]
+    [InlineData("9.8 m/s^2", "<answer>9.8 meters per second^2</answer>")]
+    [InlineData("1152921504606846976", @"\boxed{2^{60}}")]
+    [InlineData("3", @"\boxed{\sqrt{9}}")]
     [InlineData(@"\left( \frac{1}{2} \right)", @"\boxed{0.5}")]
     [InlineData(@"\text{5}", "<answer>5</answer>")]
     [InlineData("5", "<answer>x = 5</answer>")]
@@ -96,6 +103,15 @@ public class AccuracyRewardTests
     [InlineData("5", "<answer>5 or 6</answer>")]
     [InlineData("x^2+1", @"\boxed{x^{3} + 1}")]
     [InlineData("5", "<answer>The answer is 5</answer>")] // prose is not an answer
+    [InlineData(@"50\%", @"\boxed{5000}")]
+    [InlineData(@"28 \text{ percent}", @"\boxed{2800}")]
+    [InlineData("5 km", @"\boxed{5000 m}")] // no unit conversions
+    [InlineData("[1, 3)", @"\boxed{[3, 1)}")]
+    [InlineData("[1, 2)", @"\boxed{(1, 2]}")]
+    [InlineData(@"\{1, 2\}", @"\boxed{(1, 2)}")]
+    [InlineData(@"\{1, 2\}", @"\boxed{\{1, 3\}}")]
+    [InlineData("2", @"$\boxed{2}$ or $\boxed{3}$")]
+    [InlineData("2, 3", @"first \boxed{2}, then the answer is \boxed{3}")]
     public void Wrong_or_missing_answers_score_0(string gold, string completion) =>
         Reward.Score(Rows.With(("answer", gold)), completion).Should().Be(0.0);
 
@@ -131,6 +147,10 @@ public class AccuracyRewardTests
         { "1MB unbalanced frac", @"\boxed{" + string.Concat(Enumerable.Repeat(@"\frac{", 150_000)) },
         { "1MB of code", string.Concat(Enumerable.Repeat("for (;;) { x += 1; } ", 50_000)) + "<answer>while(true){}</answer>" },
         { "nested sqrt", @"\boxed{" + string.Concat(Enumerable.Repeat(@"\sqrt{", 300)) + "5" + new string('}', 300) + "}" },
+        { "huge power tower", @"\boxed{9^{9^{9^{9}}}}" },
+        { "huge exponent", @"\boxed{1e999999}" },
+        { "huge root", @"\boxed{\sqrt[1000]{" + new string('7', 900) + "}}" },
+        { "many boxes", string.Concat(Enumerable.Repeat(@"\boxed{5}, ", 100_000)) + @"\boxed{6}" },
     };
 
     [Theory]
@@ -173,7 +193,7 @@ public class AccuracyRewardTests
     public void Options_choose_column_and_tolerance()
     {
         var loose = new AccuracyReward(new AccuracyOptions { AnswerColumn = "solution", RelativeTolerance = 0.01 });
-        loose.Score(Rows.With(("solution", "0.333")), @"\boxed{\frac{1}{3}}").Should().Be(1.0);
-        Reward.Score(Rows.With(("answer", "0.333")), @"\boxed{\frac{1}{3}}").Should().Be(0.0);
+        loose.Score(Rows.With(("solution", "1.41")), @"\boxed{\sqrt{2}}").Should().Be(1.0);
+        Reward.Score(Rows.With(("answer", "1.41")), @"\boxed{\sqrt{2}}").Should().Be(0.0);
     }
 }

@@ -20,7 +20,7 @@ public class PluginRegistrationTests
 
     public static TheoryData<Case> Valid => new()
     {
-        new(new AccuracyRewardPlugin(), "accuracy", new() { ["RelativeTolerance"] = "0.01" }, Rows.With(("answer", "0.333")), @"\boxed{\frac13}", 1.0),
+        new(new AccuracyRewardPlugin(), "accuracy", new() { ["RelativeTolerance"] = "0.01" }, Rows.With(("answer", "1.41")), @"\boxed{\sqrt2}", 1.0),
         new(new FormatRewardPlugin(), "format", new() { ["AllowSurroundingWhitespace"] = "false" }, Rows.With(), " <think>a</think><answer>1</answer>", 0.0),
         new(new TagCountRewardPlugin(), "tag-count", new() { ["ThinkOpensInPrompt"] = "true" }, Rows.With(), "a</think><answer>1</answer>", 1.0),
         new(new CountdownRewardPlugin(), "countdown", new() { ["NumbersColumn"] = "nums" }, Rows.With(("nums", new[] { 2, 3 }), ("target", 6)), "<answer>2*3</answer>", 1.0),

@@ -3,7 +3,8 @@ using System.Text.RegularExpressions;
 namespace Forge.Core.Evaluation;
 
 /// <summary>
-/// The final answer of a completion for majority voting: the last <c>\boxed{…}</c>, else the last
+/// The final answer of a completion for majority voting when the correctness reward is no
+/// <see cref="Forge.Contracts.Rewards.IAnswerEquivalence"/>: the last <c>\boxed{…}</c>, else the last
 /// <c>&lt;answer&gt;…&lt;/answer&gt;</c>, whitespace-normalised; null when there is none.
 /// </summary>
 public static partial class AnswerExtractor

@@ -7,7 +7,8 @@ namespace Forge.Core.Evaluation;
 
 /// <summary>
 /// Samples k completions per held-out prompt and reports pass@1 (mean correctness over the k, averaged over prompts,
-/// as the DeepSeek-R1 paper) and cons@k (whether the majority answer among the k is correct).
+/// as the DeepSeek-R1 paper) and cons@k (whether the majority answer among the k is correct; answers the correctness
+/// reward deems equivalent are one vote, see <see cref="MajorityVote"/>).
 /// </summary>
 public sealed class Evaluator(ISampler sampler, IRewardModel correctness, double threshold = 0.5)
 {
@@ -25,6 +26,7 @@ public sealed class Evaluator(ISampler sampler, IRewardModel correctness, double
         if (rows.Count == 0) return new EvalResult(0, 0, k, 0, 0);
         double passSum = 0, consSum = 0, lengthSum = 0;
         var samples = new List<EvalSample>();
+        var vote = new MajorityVote(correctness);
         for (int start = 0; start < rows.Count; start += PromptsPerBatch)
         {
             var chunk = rows.Skip(start).Take(PromptsPerBatch).ToList();
@@ -38,12 +40,7 @@ public sealed class Evaluator(ISampler sampler, IRewardModel correctness, double
                 var correct = group.Select(i => scores[i] is double s && s >= threshold).ToList();
                 passSum += correct.Count(c => c) / (double)k;
                 if (samples.Count < SamplesKept) samples.Add(new EvalSample(formatPrompt(chunk[p].Prompt), completions[p * k].Text, correct[0]));
-                var majority = group.Select(i => (Index: i, Answer: AnswerExtractor.Extract(completions[i].Text)))
-                    .Where(a => a.Answer is not null)
-                    .GroupBy(a => a.Answer)
-                    .OrderByDescending(g => g.Count()).ThenBy(g => g.First().Index)
-                    .FirstOrDefault();
-                if (majority is not null && correct[majority.First().Index - p * k]) consSum++;
+                if (vote.Winner(group.Select(i => completions[i].Text).ToList()) is int winner && correct[winner]) consSum++;
                 lengthSum += group.Average(i => completions[i].TokenIds.Count);
             }
         }
