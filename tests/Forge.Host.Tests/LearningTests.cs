@@ -25,7 +25,7 @@ public class LearningTests(Xunit.Abstractions.ITestOutputHelper output)
     internal static object Config(string traces, string optimizer, int rlSteps) => new
     {
         PromptSources = new { arithmetic = new { MaxOperands = 2, MaxNumber = 4, AllowMultiplication = false } },
-        Optimizers = new Dictionary<string, object> { ["grpo"] = new { Beta = 0.0 }, ["ppo"] = new { PpoEpochs = 2, KlCoef = 0.0, VfCoef = 0.5 } },
+        Optimizers = new Dictionary<string, object> { ["grpo"] = new { Beta = 0.0, LossType = "Grpo" }, ["ppo"] = new { PpoEpochs = 2, KlCoef = 0.0, VfCoef = 0.5 } },
         Pipelines = new Dictionary<string, object>
         {
             ["learn"] = new

@@ -5,7 +5,8 @@ namespace Forge.Plugins.Grpo.Tests;
 
 /// <summary>
 /// The defaults are current TRL's GRPOConfig (since v0.22: β 0, loss "dapo"); the shipped pipelines, measured with
-/// TRL's early-2025 values (β 0.04, loss "grpo"), pin those in appsettings.json so that their runs do not change.
+/// TRL's early-2025 values (β 0.04, loss "grpo"), pin those on each RL stage in appsettings.json so that their runs do
+/// not change.
 /// </summary>
 public class GrpoDefaultsTests
 {
@@ -30,8 +31,16 @@ public class GrpoDefaultsTests
         while (root is not null && !File.Exists(Path.Combine(root, "Framework.sln"))) root = Path.GetDirectoryName(root);
         root.Should().NotBeNull("the tests run from the repository's artifacts folder");
         using var settings = JsonDocument.Parse(File.ReadAllText(Path.Combine(root!, "host", "Forge.Host", "appsettings.json")));
-        var grpo = settings.RootElement.GetProperty("Optimizers").GetProperty("grpo");
-        grpo.GetProperty("Beta").GetDouble().Should().Be(0.04);
-        grpo.GetProperty("LossType").GetString().Should().Be(nameof(GrpoLossType.Grpo));
+        var rlStages = settings.RootElement.GetProperty("Pipelines").EnumerateObject()
+            .SelectMany(p => p.Value.GetProperty("Stages").EnumerateArray())
+            .Where(s => s.GetProperty("Kind").GetString() == "rl").ToList();
+        rlStages.Should().HaveCountGreaterThan(3);
+        foreach (var stage in rlStages)
+        {
+            var grpo = stage.GetProperty("Optimizer");
+            grpo.GetProperty("Plugin").GetString().Should().Be("grpo");
+            grpo.GetProperty("Beta").GetDouble().Should().Be(0.04);
+            grpo.GetProperty("LossType").GetString().Should().Be(nameof(GrpoLossType.Grpo));
+        }
     }
 }

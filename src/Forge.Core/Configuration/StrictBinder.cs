@@ -36,6 +36,11 @@ public static class StrictBinder
             properties[target].SetValue(instance, ConvertScalar(properties[target].PropertyType, scalar, section.Path));
             return instance;
         }
+        // Layers can leave both a value and keys under one key ("Optimizer": {"Plugin": "grpo", …} in a file, then
+        // --set Optimizer=ppo): the keys win, so a value that contradicts them is refused rather than ignored.
+        if (section.Value is { Length: > 0 } shadowed && type.GetCustomAttribute<ScalarBindingAttribute>()?.Property is { } bound
+            && section[bound] is { } explicitValue && explicitValue != shadowed)
+            throw new ForgeDataException($"{section.Path}: given both as '{shadowed}' and with {section.Key}:{bound} '{explicitValue}'; set {section.Key}:{bound}");
         var flattened = properties.Values.Where(p => p.GetCustomAttribute<FlattenAttribute>() is not null).ToList();
         var inline = properties.Values.FirstOrDefault(p => p.GetCustomAttribute<InlineSectionAttribute>() is not null);
         foreach (var child in section.GetChildren())
