@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 
 namespace Forge.Plugins.Grpo;
@@ -49,38 +50,48 @@ public enum ImportanceSampling
 public sealed class GrpoOptions
 {
     /// <summary>KL coefficient to the reference policy (k3 estimator); 0 (the default, as TRL) loads no reference.</summary>
+    [Description("KL coefficient to the reference policy (k3 estimator); 0 (the default, as TRL) loads no reference.")]
     [Range(0.0, 10.0)]
     public double Beta { get; set; }
 
     /// <summary>Lower clip range of the ratio: 1 − EpsilonLow.</summary>
+    [Description("Lower clip range of the ratio: 1 − EpsilonLow.")]
     [Range(0.0, 1.0)]
     public double EpsilonLow { get; set; } = 0.2;
 
     /// <summary>Upper clip range of the ratio: 1 + EpsilonHigh (DAPO's clip-higher uses 0.28; TRL defaults it to ε).</summary>
+    [Description("Upper clip range of the ratio: 1 + EpsilonHigh (DAPO's clip-higher uses 0.28; TRL defaults it to ε).")]
     [Range(0.0, 10.0)]
     public double EpsilonHigh { get; set; } = 0.2;
 
     /// <summary>Advantage scaling: group, batch or none.</summary>
+    [Description("Advantage scaling: group, batch or none.")]
     public ScaleRewards ScaleRewards { get; set; } = ScaleRewards.Group;
 
     /// <summary>Loss aggregation: grpo, bnpo, dr_grpo (DrGrpo) or dapo (the default, as TRL).</summary>
+    [Description("Loss aggregation: grpo, bnpo, dr_grpo (DrGrpo) or dapo (the default, as TRL).")]
     public GrpoLossType LossType { get; set; } = GrpoLossType.Dapo;
 
     /// <summary>μ: policy updates per generation batch; above 1 the ratio departs from 1 and clipping matters.</summary>
+    [Description("μ: policy updates per generation batch; above 1 the ratio departs from 1 and clipping matters.")]
     [Range(1, 64)]
     public int NumIterations { get; set; } = 1;
 
     /// <summary>Exclude completions that hit the length limit from the loss (DAPO).</summary>
+    [Description("Exclude completions that hit the length limit from the loss (DAPO).")]
     public bool MaskTruncatedCompletions { get; set; }
 
     /// <summary>Token-level (GRPO) or sequence-level (GSPO) importance ratios.</summary>
+    [Description("Token-level (GRPO) or sequence-level (GSPO) importance ratios.")]
     public ImportanceSampling ImportanceSampling { get; set; } = ImportanceSampling.Token;
 
     /// <summary>Sync the reference to the policy every N optimizer steps; 0 never.</summary>
+    [Description("Sync the reference to the policy every N optimizer steps; 0 never.")]
     [Range(0, int.MaxValue)]
     public int RefSyncSteps { get; set; }
 
     /// <summary>Mixing weight α of a reference sync: ref ← α·policy + (1−α)·ref.</summary>
+    [Description("Mixing weight α of a reference sync: ref ← α·policy + (1−α)·ref.")]
     [Range(0.0, 1.0)]
     public double RefSyncAlpha { get; set; } = 1.0;
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using Forge.Contracts.Plugins;
 using Forge.Contracts.Rewards;
@@ -63,6 +64,7 @@ internal static class AnswerJudge
 public class AnswerMatchOptions
 {
     /// <summary>Row column holding the gold answer.</summary>
+    [Description("Row column holding the gold answer.")]
     [Required(AllowEmptyStrings = false)]
     public string AnswerColumn { get; set; } = "answer";
 
@@ -70,10 +72,12 @@ public class AnswerMatchOptions
     /// Relative tolerance when a value is not exact (2\sqrt{2} against \sqrt{8}, 3.1416 against π); exact numbers
     /// (integers, decimals, fractions) never use it: two distinct ones are never equal.
     /// </summary>
+    [Description("Relative tolerance when a value is not exact (2\\sqrt{2} against \\sqrt{8}, 3.1416 against π); exact numbers (integers, decimals, fractions) never use it: two distinct ones are never equal.")]
     [Range(0.0, 0.5)]
     public double RelativeTolerance { get; set; } = 1e-9;
 
     /// <summary>Longest final answer (and gold answer) considered, in characters; longer ones score as wrong.</summary>
+    [Description("Longest final answer (and gold answer) considered, in characters; longer ones score as wrong.")]
     [Range(1, 100_000)]
     public int MaxAnswerLength { get; set; } = 1000;
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using Forge.Contracts.Plugins;
 using Forge.Contracts.Rewards;
@@ -32,26 +33,32 @@ public sealed class CosineReward(CosineOptions options) : RewardModel
 public sealed class CosineOptions : AnswerMatchOptions, IValidatableObject
 {
     /// <summary>Reward of a correct answer of length 0.</summary>
+    [Description("Reward of a correct answer of length 0.")]
     [Range(-100.0, 100.0)]
     public double MaxCorrect { get; set; } = 1.0;
 
     /// <summary>Reward of a correct answer of MaxLength or more.</summary>
+    [Description("Reward of a correct answer of MaxLength or more.")]
     [Range(-100.0, 100.0)]
     public double MinCorrect { get; set; } = 0.5;
 
     /// <summary>Reward of a wrong answer of length 0.</summary>
+    [Description("Reward of a wrong answer of length 0.")]
     [Range(-100.0, 100.0)]
     public double MinWrong { get; set; } = -1.0;
 
     /// <summary>Reward of a wrong answer of MaxLength or more.</summary>
+    [Description("Reward of a wrong answer of MaxLength or more.")]
     [Range(-100.0, 100.0)]
     public double MaxWrong { get; set; } = -0.5;
 
     /// <summary>Length (tokens) at which the schedule ends.</summary>
+    [Description("Length (tokens) at which the schedule ends.")]
     [Range(1, 10_000_000)]
     public int MaxLength { get; set; } = 1000;
 
     /// <summary>When set, the reward of truncated completions or ones longer than MaxLength (the paper's r_e).</summary>
+    [Description("When set, the reward of truncated completions or ones longer than MaxLength (the paper's r_e).")]
     [Range(-100.0, 100.0)]
     public double? ExceedPenalty { get; set; }
 

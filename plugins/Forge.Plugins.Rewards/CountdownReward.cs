@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Numerics;
 using System.Text.Json;
@@ -66,14 +67,17 @@ public sealed class CountdownReward(CountdownOptions options) : RewardModel
 public sealed class CountdownOptions
 {
     /// <summary>Row column with the numbers to use (a JSON array of integers, or a string such as "[3, 7, 25]").</summary>
+    [Description("Row column with the numbers to use (a JSON array of integers, or a string such as \"[3, 7, 25]\").")]
     [Required(AllowEmptyStrings = false)]
     public string NumbersColumn { get; set; } = "numbers";
 
     /// <summary>Row column with the target value.</summary>
+    [Description("Row column with the target value.")]
     [Required(AllowEmptyStrings = false)]
     public string TargetColumn { get; set; } = "target";
 
     /// <summary>Longest answer expression considered, in characters; longer answers score 0.</summary>
+    [Description("Longest answer expression considered, in characters; longer answers score 0.")]
     [Range(1, 100_000)]
     public int MaxExpressionLength { get; set; } = 512;
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Text.RegularExpressions;
 using Forge.Contracts.Plugins;
 using Forge.Contracts.Rewards;
@@ -25,9 +26,11 @@ public sealed partial class FormatReward(FormatOptions options) : RewardModel
 public sealed class FormatOptions
 {
     /// <summary>Ignore leading and trailing whitespace around the whole completion.</summary>
+    [Description("Ignore leading and trailing whitespace around the whole completion.")]
     public bool AllowSurroundingWhitespace { get; set; } = true;
 
     /// <summary>The prompt template ends with &lt;think&gt;, so the completion starts inside the reasoning block.</summary>
+    [Description("The prompt template ends with <think>, so the completion starts inside the reasoning block.")]
     public bool ThinkOpensInPrompt { get; set; }
 }
 

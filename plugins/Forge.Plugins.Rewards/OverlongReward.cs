@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using Forge.Contracts.Plugins;
 using Forge.Contracts.Rewards;
@@ -26,10 +27,12 @@ public sealed class OverlongReward(OverlongOptions options) : RewardModel
 public sealed class OverlongOptions : IValidatableObject
 {
     /// <summary>Length (tokens) at which the punishment reaches −1; usually the generation limit.</summary>
+    [Description("Length (tokens) at which the punishment reaches −1; usually the generation limit.")]
     [Range(1, 10_000_000)]
     public int MaxLength { get; set; } = 4096;
 
     /// <summary>Width (tokens) of the linear punishment zone before MaxLength.</summary>
+    [Description("Width (tokens) of the linear punishment zone before MaxLength.")]
     [Range(1, 10_000_000)]
     public int CacheLength { get; set; } = 1024;
 

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using Forge.Contracts.Plugins;
 using Forge.Contracts.Rewards;
@@ -64,10 +65,12 @@ public sealed class RepetitionReward(RepetitionOptions options) : RewardModel
 public sealed class RepetitionOptions
 {
     /// <summary>Words per n-gram.</summary>
+    [Description("Words per n-gram.")]
     [Range(1, 64)]
     public int NgramSize { get; set; } = 3;
 
     /// <summary>Magnitude of the penalty when every n-gram repeats (the reward is its negative share).</summary>
+    [Description("Magnitude of the penalty when every n-gram repeats (the reward is its negative share).")]
     [Range(0.0, 100.0)]
     public double MaxPenalty { get; set; } = 1.0;
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Forge.Contracts.Plugins;
 using Forge.Contracts.Rewards;
 using Microsoft.Extensions.DependencyInjection;
@@ -44,6 +45,7 @@ public sealed class TagCountReward(TagCountOptions options) : RewardModel
 public sealed class TagCountOptions
 {
     /// <summary>The prompt template ends with &lt;think&gt;: credit its absence from the completion instead.</summary>
+    [Description("The prompt template ends with <think>: credit its absence from the completion instead.")]
     public bool ThinkOpensInPrompt { get; set; }
 }
 

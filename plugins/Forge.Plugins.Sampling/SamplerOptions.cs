@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 
 namespace Forge.Plugins.Sampling;
@@ -6,6 +7,7 @@ namespace Forge.Plugins.Sampling;
 public sealed class SamplerOptions
 {
     /// <summary>Most sequences decoded together; larger requests run in chunks of this many rows.</summary>
+    [Description("Most sequences decoded together; larger requests run in chunks of this many rows.")]
     [Range(1, 65536)]
     public int MaxBatchRows { get; set; } = 256;
 }

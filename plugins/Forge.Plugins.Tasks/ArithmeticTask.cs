@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Text.Json;
@@ -66,22 +67,27 @@ public sealed class ArithmeticTask(ArithmeticOptions options) : IPromptSource
 public sealed class ArithmeticOptions : GeneratedTaskOptions
 {
     /// <summary>Fewest numbers in an expression.</summary>
+    [Description("Fewest numbers in an expression.")]
     [Range(2, 12)]
     public int MinOperands { get; set; } = 2;
 
     /// <summary>Most numbers in an expression.</summary>
+    [Description("Most numbers in an expression.")]
     [Range(2, 12)]
     public int MaxOperands { get; set; } = 3;
 
     /// <summary>Smallest number.</summary>
+    [Description("Smallest number.")]
     [Range(0, 1_000_000)]
     public int MinNumber { get; set; } = 0;
 
     /// <summary>Largest number.</summary>
+    [Description("Largest number.")]
     [Range(0, 1_000_000)]
     public int MaxNumber { get; set; } = 9;
 
     /// <summary>Use '*' as well as '+' and '-'.</summary>
+    [Description("Use '*' as well as '+' and '-'.")]
     public bool AllowMultiplication { get; set; } = true;
 }
 

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Forge.Contracts.Data;
@@ -67,18 +68,22 @@ public sealed class CountdownTask(CountdownOptions options) : IPromptSource
 public sealed class CountdownOptions : GeneratedTaskOptions
 {
     /// <summary>Fewest numbers per puzzle.</summary>
+    [Description("Fewest numbers per puzzle.")]
     [Range(2, 6)]
     public int MinNumbers { get; set; } = 3;
 
     /// <summary>Most numbers per puzzle.</summary>
+    [Description("Most numbers per puzzle.")]
     [Range(2, 6)]
     public int MaxNumbers { get; set; } = 4;
 
     /// <summary>Largest number drawn.</summary>
+    [Description("Largest number drawn.")]
     [Range(1, 1000)]
     public int MaxNumber { get; set; } = 25;
 
     /// <summary>Largest target kept.</summary>
+    [Description("Largest target kept.")]
     [Range(1, 1_000_000)]
     public int MaxTarget { get; set; } = 100;
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Text.Json;
@@ -73,20 +74,25 @@ public sealed class JsonlSource(JsonlSourceOptions options) : IPromptSource
 public sealed class JsonlSourceOptions
 {
     /// <summary>The dataset file (the train split, or both splits when <see cref="TestPath"/> is empty).</summary>
+    [Description("The dataset file (the train split, or both splits when TestPath is empty).")]
     public string Path { get; set; } = "";
 
     /// <summary>A separate test file; when empty, <see cref="TestPercent"/> of the rows are held out by hash.</summary>
+    [Description("A separate test file; when empty, TestPercent of the rows are held out by hash.")]
     public string? TestPath { get; set; }
 
     /// <summary>Held-out share when there is no test file, in percent.</summary>
+    [Description("Held-out share when there is no test file, in percent.")]
     [Range(0, 90)]
     public int TestPercent { get; set; } = 10;
 
     /// <summary>The column holding the prompt (<c>question</c> is tried next).</summary>
+    [Description("The column holding the prompt (question is tried next).")]
     [Required]
     public string PromptField { get; set; } = "prompt";
 
     /// <summary>The column holding the gold answer, copied to <c>answer</c> (text after <c>####</c> when present).</summary>
+    [Description("The column holding the gold answer, copied to answer (text after #### when present).")]
     [Required]
     public string AnswerField { get; set; } = "answer";
 }

@@ -11,9 +11,15 @@ internal static class PluginsCommand
     public static Command Create(CliContext cli)
     {
         var json = new Option<bool>("--json") { Description = "Print a JSON array instead of a table" };
-        var command = new Command("plugins", "List the plugins found in the plugin directories") { json };
+        var reference = new Option<bool>("--reference") { Description = "Print the configuration reference (every stage and plugin option) as Markdown" };
+        var command = new Command("plugins", "List the plugins found in the plugin directories") { json, reference };
         command.SetAction(parse => cli.WithApplication(parse, app =>
         {
+            if (parse.GetValue(reference))
+            {
+                cli.Out.Write(ConfigurationReference.Write(app));
+                return 0;
+            }
             var plugins = app.Catalog.Plugins;
             if (parse.GetValue(json))
             {

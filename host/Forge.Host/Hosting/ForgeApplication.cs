@@ -18,11 +18,15 @@ internal sealed class ForgeApplication : IDisposable
 {
     private readonly IHost _host;
 
-    private ForgeApplication(IHost host, PluginCatalog catalog)
+    private ForgeApplication(IHost host, PluginCatalog catalog, IReadOnlyDictionary<string, IReadOnlyList<Type>> optionsTypes)
     {
         _host = host;
         Catalog = catalog;
+        OptionsTypes = optionsTypes;
     }
+
+    /// <summary>The options classes each plugin instance registered, by instance name (for the configuration reference).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<Type>> OptionsTypes { get; }
 
     public IServiceProvider Services => _host.Services;
 
@@ -53,6 +57,7 @@ internal sealed class ForgeApplication : IDisposable
         var kinds = builder.Services.Select(d => d.ImplementationInstance).OfType<Core.Pipelines.StageKind>();
         var instances = PluginInstances.From(configuration, catalog, kinds);
         builder.Services.AddSingleton(instances);
+        var optionsTypes = new Dictionary<string, IReadOnlyList<Type>>(StringComparer.Ordinal);
         foreach (var (name, plugin, options) in instances)
         {
             int before = builder.Services.Count;
@@ -64,7 +69,7 @@ internal sealed class ForgeApplication : IDisposable
             {
                 throw new ForgeDataException($"{PluginKinds.DisplayName(plugin.Kind)} plugin '{name}' failed while registering: {PluginCatalog.Describe(ex)}", ex);
             }
-            PluginOptionsCheck.Check(builder.Services.Skip(before), options);
+            optionsTypes[$"{plugin.Kind}/{name}"] = PluginOptionsCheck.Check(builder.Services.Skip(before).ToList(), options);
         }
 
         var host = builder.Build();
@@ -77,7 +82,7 @@ internal sealed class ForgeApplication : IDisposable
             host.Dispose();
             throw;
         }
-        return new ForgeApplication(host, catalog);
+        return new ForgeApplication(host, catalog, optionsTypes);
     }
 
     /// <summary>Runs every ValidateOnStart registration now, turning failures into one line naming the section.</summary>

@@ -14,13 +14,16 @@ namespace Forge.Host.Hosting;
 /// </summary>
 internal static class PluginOptionsCheck
 {
-    public static void Check(IEnumerable<ServiceDescriptor> registered, IConfigurationSection section)
+    /// <summary>Checks <paramref name="section"/> against each options type among <paramref name="registered"/>; returns those types.</summary>
+    public static IReadOnlyList<Type> Check(IEnumerable<ServiceDescriptor> registered, IConfigurationSection section)
     {
+        var types = new List<Type>();
         foreach (var descriptor in registered)
         {
             if (!descriptor.ServiceType.IsGenericType || descriptor.ServiceType.GetGenericTypeDefinition() != typeof(IOptionsChangeTokenSource<>)) continue;
             var optionsType = descriptor.ServiceType.GetGenericArguments()[0];
             if (optionsType.GetConstructor(Type.EmptyTypes) is null) continue;
+            types.Add(optionsType);
             object bound;
             try
             {
@@ -32,5 +35,6 @@ internal static class PluginOptionsCheck
             }
             OptionsValidator.Validate(bound, section.Path);
         }
+        return types;
     }
 }

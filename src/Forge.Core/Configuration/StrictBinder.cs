@@ -113,7 +113,7 @@ public static class StrictBinder
         if (ListElementType(type) is { } elementType)
         {
             if (section.Value is { Length: > 0 } && !section.GetChildren().Any())
-                throw new ForgeDataException($"{section.Path}: expected a list of {Describe(elementType)} (in JSON [\"…\"], or {section.Key}:0=…), not the single value '{section.Value}'");
+                throw new ForgeDataException($"{section.Path}: expected a list, each {Describe(elementType)} (in JSON [\"…\"], or {section.Key}:0=…), not the single value '{section.Value}'");
             var items = new List<object?>();
             foreach (var child in section.GetChildren().OrderBy(c => int.TryParse(c.Key, out int i) ? i : int.MaxValue))
             {
@@ -166,7 +166,7 @@ public static class StrictBinder
             _ when underlying == typeof(string) => "a string",
             _ when underlying == typeof(TimeSpan) => "a duration (5s, 2m, 1h, 500ms or 00:00:05)",
             _ when underlying.IsEnum => $"one of {string.Join(", ", Enum.GetNames(underlying))}",
-            _ when ListElementType(underlying) is { } e => $"a list of {Describe(e)}",
+            _ when ListElementType(underlying) is { } e => $"a list, each {Describe(e)}",
             _ => "a section",
         };
     }

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 
 namespace Forge.Core.Training;
@@ -17,49 +18,61 @@ public enum LearningRateSchedule
 public sealed class TrainingOptions
 {
     /// <summary>Peak AdamW learning rate.</summary>
+    [Description("Peak AdamW learning rate.")]
     [Range(0.0, 1.0)]
     public double LearningRate { get; set; } = 1e-6;
 
     /// <summary>AdamW decoupled weight decay.</summary>
+    [Description("AdamW decoupled weight decay.")]
     [Range(0.0, 1.0)]
     public double WeightDecay { get; set; }
 
     /// <summary>AdamW β1.</summary>
+    [Description("AdamW β1.")]
     [Range(0.0, 1.0)]
     public double Beta1 { get; set; } = 0.9;
 
     /// <summary>AdamW β2.</summary>
+    [Description("AdamW β2.")]
     [Range(0.0, 1.0)]
     public double Beta2 { get; set; } = 0.999;
 
     /// <summary>Optimizer updates of linear warm-up from 0 to the peak.</summary>
+    [Description("Optimizer updates of linear warm-up from 0 to the peak.")]
     [Range(0, int.MaxValue)]
     public int WarmupSteps { get; set; }
 
     /// <summary>Decay after warm-up.</summary>
+    [Description("Decay after warm-up.")]
     public LearningRateSchedule Schedule { get; set; } = LearningRateSchedule.Constant;
 
     /// <summary>Updates over which the schedule decays (usually the stage's total); 0 = constant.</summary>
+    [Description("Updates over which the schedule decays (usually the stage's total); 0 = constant.")]
     [Range(0, int.MaxValue)]
     public int TotalSteps { get; set; }
 
     /// <summary>Clip the global gradient norm to this value; 0 disables clipping.</summary>
+    [Description("Clip the global gradient norm to this value; 0 disables clipping.")]
     [Range(0.0, 1e6)]
     public double MaxGradNorm { get; set; } = 1.0;
 
     /// <summary>Rows per forward/backward pass; gradients accumulate over a batch's micro-batches.</summary>
+    [Description("Rows per forward/backward pass; gradients accumulate over a batch's micro-batches.")]
     [Range(1, 65536)]
     public int MicroBatchSize { get; set; } = 8;
 
     /// <summary>Positions whose logits are materialised at once when computing log-probs (bounds memory).</summary>
+    [Description("Positions whose logits are materialised at once when computing log-probs (bounds memory).")]
     [Range(1, 1 << 20)]
     public int LogitsChunk { get; set; } = 256;
 
     /// <summary>Sampling temperature: log-probs are taken at it so that they match the sampler's (as TRL).</summary>
+    [Description("Sampling temperature: log-probs are taken at it so that they match the sampler's (as TRL).")]
     [Range(1e-3, 100.0)]
     public double Temperature { get; set; } = 1.0;
 
     /// <summary>Stop the run after this many non-finite updates in a row.</summary>
+    [Description("Stop the run after this many non-finite updates in a row.")]
     [Range(1, 1000)]
     public int MaxNonFiniteSteps { get; set; } = 5;
 
