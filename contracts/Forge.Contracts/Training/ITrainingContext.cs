@@ -55,7 +55,8 @@ public interface ITrainingContext
     /// <summary>
     /// This stage's extra trainable module under <paramref name="key"/> (e.g. PPO's value head): on first use
     /// <paramref name="create"/> builds it and it is registered through <see cref="AddTrainable"/> (so it is optimized,
-    /// checkpointed and restored on resume); later calls on this context return the same instance. A plugin instance is
+    /// checkpointed and restored on resume); later calls on this context return the same instance. Its parameters and
+    /// buffers are taken out of any dispose scope, so it may be created inside a step's scope. A plugin instance is
     /// shared by every stage that names it, but each stage has its own context, which starts empty: per-stage state
     /// belongs here, never in a field of the plugin. Resume restores extra modules in registration order, so a plugin
     /// must create its modules in the same order on every run. The default implementation (for contexts written before

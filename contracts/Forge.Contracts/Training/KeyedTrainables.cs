@@ -22,6 +22,8 @@ internal static class KeyedTrainables
             if (modules.TryGetValue(key, out var existing))
                 return existing as T ?? throw new InvalidOperationException($"the trainable module \"{key}\" of this stage is a {existing.GetType().Name}, not a {typeof(T).Name}");
             var module = create() ?? throw new InvalidOperationException($"the factory of trainable module \"{key}\" returned null");
+            // Created during some step, it must outlive that step's dispose scope.
+            foreach (var tensor in module.parameters().Concat(module.buffers())) tensor.DetachFromDisposeScope();
             context.AddTrainable(module);
             modules.Add(key, module);
             return module;

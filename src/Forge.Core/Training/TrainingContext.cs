@@ -8,8 +8,9 @@ namespace Forge.Core.Training;
 
 /// <summary>
 /// The training machinery behind <see cref="ITrainingContext"/>: AdamW over the policy (and any extra trainable
-/// modules, such as the keyed per-stage ones of <see cref="Trainable{T}"/>), warm-up and decay, gradient clipping, a guard that skips non-finite updates and stops the run after too
-/// many in a row, a lazily created frozen reference, and chunked log-probs. Weights kept in bfloat16 or float16 are
+/// modules, such as the keyed per-stage ones of <see cref="Trainable{T}"/>, which it owns), warm-up and decay, gradient
+/// clipping, a guard that skips non-finite updates and stops the run after too many in a row, a lazily created frozen
+/// reference, and chunked log-probs. Weights kept in bfloat16 or float16 are
 /// trained through float32 master copies (the optimizer and its state are float32; the model is refreshed from them
 /// after every update), so small updates are not rounded away.
 /// </summary>
@@ -97,6 +98,8 @@ public sealed partial class TrainingContext : ITrainingContext, IDisposable
         if (_keyedModules.TryGetValue(key, out var existing))
             return existing as T ?? throw new InvalidOperationException($"the trainable module \"{key}\" of this stage is a {existing.GetType().Name}, not a {typeof(T).Name}");
         var module = create() ?? throw new InvalidOperationException($"the factory of trainable module \"{key}\" returned null");
+        // Created during some step, it must outlive that step's dispose scope.
+        foreach (var tensor in module.parameters().Concat(module.buffers())) tensor.DetachFromDisposeScope();
         _ownedModules.Add(module);
         // Registered (and, on resume, restored by its index) before it is handed out under its key.
         AddTrainable(module);

@@ -87,6 +87,33 @@ public sealed class KeyedTrainableTests : IDisposable
         head.weight!.IsInvalid.Should().BeTrue("the context owns the modules it created");
     }
 
+    /// <summary>A module whose weights are computed, so that they belong to the dispose scope it is built in.</summary>
+    private sealed class ScaledWeights : nn.Module
+    {
+        public ScaledWeights() : base(nameof(ScaledWeights))
+        {
+            register_parameter("weight", new Parameter(randn(3) * 0.5));
+            register_buffer("scale", ones(3) * 2);
+        }
+    }
+
+    [Fact]
+    public void A_keyed_module_created_inside_a_dispose_scope_outlives_it()
+    {
+        using var model = new BigramModel(16, 8, 1);
+        using var context = new TrainingContext(model, Options);
+        var earlier = new EarlierContext();
+        ScaledWeights module, legacyModule;
+        using (NewDisposeScope())
+        {
+            module = context.Trainable("test/a", () => new ScaledWeights());
+            legacyModule = ((ITrainingContext)earlier).Trainable("test/a", () => new ScaledWeights());
+        }
+        module.parameters().Concat(module.buffers()).Should().AllSatisfy(t => t.IsInvalid.Should().BeFalse());
+        legacyModule.parameters().Concat(legacyModule.buffers()).Should().AllSatisfy(t => t.IsInvalid.Should().BeFalse());
+        legacyModule.Dispose();
+    }
+
     [Fact]
     public void A_restored_context_hands_its_keyed_modules_their_saved_state_and_continues_exactly()
     {
