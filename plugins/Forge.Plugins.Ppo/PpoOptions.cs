@@ -9,6 +9,10 @@ public sealed class PpoOptions
     [Range(0.0, 10.0)]
     public double KlCoef { get; set; } = 0.05;
 
+    /// <summary>The per-token KL estimate in that penalty: <c>K1</c> (the log-ratio) or <c>K3</c>.</summary>
+    [EnumDataType(typeof(KlEstimator))]
+    public KlEstimator KlEstimator { get; set; } = KlEstimator.K1;
+
     /// <summary>GAE discount γ.</summary>
     [Range(0.0, 1.0)]
     public double Gamma { get; set; } = 1.0;
@@ -33,7 +37,10 @@ public sealed class PpoOptions
     [Range(1, 64)]
     public int PpoEpochs { get; set; } = 4;
 
-    /// <summary>Optimizer updates per epoch (the batch is shuffled and split into this many minibatches).</summary>
+    /// <summary>
+    /// Optimizer updates per epoch: the batch is shuffled and split into this many minibatches of nearly equal size
+    /// (sizes differ by at most one row, so every row is trained; fewer when the batch has fewer rows).
+    /// </summary>
     [Range(1, 1024)]
     public int NumMiniBatches { get; set; } = 1;
 

@@ -7,6 +7,9 @@ namespace Forge.Plugins.Ppo;
 /// <summary>A scalar value per position from the policy's final hidden state (the trunk is shared with the policy).</summary>
 internal sealed class ValueHead : nn.Module<Tensor, Tensor>
 {
+    /// <summary>The key of the stage's value head among the training context's trainables.</summary>
+    public const string Key = "ppo/value-head";
+
     private readonly Linear _projection;
 
     public ValueHead(long hiddenSize, Device device) : base(nameof(ValueHead))

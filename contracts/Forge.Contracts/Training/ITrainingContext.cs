@@ -46,8 +46,24 @@ public interface ITrainingContext
     /// </summary>
     Tensor CompletionLogits(ILanguageModel model, TokenBatch batch);
 
-    /// <summary>Adds the parameters of an extra trainable module (e.g. a value head) to the optimizer.</summary>
+    /// <summary>
+    /// Adds the parameters of an extra trainable module to the optimizer; the caller keeps ownership of the module.
+    /// A plugin's per-stage module is better obtained through <see cref="Trainable{T}"/>.
+    /// </summary>
     void AddTrainable(nn.Module module);
+
+    /// <summary>
+    /// This stage's extra trainable module under <paramref name="key"/> (e.g. PPO's value head): on first use
+    /// <paramref name="create"/> builds it and it is registered through <see cref="AddTrainable"/> (so it is optimized,
+    /// checkpointed and restored on resume); later calls on this context return the same instance. Its parameters and
+    /// buffers are taken out of any dispose scope, so it may be created inside a step's scope. A plugin instance is
+    /// shared by every stage that names it, but each stage has its own context, which starts empty: per-stage state
+    /// belongs here, never in a field of the plugin. Resume restores extra modules in registration order, so a plugin
+    /// must create its modules in the same order on every run. The default implementation (for contexts written before
+    /// this member) keeps the modules for as long as the context lives; Forge's context also disposes them with itself.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The module under <paramref name="key"/> is not a <typeparamref name="T"/>.</exception>
+    T Trainable<T>(string key, Func<T> create) where T : nn.Module => KeyedTrainables.GetOrAdd(this, key, create);
 
     /// <summary>Back-propagates <paramref name="loss"/>, accumulating gradients until <see cref="OptimizerStep"/>.</summary>
     void Backward(Tensor loss);

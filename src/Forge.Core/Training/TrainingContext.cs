@@ -8,8 +8,9 @@ namespace Forge.Core.Training;
 
 /// <summary>
 /// The training machinery behind <see cref="ITrainingContext"/>: AdamW over the policy (and any extra trainable
-/// modules), warm-up and decay, gradient clipping, a guard that skips non-finite updates and stops the run after too
-/// many in a row, a lazily created frozen reference, and chunked log-probs. Weights kept in bfloat16 or float16 are
+/// modules, such as the keyed per-stage ones of <see cref="Trainable{T}"/>, which it owns), warm-up and decay, gradient
+/// clipping, a guard that skips non-finite updates and stops the run after too many in a row, a lazily created frozen
+/// reference, and chunked log-probs. Weights kept in bfloat16 or float16 are
 /// trained through float32 master copies (the optimizer and its state are float32; the model is refreshed from them
 /// after every update), so small updates are not rounded away.
 /// </summary>
@@ -17,6 +18,8 @@ public sealed partial class TrainingContext : ITrainingContext, IDisposable
 {
     private readonly TrainingOptions _options;
     private readonly List<nn.Module> _extraModules = [];
+    private readonly Dictionary<string, nn.Module> _keyedModules = new(StringComparer.Ordinal);
+    private readonly List<nn.Module> _ownedModules = [];
     private ILanguageModel? _reference;
     private List<(Parameter Weight, Parameter Master)> _masters = [];
     private optim.Optimizer? _optimizer;
@@ -84,6 +87,24 @@ public sealed partial class TrainingContext : ITrainingContext, IDisposable
         if (_optimizer is not null)
             _optimizer.add_param_group(new AdamW.ParamGroup(module.parameters().ToList(), new AdamW.Options { LearningRate = CurrentLearningRate }));
         RestorePendingExtra(_extraModules.Count - 1);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The module is owned by this context from its creation on: <see cref="Dispose"/> disposes it.</remarks>
+    public T Trainable<T>(string key, Func<T> create) where T : nn.Module
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        ArgumentNullException.ThrowIfNull(create);
+        if (_keyedModules.TryGetValue(key, out var existing))
+            return existing as T ?? throw new InvalidOperationException($"the trainable module \"{key}\" of this stage is a {existing.GetType().Name}, not a {typeof(T).Name}");
+        var module = create() ?? throw new InvalidOperationException($"the factory of trainable module \"{key}\" returned null");
+        // Created during some step, it must outlive that step's dispose scope.
+        foreach (var tensor in module.parameters().Concat(module.buffers())) tensor.DetachFromDisposeScope();
+        _ownedModules.Add(module);
+        // Registered (and, on resume, restored by its index) before it is handed out under its key.
+        AddTrainable(module);
+        _keyedModules.Add(key, module);
+        return module;
     }
 
     /// <inheritdoc />
@@ -191,6 +212,7 @@ public sealed partial class TrainingContext : ITrainingContext, IDisposable
         _optimizer?.Dispose();
         _reference?.Dispose();
         foreach (var (_, master) in _masters) master.Dispose();
+        foreach (var module in _ownedModules) module.Dispose();
         DisposePendingState();
     }
 }
