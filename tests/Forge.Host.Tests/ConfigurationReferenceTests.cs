@@ -19,11 +19,11 @@ public class ConfigurationReferenceTests
         int start = readme.IndexOf(Begin, StringComparison.Ordinal) + Begin.Length, end = readme.IndexOf(End, StringComparison.Ordinal);
         start.Should().BeGreaterThan(Begin.Length - 1, "README.md has the reference markers");
         string generated = result.Out.ReplaceLineEndings("\n");
-        if (Environment.GetEnvironmentVariable("FORGE_UPDATE_README") == "1")
+        if (Environment.GetEnvironmentVariable("UPDATE_FORGE_README") == "1")
             File.WriteAllText(readmePath, readme[..start] + generated + readme[end..]);
         else
             readme[start..end].Should().Be(generated,
-                "README.md's configuration reference must be regenerated after an options class changed: FORGE_UPDATE_README=1 dotnet test tests/Forge.Host.Tests --filter ConfigurationReference");
+                "README.md's configuration reference must be regenerated after an options class changed: UPDATE_FORGE_README=1 dotnet test tests/Forge.Host.Tests --filter ConfigurationReference");
     }
 
     [Fact]

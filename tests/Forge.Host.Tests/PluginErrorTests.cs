@@ -77,7 +77,7 @@ public class PluginErrorTests : IDisposable
         string sample = SamplePluginBuild.Folder;
         var result = ForgeProcess.Run("score", "--plugins", Path.GetDirectoryName(sample)!, "--rewards", "regex-match",
             "--input", Completions(), "--set", "Rewards:regex-match:Pattern=x", "--set", "Rewards:regex-match:Score=500");
-        ShouldFailWithOneLine(result, "Rewards:regex-match", "Score", "between -100 and 100");
+        ShouldFailWithOneLine(result, "Rewards:regex-match:Score", "500 is out of range [-100, 100]");
     }
 
     [Fact]
