@@ -18,10 +18,14 @@ internal sealed class ForgeApplication : IDisposable
 {
     private readonly IHost _host;
 
-    private ForgeApplication(IHost host, PluginCatalog catalog)
+    private ForgeApplication(IHost host, PluginCatalog catalog, HostSettings settings, ConfigurationLayers layers,
+        IReadOnlyDictionary<PluginInstance, IReadOnlyList<Type>> pluginOptionTypes)
     {
         _host = host;
         Catalog = catalog;
+        Settings = settings;
+        Layers = layers;
+        PluginOptionTypes = pluginOptionTypes;
     }
 
     public IServiceProvider Services => _host.Services;
@@ -30,9 +34,19 @@ internal sealed class ForgeApplication : IDisposable
 
     public PluginCatalog Catalog { get; }
 
+    /// <summary>What the global command-line options said.</summary>
+    public HostSettings Settings { get; }
+
+    /// <summary>The configuration's layers by name, to say where a setting came from.</summary>
+    public ConfigurationLayers Layers { get; }
+
+    /// <summary>Every plugin registration with the options classes its section binds to (none when it has no options class).</summary>
+    public IReadOnlyDictionary<PluginInstance, IReadOnlyList<Type>> PluginOptionTypes { get; }
+
     public static ForgeApplication Create(HostSettings settings)
     {
         var configuration = ForgeConfiguration.Build(settings);
+        var layers = ConfigurationLayers.Of(configuration, settings);
         var forge = ConfigurationSections.Check(configuration);
         var catalog = PluginCatalog.Load(PluginDirectories(forge, settings), new PluginTrust(forge.AllowedPluginSha256));
 
@@ -52,8 +66,10 @@ internal sealed class ForgeApplication : IDisposable
         builder.Services.AddForgeCore(configuration);
         var instances = PluginInstances.From(configuration, catalog);
         builder.Services.AddSingleton(instances);
-        foreach (var (name, plugin, options) in instances)
+        var optionTypes = new Dictionary<PluginInstance, IReadOnlyList<Type>>();
+        foreach (var instance in instances)
         {
+            var (name, plugin, options) = instance;
             int before = builder.Services.Count;
             try
             {
@@ -63,7 +79,7 @@ internal sealed class ForgeApplication : IDisposable
             {
                 throw new ForgeDataException($"{PluginKinds.DisplayName(plugin.Kind)} plugin '{name}' failed while registering: {PluginCatalog.Describe(ex)}", ex);
             }
-            PluginOptionsCheck.Check(builder.Services.Skip(before), options);
+            optionTypes[instance] = PluginOptionsCheck.Check(builder.Services.Skip(before), options);
         }
 
         var host = builder.Build();
@@ -76,7 +92,7 @@ internal sealed class ForgeApplication : IDisposable
             host.Dispose();
             throw;
         }
-        return new ForgeApplication(host, catalog);
+        return new ForgeApplication(host, catalog, settings, layers, optionTypes);
     }
 
     /// <summary>Runs every ValidateOnStart registration now, turning failures into one line naming the section.</summary>
