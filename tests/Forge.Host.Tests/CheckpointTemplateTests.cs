@@ -6,14 +6,14 @@ namespace Forge.Host.Tests;
 
 /// <summary>
 /// A checkpoint remembers the prompt template it was trained with (forge.json), and <c>forge generate</c> prompts it
-/// that way unless --template says otherwise; a model without one falls back to its tokenizer's ChatML chat template.
+/// that way (as does <c>forge eval</c>) unless --template says otherwise; a model without one falls back to its tokenizer's ChatML chat template.
 /// </summary>
 public class CheckpointTemplateTests
 {
     private const string Trained = "Q: {prompt} A:";
 
     [Fact]
-    public void Generate_without_template_uses_the_one_the_checkpoint_was_trained_with()
+    public void Generate_and_eval_without_template_use_the_one_the_checkpoint_was_trained_with()
     {
         using var dir = new TempDirectory();
         var run = ForgeProcess.Run("run", "--config", TinySft.Config(dir, template: Trained), "--pipeline", TinySft.Pipeline, "--output", dir.Combine("run"),
@@ -32,6 +32,11 @@ public class CheckpointTemplateTests
         string byDefault = Generate();
         byDefault.Should().Be(Generate("--template", Trained));
         byDefault.Should().NotBe(Generate("--template", "{prompt}"), "the prompt as is conditions the model differently");
+
+        var eval = ForgeProcess.Run("eval", "--model", model, "--tasks", "arithmetic", "--k", "1", "--prompts", "2", "--max-new-tokens", "2");
+        eval.ExitCode.Should().Be(0, eval.Error);
+        JsonNode.Parse(eval.Out)!["tasks"]!["arithmetic"]!["samples"]!.AsArray().Select(s => s!["prompt"]!.GetValue<string>())
+            .Should().NotBeEmpty().And.OnlyContain(p => p.StartsWith("Q: ", StringComparison.Ordinal) && p.EndsWith(" A:", StringComparison.Ordinal));
     }
 
     [Fact]
