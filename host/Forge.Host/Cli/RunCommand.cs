@@ -66,10 +66,8 @@ internal static class RunCommand
                 : $"Forge:DefaultPipeline, {app.Layers.SourceOf("Forge:DefaultPipeline")}";
             string seedSource = seedGiven is not null ? "--seed" : previous is not null ? "the resumed run"
                 : $"Forge:Seed, {app.Layers.SourceOf("Forge:Seed")}";
-            var resolved = ResolvedPipeline.Of(app, runner.Plan(name, folder), new EffectiveSetting("pipeline", name, pipelineSource),
-                new EffectiveSetting("seed", runSeed.ToString(CultureInfo.InvariantCulture), seedSource), folder);
-            if (parse.GetValue(json)) DryRunOutput.WriteJson(cli.Out, resolved);
-            else DryRunOutput.WriteText(cli.Out, resolved);
+            DryRun(cli, app, runner.Plan(name, folder), new EffectiveSetting("pipeline", name, pipelineSource),
+                new EffectiveSetting("seed", runSeed.ToString(CultureInfo.InvariantCulture), seedSource), folder, parse.GetValue(json));
             return 0;
         }
         // A resumed run keeps the config.json it started with.
@@ -100,5 +98,13 @@ internal static class RunCommand
         RunSummaryTable.Write(cli.Out, summary);
         cli.Out.WriteLine($"run folder: {folder}");
         return 0;
+    }
+
+    /// <summary>--dry-run: the checked pipeline's every setting and its source; nothing is run or written.</summary>
+    private static void DryRun(CliContext cli, ForgeApplication app, PipelinePlan plan, EffectiveSetting pipeline, EffectiveSetting seed, string folder, bool json)
+    {
+        var resolved = ResolvedPipeline.Of(app, plan, pipeline, seed, folder);
+        if (json) DryRunOutput.WriteJson(cli.Out, resolved);
+        else DryRunOutput.WriteText(cli.Out, resolved);
     }
 }

@@ -68,10 +68,9 @@ internal sealed record ResolvedPipeline(EffectiveSetting Pipeline, EffectiveSett
 
     private static SettingsGroup Plugin(ForgeApplication app, PluginKind kind, string name)
     {
-        string path = PluginKinds.SectionPath(kind, name);
-        if (!app.PluginOptionTypes.Any(p => p.Key.Plugin.Kind == kind && p.Key.Name == name))
-            return new SettingsGroup($"{PluginKinds.DisplayName(kind)} {name}", path, []); // resolved by the container alone
-        var (instance, types) = app.PluginOptionTypes.First(p => p.Key.Plugin.Kind == kind && p.Key.Name == name);
+        var (instance, types) = app.PluginOptionTypes.FirstOrDefault(p => p.Key.Plugin.Kind == kind && p.Key.Name == name);
+        if (instance is null) // registered by another plugin's services, not by a plugin export: no options section of its own
+            return new SettingsGroup($"{PluginKinds.DisplayName(kind)} {name}", PluginKinds.SectionPath(kind, name), []);
         string title = $"{PluginKinds.DisplayName(kind)} {name}" + (instance.Plugin.Name == name ? "" : $" (plugin {instance.Plugin.Name})");
         var section = instance.Options;
         var settings = types.Count == 0
