@@ -24,7 +24,7 @@ internal static class ConfigurationReference
         foreach (var plugin in app.Catalog.Plugins.OrderBy(p => p.Kind).ThenBy(p => p.Name, StringComparer.Ordinal))
         {
             string heading = $"#### `{PluginKinds.SectionPath(plugin.Kind, plugin.Name)}` ({PluginKinds.DisplayName(plugin.Kind)} `{plugin.Name}`)";
-            var types = app.OptionsTypes.GetValueOrDefault($"{plugin.Kind}/{plugin.Name}") ?? [];
+            var types = app.PluginOptionTypes.FirstOrDefault(t => t.Key.Plugin == plugin && t.Key.Name == plugin.Name).Value ?? [];
             if (types.Count == 0) text.Append(heading).Append("\n\nNo options.\n\n");
             foreach (var type in types) text.Append(OptionsReference.Table(heading, type, plugin.Description)).Append('\n');
         }

@@ -45,7 +45,7 @@ internal static class EvalCommand
                 new GenerationSettings { Temperature = parse.GetValue(temperature), TopP = parse.GetValue(topP), MaxNewTokens = parse.GetValue(maxNew) },
                 parse.GetValue(sampler)!, parse.GetValue(threshold));
             using var model = models.Load(parse, app.Services.GetRequiredService<IModelStore>());
-            var report = ModelEvaluation.Run(app.Services.GetRequiredService<IPluginResolver>(), model, models.ParseTemplate(parse), settings,
+            var report = ModelEvaluation.Run(app.Services.GetRequiredService<IPluginResolver>(), model, models.ChooseTemplate(parse).Template, settings,
                 parse.GetValue(models.Model)!, parse.GetValue(seed), CancellationToken.None);
             if (parse.GetValue(output) is { } path) EvalFile.Write(path, report);
             cli.Out.WriteLine(JsonSerializer.Serialize(report, ForgeJson.Indented));

@@ -9,6 +9,7 @@ using Forge.Core.Data;
 using Forge.Core.Devices;
 using Forge.Core.Models;
 using Forge.Core.Plugins;
+using Forge.Core.Prompts;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Forge.Host.Cli;
@@ -23,9 +24,9 @@ internal static class GenerateCommand
     {
         var model = new Option<string>("--model") { Description = "Hugging Face model folder (config.json + safetensors)", Required = true };
         var tokenizer = new Option<string?>("--tokenizer") { Description = "tokenizer.json or its folder (default: the model folder)" };
-        var prompt = new Option<string?>("--prompt") { Description = "Prompt text (encoded as is; apply a template with --template)" };
+        var prompt = new Option<string?>("--prompt") { Description = "Prompt text, put into the prompt template (see --template)" };
         var promptIds = new Option<string?>("--prompt-ids") { Description = "Prompt as comma-separated token ids (works without a tokenizer)" };
-        var template = new Option<string?>("--template") { Description = "Prompt template: r1, chatml or a format with {prompt}" };
+        var template = new Option<string?>("--template") { Description = ModelOptions.TemplateHelp };
         var maxNew = new Option<int>("--max-new-tokens") { Description = "Most tokens to generate", DefaultValueFactory = _ => 64 };
         var greedy = new Option<bool>("--greedy") { Description = "Argmax decoding; log-probs under the raw distribution" };
         var temperature = new Option<double>("--temperature") { Description = "Sampling temperature", DefaultValueFactory = _ => 1.0 };
@@ -50,7 +51,8 @@ internal static class GenerateCommand
                 ?? (File.Exists(Path.Combine(modelDir, "tokenizer.json")) || File.Exists(Path.Combine(modelDir, "tokenizer.json.gz")) ? modelDir : null);
             var config = ModelConfig.Load(Path.Combine(modelDir, "config.json"));
             ITokenizer tok = tokenizerPath is null ? new IdsOnlyTokenizer(config.VocabSize, config.EosTokenIds) : store.LoadTokenizer(tokenizerPath);
-            var ids = PromptIds(parse.GetValue(prompt), parse.GetValue(promptIds), parse.GetValue(template), tok, tokenizerPath is not null);
+            var ids = PromptIds(parse.GetValue(prompt), parse.GetValue(promptIds), () => CheckpointTemplate.Choose(parse.GetValue(template), modelDir, tokenizerPath).Template,
+                tok, tokenizerPath is not null);
 
             var torchDevice = DeviceSelector.Parse(parse.GetValue(device)!);
             var type = parse.GetValue(dtype) is { } name ? ModelConfig.ParseDType(name, "--dtype") : config.DType;
@@ -81,7 +83,7 @@ internal static class GenerateCommand
         return command;
     }
 
-    private static IReadOnlyList<int> PromptIds(string? text, string? ids, string? template, ITokenizer tokenizer, bool hasTokenizer)
+    private static IReadOnlyList<int> PromptIds(string? text, string? ids, Func<PromptTemplate> template, ITokenizer tokenizer, bool hasTokenizer)
     {
         if ((text is null) == (ids is null)) throw new ForgeDataException("give exactly one of --prompt and --prompt-ids");
         if (ids is not null)
@@ -89,7 +91,7 @@ internal static class GenerateCommand
                 .Select(s => int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out int id) && id < tokenizer.VocabSize
                     ? id : throw new ForgeDataException($"--prompt-ids: '{s}' is not a token id below {tokenizer.VocabSize}")).ToList();
         if (!hasTokenizer) throw new ForgeDataException("--prompt needs a tokenizer: the model folder has no tokenizer.json and no --tokenizer was given");
-        string formatted = template is null ? text! : Core.Prompts.PromptTemplate.Parse(template).Format(text!);
+        string formatted = template().Format(text!);
         var encoded = tokenizer.Encode(formatted);
         return encoded.Count > 0 ? encoded : throw new ForgeDataException("--prompt: the prompt encodes to no tokens");
     }

@@ -6,7 +6,7 @@ namespace Forge.Host.Cli;
 /// <summary>Options every verb accepts.</summary>
 internal sealed class GlobalOptions
 {
-    public Option<string?> Config { get; } = new("--config") { Description = "JSON configuration file layered over appsettings.json", Recursive = true };
+    public Option<string?> Config { get; } = new("--config") { Description = "JSON configuration file layered over appsettings.json (a run folder's config.json repeats that run)", Recursive = true };
 
     public Option<string[]> Plugins { get; } = new("--plugins") { Description = "Extra plugin directory (repeatable)", Recursive = true, AllowMultipleArgumentsPerToken = false };
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Forge.Core.Artifacts;
 using Forge.Core.Devices;
 using Forge.Core.Models;
+using Forge.Core.Prompts;
 using Forge.Core.Stages;
 
 namespace Forge.Host.Cli;
@@ -11,7 +12,7 @@ internal sealed class ModelOptions
 {
     public Option<string> Model { get; } = new("--model") { Description = "Hugging Face model folder (config.json, safetensors, tokenizer.json)", Required = true };
     public Option<string?> Tokenizer { get; } = new("--tokenizer") { Description = "tokenizer.json or its folder (default: the model folder)" };
-    public Option<string?> Template { get; } = new("--template") { Description = "Prompt template: r1, chatml, chatml:SYSTEM or a format with {prompt} (default: the prompt as is)" };
+    public Option<string?> Template { get; } = new("--template") { Description = TemplateHelp };
     public Option<string> Device { get; } = new("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
     public Option<string?> DType { get; } = new("--dtype") { Description = "float32, bfloat16 or float16 (default: the checkpoint's)" };
 
@@ -36,5 +37,11 @@ internal sealed class ModelOptions
         return new StageModel(store.Load(folder, DeviceSelector.Parse(parse.GetValue(Device)!), type), tok, tokenizer);
     }
 
-    public Core.Prompts.PromptTemplate ParseTemplate(ParseResult parse) => Core.Prompts.PromptTemplate.Parse(parse.GetValue(Template) ?? "{prompt}");
+    /// <summary>--template's help: what it takes, and the checkpoint's own template as the default.</summary>
+    public const string TemplateHelp = "Prompt template: r1, chatml, chatml:SYSTEM or a format with {prompt} (default: the one the checkpoint was "
+        + "trained with, from its forge.json; else chatml when its tokenizer's chat_template is ChatML; else the prompt as is)";
+
+    /// <summary>--template, else the checkpoint's own template (<see cref="CheckpointTemplate"/>), with where it came from.</summary>
+    public (PromptTemplate Template, string Spec, string Source) ChooseTemplate(ParseResult parse) =>
+        CheckpointTemplate.Choose(parse.GetValue(Template), parse.GetValue(Model)!, parse.GetValue(Tokenizer));
 }

@@ -18,11 +18,6 @@ internal static class ResumeCommandLine
             kept.Add(argument);
         }
         kept.AddRange(["--output", runFolder, "--resume"]);
-        return "forge " + string.Join(' ', kept.Select(Quote));
+        return ShellWords.Forge(kept);
     }
-
-    private static string Quote(string argument) =>
-        argument.Length > 0 && argument.All(c => char.IsLetterOrDigit(c) || "-_./:=,+@%".Contains(c))
-            ? argument
-            : "'" + argument.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 }

@@ -4,6 +4,7 @@ using Forge.Core;
 using Forge.Core.Pipelines;
 using Forge.Host.Hosting;
 using Forge.Host.Progress;
+using Forge.Host.Runs;
 using Spectre.Console;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,8 +12,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Forge.Host.Cli;
 
 /// <summary>
-/// <c>forge run</c>: runs a pipeline from configuration into a run folder, or (<c>--resume</c>) continues an interrupted
-/// one. SIGINT/SIGTERM stop the run at a step boundary with a checkpoint (exit 130/143); a plugin fault ends it with a
+/// <c>forge run</c>: runs a pipeline from configuration into a run folder (writing <c>config.json</c>, the resolved
+/// configuration that repeats it, before the first stage), or (<c>--resume</c>) continues an interrupted one; with
+/// <c>--dry-run</c> it checks the pipeline and prints every effective setting and its source instead. SIGINT/SIGTERM stop the run at a step boundary with a checkpoint (exit 130/143); a plugin fault ends it with a
 /// checkpoint of the last complete step (exit 1); both print one line saying how to resume.
 /// </summary>
 internal static class RunCommand
@@ -23,18 +25,27 @@ internal static class RunCommand
         var output = new Option<string?>("--output") { Description = "Run folder (default: runs/<pipeline>-<time>)" };
         var seed = new Option<int?>("--seed") { Description = "Seed for every random choice of the run (default: Forge:Seed, else 0; the resumed run's)" };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --output: keep its finished stages, resume the interrupted one from its newest step checkpoint" };
-        var command = new Command("run", "Run a pipeline (the default one when none is named)") { pipeline, output, seed, resume };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Check the pipeline and print every stage's effective settings (defaults and plugin options included) and where each came from; runs nothing, writes nothing" };
+        var json = new Option<bool>("--json") { Description = "With --dry-run: print the settings as one JSON object" };
+        var command = new Command("run", "Run a pipeline (the default one when none is named); the run folder's config.json repeats it: forge run --config RUN/config.json")
+        {
+            pipeline, output, seed, resume, dryRun, json,
+        };
         command.SetAction((parse, _) =>
         {
-            bool live = ProgressDisplay.IsLive(cli.Out, AnsiConsole.Console);
-            return Task.FromResult(cli.WithApplication(parse, app => Run(cli, parse, app, live, pipeline, output, seed, resume), quietConsoleLog: live));
+            var options = new RunOptions(pipeline, output, seed, resume, dryRun, json);
+            bool live = !parse.GetValue(dryRun) && ProgressDisplay.IsLive(cli.Out, AnsiConsole.Console);
+            return Task.FromResult(cli.WithApplication(parse, app => Run(cli, parse, app, live, options), quietConsoleLog: live || parse.GetValue(dryRun)));
         });
         return command;
     }
 
-    private static int Run(CliContext cli, ParseResult parse, ForgeApplication app, bool live, Option<string?> pipeline, Option<string?> output,
-        Option<int?> seed, Option<bool> resume)
+    private sealed record RunOptions(Option<string?> Pipeline, Option<string?> Output, Option<int?> Seed, Option<bool> Resume, Option<bool> DryRun, Option<bool> Json);
+
+    private static int Run(CliContext cli, ParseResult parse, ForgeApplication app, bool live, RunOptions options)
     {
+        var (pipeline, output, seed, resume, dryRun, json) = options;
+        if (parse.GetValue(json) && !parse.GetValue(dryRun)) throw new ForgeDataException("--json goes with --dry-run");
         bool resuming = parse.GetValue(resume);
         string? outputValue = parse.GetValue(output);
         if (resuming && outputValue is null) throw new ForgeDataException("--resume needs --output DIR, the run folder to continue");
@@ -47,13 +58,26 @@ internal static class RunCommand
         int runSeed = seedGiven ?? previous?.Seed ?? app.Configuration.GetValue<int?>("Forge:Seed") ?? 0;
         string folder = Path.GetFullPath(outputValue
             ?? Path.Combine("runs", $"{name}-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}"));
+        var runner = app.Services.GetRequiredService<PipelineRunner>();
+
+        if (parse.GetValue(dryRun))
+        {
+            string pipelineSource = parse.GetValue(pipeline) is not null ? "--pipeline" : previous is not null ? "the resumed run"
+                : $"Forge:DefaultPipeline, {app.Layers.SourceOf("Forge:DefaultPipeline")}";
+            string seedSource = seedGiven is not null ? "--seed" : previous is not null ? "the resumed run"
+                : $"Forge:Seed, {app.Layers.SourceOf("Forge:Seed")}";
+            DryRun(cli, app, runner.Plan(name, folder), new EffectiveSetting("pipeline", name, pipelineSource),
+                new EffectiveSetting("seed", runSeed.ToString(CultureInfo.InvariantCulture), seedSource), folder, parse.GetValue(json));
+            return 0;
+        }
+        // A resumed run keeps the config.json it started with.
+        if (previous is null) RunConfigurationFile.Write(folder, app, runner.Plan(name, folder), runSeed, ShellWords.Forge(cli.Arguments));
 
         RunSummary summary;
         cli.Signals.EnableGracefulStop();
         bool verbose = parse.GetValue(cli.Globals.Verbose);
         try
         {
-            var runner = app.Services.GetRequiredService<PipelineRunner>();
             RunSummary RunWith(IRunProgress progress) => runner.Run(name, folder, runSeed, cli.Signals.Token, previous, progress);
             if (live) ProgressDisplay.LeaveACoreForTheDisplay();
             summary = live ? ProgressDisplay.Live(AnsiConsole.Console, RunWith) : ProgressDisplay.Plain(cli.Error, RunWith);
@@ -74,5 +98,13 @@ internal static class RunCommand
         RunSummaryTable.Write(cli.Out, summary);
         cli.Out.WriteLine($"run folder: {folder}");
         return 0;
+    }
+
+    /// <summary>--dry-run: the checked pipeline's every setting and its source; nothing is run or written.</summary>
+    private static void DryRun(CliContext cli, ForgeApplication app, PipelinePlan plan, EffectiveSetting pipeline, EffectiveSetting seed, string folder, bool json)
+    {
+        var resolved = ResolvedPipeline.Of(app, plan, pipeline, seed, folder);
+        if (json) DryRunOutput.WriteJson(cli.Out, resolved);
+        else DryRunOutput.WriteText(cli.Out, resolved);
     }
 }

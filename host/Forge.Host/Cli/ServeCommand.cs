@@ -26,8 +26,9 @@ internal static class ServeCommand
         {
             using var model = models.Load(parse, app.Services.GetRequiredService<IModelStore>());
             string label = parse.GetValue(name) ?? Path.GetFileName(Path.GetFullPath(parse.GetValue(models.Model)!).TrimEnd('/'));
+            var (template, spec, templateSource) = models.ChooseTemplate(parse);
             var chat = new ChatModel(model, app.Services.GetRequiredService<IPluginResolver>().Resolve<ISampler>(parse.GetValue(sampler)!),
-                models.ParseTemplate(parse), label);
+                template, label);
             var server = new ChatServer(chat, parse.GetValue(host)!, parse.GetValue(port));
             try
             {
@@ -37,7 +38,7 @@ internal static class ServeCommand
             {
                 throw new Core.ForgeDataException($"--port: cannot listen on {parse.GetValue(host)}:{parse.GetValue(port)}: {e.Message}", e);
             }
-            cli.Out.WriteLine($"serving {label} at {server.BaseUrl} (POST /chat/completions); Ctrl+C stops");
+            cli.Out.WriteLine($"serving {label} at {server.BaseUrl} (POST /chat/completions; prompt template {System.Text.Json.JsonSerializer.Serialize(spec, Core.Data.ForgeJson.Compact)} from {templateSource}); Ctrl+C stops");
             cli.Out.Flush();
             server.WaitForShutdownAsync(cancellationToken).GetAwaiter().GetResult();
             server.DisposeAsync().AsTask().GetAwaiter().GetResult();

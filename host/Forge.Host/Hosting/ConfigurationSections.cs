@@ -8,12 +8,14 @@ namespace Forge.Host.Hosting;
 
 /// <summary>
 /// The top of the configuration: only known sections (a misspelled <c>Pipeline</c> or <c>Reward</c> would otherwise
-/// do nothing), and the host's own <c>Forge</c> section bound strictly (<see cref="ForgeOptions"/>).
+/// do nothing), and the host's own <c>Forge</c> section bound strictly (<see cref="ForgeOptions"/>). <c>Run</c> is
+/// informational: a run folder's config.json records the command line, pipeline, seed and version there, and reading
+/// it back (<c>forge run --config runs/x/config.json</c>) changes nothing.
 /// </summary>
 internal static class ConfigurationSections
 {
     private static readonly string[] Known =
-        ["Forge", "Logging", "Pipelines", .. Enum.GetValues<PluginKind>().Select(PluginKinds.SectionName)];
+        ["Forge", "Logging", "Pipelines", "Run", .. Enum.GetValues<PluginKind>().Select(PluginKinds.SectionName)];
 
     /// <summary>Throws <see cref="ForgeDataException"/> for an unknown top-level section or Forge key; returns the Forge section.</summary>
     public static ForgeOptions Check(IConfiguration configuration)

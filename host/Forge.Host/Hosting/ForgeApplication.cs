@@ -18,15 +18,15 @@ internal sealed class ForgeApplication : IDisposable
 {
     private readonly IHost _host;
 
-    private ForgeApplication(IHost host, PluginCatalog catalog, IReadOnlyDictionary<string, IReadOnlyList<Type>> optionsTypes)
+    private ForgeApplication(IHost host, PluginCatalog catalog, HostSettings settings, ConfigurationLayers layers,
+        IReadOnlyDictionary<PluginInstance, IReadOnlyList<Type>> pluginOptionTypes)
     {
         _host = host;
         Catalog = catalog;
-        OptionsTypes = optionsTypes;
+        Settings = settings;
+        Layers = layers;
+        PluginOptionTypes = pluginOptionTypes;
     }
-
-    /// <summary>The options classes each plugin instance registered, by instance name (for the configuration reference).</summary>
-    public IReadOnlyDictionary<string, IReadOnlyList<Type>> OptionsTypes { get; }
 
     public IServiceProvider Services => _host.Services;
 
@@ -34,9 +34,19 @@ internal sealed class ForgeApplication : IDisposable
 
     public PluginCatalog Catalog { get; }
 
+    /// <summary>What the global command-line options said.</summary>
+    public HostSettings Settings { get; }
+
+    /// <summary>The configuration's layers by name, to say where a setting came from.</summary>
+    public ConfigurationLayers Layers { get; }
+
+    /// <summary>Every plugin registration with the options classes its section binds to (none when it has no options class).</summary>
+    public IReadOnlyDictionary<PluginInstance, IReadOnlyList<Type>> PluginOptionTypes { get; }
+
     public static ForgeApplication Create(HostSettings settings)
     {
         var configuration = ForgeConfiguration.Build(settings);
+        var layers = ConfigurationLayers.Of(configuration, settings);
         var forge = ConfigurationSections.Check(configuration);
         var catalog = PluginCatalog.Load(PluginDirectories(forge, settings), new PluginTrust(forge.AllowedPluginSha256));
 
@@ -57,9 +67,10 @@ internal sealed class ForgeApplication : IDisposable
         var kinds = builder.Services.Select(d => d.ImplementationInstance).OfType<Core.Pipelines.StageKind>();
         var instances = PluginInstances.From(configuration, catalog, kinds);
         builder.Services.AddSingleton(instances);
-        var optionsTypes = new Dictionary<string, IReadOnlyList<Type>>(StringComparer.Ordinal);
-        foreach (var (name, plugin, options) in instances)
+        var optionTypes = new Dictionary<PluginInstance, IReadOnlyList<Type>>();
+        foreach (var instance in instances)
         {
+            var (name, plugin, options) = instance;
             int before = builder.Services.Count;
             try
             {
@@ -69,7 +80,7 @@ internal sealed class ForgeApplication : IDisposable
             {
                 throw new ForgeDataException($"{PluginKinds.DisplayName(plugin.Kind)} plugin '{name}' failed while registering: {PluginCatalog.Describe(ex)}", ex);
             }
-            optionsTypes[$"{plugin.Kind}/{name}"] = PluginOptionsCheck.Check(builder.Services.Skip(before).ToList(), options);
+            optionTypes[instance] = PluginOptionsCheck.Check(builder.Services.Skip(before), options);
         }
 
         var host = builder.Build();
@@ -82,7 +93,7 @@ internal sealed class ForgeApplication : IDisposable
             host.Dispose();
             throw;
         }
-        return new ForgeApplication(host, catalog, optionsTypes);
+        return new ForgeApplication(host, catalog, settings, layers, optionTypes);
     }
 
     /// <summary>Runs every ValidateOnStart registration now, turning failures into one line naming the section.</summary>

@@ -10,31 +10,31 @@ namespace Forge.Host.Hosting;
 /// Binds a plugin's options section with <see cref="StrictBinder"/> before the container does, so that an unknown key
 /// or a value of the wrong type reads as one line with the full key and "did you mean …?", not the configuration
 /// binder's .NET wording. The options type is found among the services the plugin registered (the change-token source
-/// that <c>OptionsBuilder.Bind</c> adds for the section).
+/// that <c>OptionsBuilder.Bind</c> adds for the section); those it bound are returned, so that <c>forge run --dry-run</c>
+/// can show the effective options, defaults included.
 /// </summary>
 internal static class PluginOptionsCheck
 {
-    /// <summary>Checks <paramref name="section"/> against each options type among <paramref name="registered"/>; returns those types.</summary>
     public static IReadOnlyList<Type> Check(IEnumerable<ServiceDescriptor> registered, IConfigurationSection section)
     {
-        var types = new List<Type>();
+        var bound = new List<Type>();
         foreach (var descriptor in registered)
         {
             if (!descriptor.ServiceType.IsGenericType || descriptor.ServiceType.GetGenericTypeDefinition() != typeof(IOptionsChangeTokenSource<>)) continue;
             var optionsType = descriptor.ServiceType.GetGenericArguments()[0];
             if (optionsType.GetConstructor(Type.EmptyTypes) is null) continue;
-            types.Add(optionsType);
-            object bound;
+            object options;
             try
             {
-                bound = StrictBinder.Bind(optionsType, section);
+                options = StrictBinder.Bind(optionsType, section);
             }
             catch (InvalidOperationException)
             {
                 continue; // a property shape the strict binder does not know: the configuration binder decides alone
             }
-            OptionsValidator.Validate(bound, section.Path);
+            OptionsValidator.Validate(options, section.Path);
+            if (!bound.Contains(optionsType)) bound.Add(optionsType);
         }
-        return types;
+        return bound;
     }
 }

@@ -5,6 +5,7 @@ using Forge.Core.Artifacts;
 using Forge.Core.Devices;
 using Forge.Core.Models;
 using Forge.Core.Pipelines;
+using Forge.Core.Prompts;
 using Forge.Core.Tokenizers;
 using Microsoft.Extensions.Configuration;
 using static TorchSharp.torch;
@@ -14,10 +15,17 @@ namespace Forge.Core.Stages;
 /// <summary>A stage's model and tokenizer, and where they came from (so a checkpoint can carry the tokenizer on).</summary>
 public sealed record StageModel(ILanguageModel Model, ITokenizer Tokenizer, string? TokenizerSource) : IDisposable
 {
-    /// <summary>Writes the model and its tokenizer into <paramref name="directory"/> (a Hugging Face folder).</summary>
+    /// <summary>The prompt template the stage trains with; saved checkpoints record it (<see cref="CheckpointTemplate"/>).</summary>
+    public string? PromptTemplate { get; init; }
+
+    /// <summary>
+    /// Writes the model and its tokenizer into <paramref name="directory"/> (a Hugging Face folder), and forge.json
+    /// naming <see cref="PromptTemplate"/> when set.
+    /// </summary>
     public void Save(string directory)
     {
         Model.Save(directory);
+        if (PromptTemplate is not null) CheckpointTemplate.Write(directory, PromptTemplate);
         if (Tokenizer is CharTokenizer chars) chars.Save(directory);
         else if (TokenizerSource is not null)
         {
@@ -64,7 +72,7 @@ public static class ModelSettings
         config["eos_token_id"] = new JsonArray(tok.StopTokenIds.Select(id => (JsonNode)id).ToArray());
         config["pad_token_id"] = tok.PadTokenId;
         var created = weightsFrom is null ? store.Create(config.ToJsonString(), device, dtype, context.Seed) : store.Load(weightsFrom, device, dtype);
-        return new StageModel(created, tok, tokenizerPath);
+        return new StageModel(created, tok, tokenizerPath) { PromptTemplate = options.Template };
     }
 
     /// <summary>
@@ -79,7 +87,10 @@ public static class ModelSettings
         var device = DeviceSelector.Parse(options.Device);
         var dtype = ModelConfig.ParseDType(options.DType, $"{context.Path}:DType");
         string tokenizerPath = tokenizer is not null ? context.ResolvePath(tokenizer)! : path;
-        return new StageModel(store.Load(weightsFrom ?? path, device, dtype), store.LoadTokenizer(tokenizerPath), tokenizerPath);
+        return new StageModel(store.Load(weightsFrom ?? path, device, dtype), store.LoadTokenizer(tokenizerPath), tokenizerPath)
+        {
+            PromptTemplate = options.Template,
+        };
     }
 
     /// <summary>A configuration section as JSON, numbers and booleans typed.</summary>
