@@ -45,10 +45,10 @@ internal sealed class CliContext(TextWriter output, TextWriter error, GlobalOpti
             if (verbose) Error.WriteLine(ex);
             return UserError;
         }
-        catch (InvalidOperationException ex) when (ex.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
+        catch (InvalidOperationException ex) when (Hosting.ConfigurationBinderErrors.Translate(ex, null) is { } plain)
         {
-            // The configuration binder met a setting of the wrong type (a stage's "Steps": "many"); its message names the key.
-            Error.WriteLine($"error: {ex.Message.ReplaceLineEndings(" ")}");
+            // The configuration binder met a setting of the wrong type or an unknown key outside the application's checks.
+            Error.WriteLine($"error: {plain.Message}");
             if (verbose) Error.WriteLine(ex);
             return UserError;
         }

@@ -18,10 +18,11 @@ internal sealed class ForgeApplication : IDisposable
 {
     private readonly IHost _host;
 
-    private ForgeApplication(IHost host, PluginCatalog catalog)
+    private ForgeApplication(IHost host, PluginCatalog catalog, ForgeOptions forge)
     {
         _host = host;
         Catalog = catalog;
+        Forge = forge;
     }
 
     public IServiceProvider Services => _host.Services;
@@ -29,6 +30,9 @@ internal sealed class ForgeApplication : IDisposable
     public IConfiguration Configuration => _host.Services.GetRequiredService<IConfiguration>();
 
     public PluginCatalog Catalog { get; }
+
+    /// <summary>The host's own <c>Forge</c> section, bound and validated.</summary>
+    public ForgeOptions Forge { get; }
 
     public static ForgeApplication Create(HostSettings settings)
     {
@@ -66,21 +70,29 @@ internal sealed class ForgeApplication : IDisposable
             PluginOptionsCheck.Check(builder.Services.Skip(before), options);
         }
 
-        var host = builder.Build();
+        IHost host;
         try
         {
-            Validate(host.Services, instances);
+            host = builder.Build(); // builds the loggers, binding Logging's provider options
+        }
+        catch (InvalidOperationException ex) when (ConfigurationBinderErrors.Translate(ex, configuration) is { } plain)
+        {
+            throw plain;
+        }
+        try
+        {
+            Validate(host.Services, instances, configuration);
         }
         catch
         {
             host.Dispose();
             throw;
         }
-        return new ForgeApplication(host, catalog);
+        return new ForgeApplication(host, catalog, forge);
     }
 
     /// <summary>Runs every ValidateOnStart registration now, turning failures into one line naming the section.</summary>
-    private static void Validate(IServiceProvider services, IReadOnlyList<PluginInstance> instances)
+    private static void Validate(IServiceProvider services, IReadOnlyList<PluginInstance> instances, IConfiguration configuration)
     {
         try
         {
@@ -98,7 +110,8 @@ internal sealed class ForgeApplication : IDisposable
         catch (InvalidOperationException ex)
         {
             // The configuration binder: a value of the wrong type, or a key the options class does not have.
-            throw new ForgeDataException($"invalid options: {ex.Message.ReplaceLineEndings(" ")}", ex);
+            throw ConfigurationBinderErrors.Translate(ex, configuration)
+                ?? new ForgeDataException($"invalid options: {ex.Message.ReplaceLineEndings(" ")}", ex);
         }
     }
 
