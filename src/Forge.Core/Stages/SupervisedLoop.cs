@@ -103,8 +103,7 @@ internal sealed class SupervisedLoop(IModelStore store, IPluginResolver plugins,
 
         model.Model.Module.eval();
         model.Save(context.CheckpointDirectory);
-        var eval = StageEvaluation.Run(context, plugins, model, template, maxNewTokens: options.Generation.MaxNewTokens);
-        if (eval is not null) metrics.Record(context.Name, step, new Dictionary<string, double> { ["eval/pass_at_1"] = eval.PassAt1, ["eval/cons_at_k"] = eval.ConsAtK });
+        var eval = StageEvaluation.Run(context, plugins, model, template, metrics, step, maxNewTokens: options.Generation.MaxNewTokens);
         return new StageResult(new Dictionary<string, double>(last) { ["steps"] = step, ["traces"] = traces.Count }, eval);
     }
 
