@@ -48,7 +48,9 @@ internal sealed class ForgeApplication : IDisposable
         builder.Logging.AddConfiguration(configuration.GetSection("Logging"));
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace); // stdout stays for results
-        if (settings.Verbose) builder.Logging.SetMinimumLevel(LogLevel.Debug);
+        // --verbose: Debug for every category the configuration does not name. A minimum level alone would lose to
+        // Logging:LogLevel:Default; a rule added after the configuration's is the one that applies.
+        if (settings.Verbose) builder.Logging.AddFilter(category: null, level: LogLevel.Debug);
         else if (settings.QuietConsoleLog) builder.Logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>((_, level) => level >= LogLevel.Warning);
 
         builder.Services.AddSingleton(catalog);

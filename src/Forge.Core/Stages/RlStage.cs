@@ -103,7 +103,7 @@ public sealed class RlStage(IModelStore store, IPluginResolver plugins, RewardCo
             stepMetrics["time/step_s"] = clock.Elapsed.TotalSeconds;
             metrics.Record(context.Name, step, stepMetrics);
             last = stepMetrics;
-            if (step % 10 == 0) logger.LogInformation("{Stage} step {Step}/{Total} reward {Reward:0.###}", context.Name, step, steps, stepMetrics[RewardMetricKeys.Mean]);
+            if (step % 10 == 0) logger.Log(ProgressLogLevel.Of(context.Progress), "{Stage} step {Step}/{Total} reward {Reward:0.###}", context.Name, step, steps, stepMetrics[RewardMetricKeys.Mean]);
             checkpoints.AfterStep(step + 1, prompts.Position);
         }
         int end = Math.Max(steps, checkpoints.FirstStep);

@@ -95,7 +95,7 @@ internal sealed class SupervisedLoop(IModelStore store, IPluginResolver plugins,
                 last = stepMetrics;
                 next = new DataPosition(epoch, (b + 1) * batchSize);
                 metrics.Record(context.Name, step, last);
-                if (step % 20 == 0) logger.LogInformation("{Stage} step {Step}/{Total} loss {Loss:0.####}", context.Name, step, maxSteps, last.GetValueOrDefault("loss"));
+                if (step % 20 == 0) logger.Log(ProgressLogLevel.Of(context.Progress), "{Stage} step {Step}/{Total} loss {Loss:0.####}", context.Name, step, maxSteps, last.GetValueOrDefault("loss"));
                 checkpoints.AfterStep(step + 1, next);
             }
         }
