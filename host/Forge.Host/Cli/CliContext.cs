@@ -45,13 +45,6 @@ internal sealed class CliContext(TextWriter output, TextWriter error, GlobalOpti
             if (verbose) Error.WriteLine(ex);
             return UserError;
         }
-        catch (InvalidOperationException ex) when (Hosting.ConfigurationBinderErrors.Translate(ex, null) is { } plain)
-        {
-            // The configuration binder met a setting of the wrong type or an unknown key outside the application's checks.
-            Error.WriteLine($"error: {plain.Message}");
-            if (verbose) Error.WriteLine(ex);
-            return UserError;
-        }
         catch (Exception ex)
         {
             Error.WriteLine($"error: {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}");

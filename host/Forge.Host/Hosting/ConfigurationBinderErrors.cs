@@ -14,10 +14,10 @@ internal static partial class ConfigurationBinderErrors
 {
     /// <summary>
     /// <paramref name="exception"/> as a <see cref="ForgeDataException"/> when it is one of the binder's messages about a
-    /// value or a key; null otherwise. <paramref name="configuration"/>, when given, turns the binder's key (relative to
-    /// the section it bound) into the full one.
+    /// value or a key; null otherwise. <paramref name="configuration"/> turns the binder's key (relative to the section
+    /// it bound) into the full one.
     /// </summary>
-    public static ForgeDataException? Translate(InvalidOperationException exception, IConfiguration? configuration)
+    public static ForgeDataException? Translate(InvalidOperationException exception, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(exception);
         string message = exception.Message.ReplaceLineEndings(" ");
@@ -25,12 +25,6 @@ internal static partial class ConfigurationBinderErrors
         {
             string value = convert.Groups["value"].Value, key = convert.Groups["key"].Value;
             return new ForgeDataException($"{FullKey(configuration, key, value)}: '{value}' is not {Expected(convert.Groups["type"].Value)}", exception);
-        }
-        if (ConvertKey().Match(message) is { Success: true } convertKey)
-        {
-            string key = convertKey.Groups["key"].Value;
-            string value = configuration?[key] ?? "";
-            return new ForgeDataException($"{key}: '{value}' is not {Expected(convertKey.Groups["type"].Value)}", exception);
         }
         if (UnknownKeys().Match(message) is { Success: true } unknown)
         {
@@ -43,9 +37,8 @@ internal static partial class ConfigurationBinderErrors
     }
 
     /// <summary>The one configuration key ending in <paramref name="key"/> (with <paramref name="value"/> when given), else <paramref name="key"/>.</summary>
-    private static string FullKey(IConfiguration? configuration, string key, string? value)
+    private static string FullKey(IConfiguration configuration, string key, string? value)
     {
-        if (configuration is null) return key;
         var matches = configuration.AsEnumerable()
             .Where(pair => (string.Equals(pair.Key, key, StringComparison.OrdinalIgnoreCase)
                             || pair.Key.EndsWith(":" + key, StringComparison.OrdinalIgnoreCase))
@@ -68,10 +61,6 @@ internal static partial class ConfigurationBinderErrors
     // "Failed to convert configuration value 'maybe' at 'FormatterOptions:SingleLine' to type 'System.Boolean'."
     [GeneratedRegex(@"^Failed to convert configuration value '(?<value>.*)' at '(?<key>[^']*)' to type '(?<type>[^']+)'")]
     private static partial Regex ConvertValue();
-
-    // IConfiguration.GetValue<T>: "Failed to convert configuration value at 'Forge:Seed' to type 'System.Nullable`1[System.Int32]'."
-    [GeneratedRegex(@"^Failed to convert configuration value at '(?<key>[^']*)' to type '(?<type>[^']+)'")]
-    private static partial Regex ConvertKey();
 
     // BinderOptions.ErrorOnUnknownConfiguration: "'ErrorOnUnknownConfiguration' was set on the provided BinderOptions, but the
     // following properties were not found on the instance of Acme.Options: 'Strictnes'"
