@@ -44,6 +44,61 @@ public class ProgressTests
     }
 
     [Fact]
+    public void Progress_shows_the_mean_of_every_reward_a_record_carries_by_its_name()
+    {
+        var record = new Dictionary<string, double>
+        {
+            ["loss"] = 1, ["reward/mean"] = 0.5, ["reward/std"] = 0.1, ["reward/my-reward/mean"] = 0.25, ["reward/format/mean"] = 0.75,
+        };
+
+        ProgressText.Metrics(record).Should().Be("reward 0.5  my-reward 0.25  format 0.75");
+    }
+
+    [Fact]
+    public void Redirected_stderr_shows_each_progress_event_once_and_verbose_adds_the_log_of_them()
+    {
+        using var dir = new TempDirectory();
+        string config = dir.Write("tiny.json", JsonSerializer.Serialize(new
+        {
+            Pipelines = new Dictionary<string, object>
+            {
+                ["tiny"] = new
+                {
+                    Stages = new object[]
+                    {
+                        new
+                        {
+                            Name = "first", Kind = "sft", Data = LearningTests.Traces(dir, 8, 1), MaxSteps = 2, BatchSize = 8,
+                            NewModel = new { hidden_size = 16, intermediate_size = 32, num_hidden_layers = 1, num_attention_heads = 2, num_key_value_heads = 1, max_position_embeddings = 64 },
+                        },
+                        new { Name = "second", Kind = "sft", Data = LearningTests.Traces(dir, 8, 1), Model = "checkpoints/first", MaxSteps = 2, BatchSize = 8 },
+                    },
+                },
+            },
+        }));
+        string[] Lines(params string[] extra)
+        {
+            var result = ForgeChild.Run(["run", "--config", config, "--pipeline", "tiny", "--output", dir.Combine("run-" + extra.Length), .. extra]);
+            result.ExitCode.Should().Be(0, result.Error);
+            return result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        }
+
+        var plain = Lines();
+        foreach (string stage in new[] { "first", "second" })
+        {
+            plain.Where(l => l.Contains(stage, StringComparison.Ordinal) && (l.Contains("started", StringComparison.Ordinal) || l.Contains("starting", StringComparison.Ordinal))).Should().ContainSingle(stage);
+            // The first step: "first step 0/2 loss …" in the log, "[1/2] first  step 1/2  50% …" in the display.
+            plain.Where(l => l.Contains($"{stage} step 0/2", StringComparison.Ordinal) || l.Contains($"{stage}  step 1/2", StringComparison.Ordinal))
+                .Should().ContainSingle(stage);
+            plain.Where(l => l.Contains(stage, StringComparison.Ordinal) && l.Contains(" done in ")).Should().ContainSingle(stage);
+        }
+
+        var verbose = Lines("--verbose");
+        verbose.Should().Contain(l => l.EndsWith("stage second (sft) starting", StringComparison.Ordinal), "--verbose logs the events too")
+            .And.Contain("[2/2] second (sft) started");
+    }
+
+    [Fact]
     public void Only_an_interactive_console_gets_the_live_display()
     {
         ProgressDisplay.IsLive(new StringWriter(), new TestConsole().Interactive()).Should().BeFalse("a captured writer is not a terminal");

@@ -45,13 +45,6 @@ internal sealed class CliContext(TextWriter output, TextWriter error, GlobalOpti
             if (verbose) Error.WriteLine(ex);
             return UserError;
         }
-        catch (InvalidOperationException ex) when (ex.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
-        {
-            // The configuration binder met a setting of the wrong type (a stage's "Steps": "many"); its message names the key.
-            Error.WriteLine($"error: {ex.Message.ReplaceLineEndings(" ")}");
-            if (verbose) Error.WriteLine(ex);
-            return UserError;
-        }
         catch (Exception ex)
         {
             Error.WriteLine($"error: {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}");

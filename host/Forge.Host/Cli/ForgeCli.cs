@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 using Forge.Host.Hosting;
 
 namespace Forge.Host.Cli;
@@ -27,7 +28,14 @@ internal static class ForgeCli
         root.Subcommands.Add(EvalCommand.Create(cli));
         root.Subcommands.Add(ServeCommand.Create(cli));
         root.Subcommands.Add(ReportCommand.Create(cli));
+        var parse = root.Parse(args);
+        if (parse.Action is ParseErrorAction)
+        {
+            // Bad command-line input is bad input: one line and exit 2, not System.CommandLine's help page and exit 1.
+            error.WriteLine($"error: {CommandLineErrors.Describe(parse)}");
+            return CliContext.UserError;
+        }
         // Signals are ShutdownSignals' business: System.CommandLine's own handling would end a run after two seconds.
-        return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null });
+        return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null });
     }
 }

@@ -6,7 +6,6 @@ using Forge.Host.Hosting;
 using Forge.Host.Progress;
 using Forge.Host.Runs;
 using Spectre.Console;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Forge.Host.Cli;
@@ -50,12 +49,12 @@ internal static class RunCommand
         string? outputValue = parse.GetValue(output);
         if (resuming && outputValue is null) throw new ForgeDataException("--resume needs --output DIR, the run folder to continue");
         var previous = resuming ? RunResume.Read(Path.GetFullPath(outputValue!)) : null;
-        string name = parse.GetValue(pipeline) ?? previous?.Pipeline ?? app.Configuration["Forge:DefaultPipeline"]
+        string name = parse.GetValue(pipeline) ?? previous?.Pipeline ?? app.Forge.DefaultPipeline
             ?? throw new ForgeDataException("no --pipeline given and Forge:DefaultPipeline is not set");
         int? seedGiven = parse.GetValue(seed);
         if (previous is not null && seedGiven is { } given && given != previous.Seed)
             throw new ForgeDataException($"{Path.Combine(Path.GetFullPath(outputValue!), "summary.json")}: the run has seed {previous.Seed}, not {given}");
-        int runSeed = seedGiven ?? previous?.Seed ?? app.Configuration.GetValue<int?>("Forge:Seed") ?? 0;
+        int runSeed = seedGiven ?? previous?.Seed ?? app.Forge.Seed;
         string folder = Path.GetFullPath(outputValue
             ?? Path.Combine("runs", $"{name}-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}"));
         var runner = app.Services.GetRequiredService<PipelineRunner>();

@@ -25,7 +25,7 @@ internal static class RunSummaryTable
     private static string Headline(StageSummary stage)
     {
         var m = stage.Metrics;
-        if (m.TryGetValue("reward/mean", out double reward)) return $"reward {Number(reward, "0.###")}";
+        if (m.TryGetValue(Core.Metrics.RewardMetricKeys.Mean, out double reward)) return $"reward {Number(reward, "0.###")}";
         if (m.TryGetValue("kept", out double kept)) return $"kept {kept:0} of {m.GetValueOrDefault("sampled"):0} samples";
         if (m.TryGetValue("loss", out double loss)) return $"loss {Number(loss, "0.####")}";
         return "";

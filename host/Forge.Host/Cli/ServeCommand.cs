@@ -36,7 +36,7 @@ internal static class ServeCommand
             }
             catch (IOException e)
             {
-                throw new Core.ForgeDataException($"--port: cannot listen on {parse.GetValue(host)}:{parse.GetValue(port)}: {e.Message}", e);
+                throw ListenFailure.Describe(e, parse.GetValue(host)!, parse.GetValue(port));
             }
             cli.Out.WriteLine($"serving {label} at {server.BaseUrl} (POST /chat/completions; prompt template {System.Text.Json.JsonSerializer.Serialize(spec, Core.Data.ForgeJson.Compact)} from {templateSource}); Ctrl+C stops");
             cli.Out.Flush();

@@ -19,13 +19,14 @@ internal sealed class ForgeApplication : IDisposable
     private readonly IHost _host;
 
     private ForgeApplication(IHost host, PluginCatalog catalog, HostSettings settings, ConfigurationLayers layers,
-        IReadOnlyDictionary<PluginInstance, IReadOnlyList<Type>> pluginOptionTypes)
+        IReadOnlyDictionary<PluginInstance, IReadOnlyList<Type>> pluginOptionTypes, ForgeOptions forge)
     {
         _host = host;
         Catalog = catalog;
         Settings = settings;
         Layers = layers;
         PluginOptionTypes = pluginOptionTypes;
+        Forge = forge;
     }
 
     public IServiceProvider Services => _host.Services;
@@ -43,6 +44,9 @@ internal sealed class ForgeApplication : IDisposable
     /// <summary>Every plugin registration with the options classes its section binds to (none when it has no options class).</summary>
     public IReadOnlyDictionary<PluginInstance, IReadOnlyList<Type>> PluginOptionTypes { get; }
 
+    /// <summary>The host's own <c>Forge</c> section, bound and validated.</summary>
+    public ForgeOptions Forge { get; }
+
     public static ForgeApplication Create(HostSettings settings)
     {
         var configuration = ForgeConfiguration.Build(settings);
@@ -58,7 +62,9 @@ internal sealed class ForgeApplication : IDisposable
         builder.Logging.AddConfiguration(configuration.GetSection("Logging"));
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace); // stdout stays for results
-        if (settings.Verbose) builder.Logging.SetMinimumLevel(LogLevel.Debug);
+        // --verbose: Debug for every category the configuration does not name. A minimum level alone would lose to
+        // Logging:LogLevel:Default; a rule added after the configuration's is the one that applies.
+        if (settings.Verbose) builder.Logging.AddFilter(category: null, level: LogLevel.Debug);
         else if (settings.QuietConsoleLog) builder.Logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>((_, level) => level >= LogLevel.Warning);
 
         builder.Services.AddSingleton(catalog);
@@ -83,21 +89,29 @@ internal sealed class ForgeApplication : IDisposable
             optionTypes[instance] = PluginOptionsCheck.Check(builder.Services.Skip(before), options);
         }
 
-        var host = builder.Build();
+        IHost host;
         try
         {
-            Validate(host.Services, instances);
+            host = builder.Build(); // builds the loggers, binding Logging's provider options
+        }
+        catch (InvalidOperationException ex) when (ConfigurationBinderErrors.Translate(ex, configuration) is { } plain)
+        {
+            throw plain;
+        }
+        try
+        {
+            Validate(host.Services, instances, configuration);
         }
         catch
         {
             host.Dispose();
             throw;
         }
-        return new ForgeApplication(host, catalog, settings, layers, optionTypes);
+        return new ForgeApplication(host, catalog, settings, layers, optionTypes, forge);
     }
 
     /// <summary>Runs every ValidateOnStart registration now, turning failures into one line naming the section.</summary>
-    private static void Validate(IServiceProvider services, IReadOnlyList<PluginInstance> instances)
+    private static void Validate(IServiceProvider services, IReadOnlyList<PluginInstance> instances, IConfiguration configuration)
     {
         try
         {
@@ -115,7 +129,8 @@ internal sealed class ForgeApplication : IDisposable
         catch (InvalidOperationException ex)
         {
             // The configuration binder: a value of the wrong type, or a key the options class does not have.
-            throw new ForgeDataException($"invalid options: {ex.Message.ReplaceLineEndings(" ")}", ex);
+            throw ConfigurationBinderErrors.Translate(ex, configuration)
+                ?? new ForgeDataException($"invalid options: {ex.Message.ReplaceLineEndings(" ")}", ex);
         }
     }
 

@@ -7,7 +7,7 @@ namespace Forge.Host.Progress;
 
 /// <summary>
 /// Spectre.Console's live progress: a row per stage with its bar, percentage, elapsed and remaining time, and the
-/// latest reward/accuracy or loss in the description.
+/// latest reward and each reward's mean, or the loss, in the description (<see cref="ProgressText"/>).
 /// </summary>
 internal sealed class LiveProgress(ProgressContext context) : IRunProgress
 {

@@ -1,26 +1,30 @@
 using System.Globalization;
+using Forge.Core.Metrics;
+using Forge.Core.Stages;
 
 namespace Forge.Host.Progress;
 
 /// <summary>The words both displays use: a stage's headline numbers and durations.</summary>
 internal static class ProgressText
 {
-    /// <summary>Metrics shown while a stage runs, in this order, when the record has them.</summary>
-    private static readonly (string Key, string Label)[] Shown =
-    [
-        ("reward/mean", "reward"), ("reward/accuracy/mean", "accuracy"), ("loss", "loss"), ("kept", "kept"), ("eval/pass_at_1", "pass@1"),
-    ];
-
-    /// <summary>e.g. <c>reward 0.281  accuracy 0.266</c>; RL records carry a loss too, but reward says more.</summary>
+    /// <summary>
+    /// The numbers shown while a stage runs, when the record has them: the reward and each reward's mean (by the
+    /// reward's name, in the record's order: whatever rewards the stage uses), else the loss; samples kept; pass@1.
+    /// e.g. <c>reward 0.281  accuracy 0.266  format 0.9</c>; RL records carry a loss too, but the reward says more.
+    /// </summary>
     public static string Metrics(IReadOnlyDictionary<string, double> metrics)
     {
+        ArgumentNullException.ThrowIfNull(metrics);
         var parts = new List<string>();
-        foreach (var (key, label) in Shown)
+        void Show(string key, string label)
         {
-            if (!metrics.TryGetValue(key, out double value)) continue;
-            if (key == "loss" && metrics.ContainsKey("reward/mean")) continue;
-            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{label} {value:0.###}"));
+            if (metrics.TryGetValue(key, out double value)) parts.Add(string.Create(CultureInfo.InvariantCulture, $"{label} {value:0.###}"));
         }
+        Show(RewardMetricKeys.Mean, "reward");
+        foreach (string key in RewardMetricKeys.In(metrics.Keys)) Show(key, RewardMetricKeys.RewardOf(key)!);
+        if (!metrics.ContainsKey(RewardMetricKeys.Mean)) Show("loss", "loss");
+        Show("kept", "kept");
+        Show(StageEvaluation.PassAt1Key, "pass@1");
         return string.Join("  ", parts);
     }
 

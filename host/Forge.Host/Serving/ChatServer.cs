@@ -22,7 +22,13 @@ internal sealed class ChatServer : IAsyncDisposable
     public ChatServer(ChatModel model, string host, int port)
     {
         var builder = WebApplication.CreateSlimBuilder();
+        // Warnings and errors while serving go to stderr (stdout carries the base URL). A failure to start is the
+        // caller's one line: the host's own "Hosting failed to start" entry would repeat it as a 30-line trace.
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
         builder.WebHost.UseUrls($"http://{host}:{port}");
         _app = builder.Build();
         _app.MapGet("/v1/models", () => Results.Json(new

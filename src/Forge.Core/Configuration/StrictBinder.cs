@@ -162,7 +162,7 @@ public static class StrictBinder
         {
             _ when underlying == typeof(bool) => "true or false",
             _ when underlying == typeof(int) || underlying == typeof(long) => "an integer",
-            _ when underlying == typeof(double) || underlying == typeof(float) => "a number",
+            _ when underlying == typeof(double) || underlying == typeof(float) || underlying == typeof(decimal) => "a number",
             _ when underlying == typeof(string) => "a string",
             _ when underlying == typeof(TimeSpan) => "a duration (5s, 2m, 1h, 500ms or 00:00:05)",
             _ when underlying.IsEnum => $"one of {string.Join(", ", Enum.GetNames(underlying))}",

@@ -50,7 +50,7 @@ public sealed class PipelineRunner(IConfiguration configuration, IServiceProvide
             };
             if (cancellationToken.IsCancellationRequested) throw new StageInterruptedException(name, null);
             if (context.Resume) resume!.Rewind(context);
-            logger.LogInformation("stage {Stage} ({Kind}) {Action}", name, kind, context.Resume ? "resuming" : "starting");
+            logger.Log(ProgressLogLevel.Of(progress), "stage {Stage} ({Kind}) {Action}", name, kind, context.Resume ? "resuming" : "starting");
             progress.StageStarted(name, kind, done.Count + 1, plan.Stages.Count);
             var clock = Stopwatch.StartNew();
             StageResult result;
@@ -67,7 +67,7 @@ public sealed class PipelineRunner(IConfiguration configuration, IServiceProvide
             summary.Write(runDirectory);
             WriteReport(runDirectory, summary);
             progress.StageFinished(name, clock.Elapsed.TotalSeconds, result.Eval);
-            logger.LogInformation("stage {Stage} ({Kind}) done in {Seconds:0.0} s", name, kind, clock.Elapsed.TotalSeconds);
+            logger.Log(ProgressLogLevel.Of(progress), "stage {Stage} ({Kind}) done in {Seconds:0.0} s", name, kind, clock.Elapsed.TotalSeconds);
         }
         return new RunSummary(pipeline, seed, done);
     }

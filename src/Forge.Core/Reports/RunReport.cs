@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Forge.Core.Data;
 using Forge.Core.Evaluation;
+using Forge.Core.Metrics;
 using Forge.Core.Pipelines;
 
 namespace Forge.Core.Reports;
@@ -21,11 +22,15 @@ public static class RunReport
     /// <summary>How many of a stage's written traces the page shows.</summary>
     public const int TracesShown = 4;
 
-    /// <summary>Curves drawn for a stage when its metrics hold them: metric key → chart title.</summary>
-    private static readonly (string Key, string Title)[] Curves =
+    /// <summary>
+    /// Curves drawn for a stage when its metrics hold them, metric key → chart title: the reward, then each reward
+    /// plugin's mean in the order the records first name it (whatever rewards the run used), then KL, length and loss.
+    /// </summary>
+    private static IEnumerable<(string Key, string Title)> Curves(IReadOnlyList<MetricsFile.Row> stageRows) =>
     [
-        ("reward/mean", "reward"), ("reward/accuracy/mean", "accuracy"), ("reward/format/mean", "format"), ("kl", "KL to reference"),
-        ("completion/length_mean", "completion length (tokens)"), ("loss", "loss"),
+        (RewardMetricKeys.Mean, "reward"),
+        .. RewardMetricKeys.In(stageRows.SelectMany(r => r.Values.Keys)).Select(key => (key, RewardMetricKeys.RewardOf(key)!)),
+        ("kl", "KL to reference"), ("completion/length_mean", "completion length (tokens)"), ("loss", "loss"),
     ];
 
     /// <summary>
@@ -93,7 +98,7 @@ public static class RunReport
                 .Append(Html.Escape(stage.Name)).Append(" <small>").Append(Html.Escape(stage.Kind)).Append("</small></h2><div class=\"charts\">");
             var stageRows = rows.Where(r => r.Stage == stage.Name).ToList();
             int charts = 0;
-            foreach (var (key, title) in Curves)
+            foreach (var (key, title) in Curves(stageRows))
             {
                 var points = stageRows.Where(r => r.Values.ContainsKey(key)).Select(r => ((double)r.Step, r.Values[key])).ToList();
                 if (points.Count < 2) continue;

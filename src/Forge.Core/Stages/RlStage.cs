@@ -87,12 +87,12 @@ public sealed class RlStage(IModelStore store, IPluginResolver plugins, RewardCo
             var stepMetrics = current.Call("optimizer", optimizerName, () => Update(scored, group, generation.MaxNewTokens, model, training, optimizer));
             double trainSeconds = clock.Elapsed.TotalSeconds - generateSeconds;
             var all = scored.SelectMany(g => g.Completions.Zip(g.Scores)).ToList();
-            stepMetrics["reward/mean"] = all.Average(x => x.Second.Total);
+            stepMetrics[RewardMetricKeys.Mean] = all.Average(x => x.Second.Total);
             stepMetrics["reward/std"] = StandardDeviation(all.Select(x => x.Second.Total));
             foreach (string name in rewards.Names)
             {
                 var values = all.Select(x => x.Second.Rewards[name]).OfType<double>().ToList();
-                if (values.Count > 0) stepMetrics[$"reward/{name}/mean"] = values.Average();
+                if (values.Count > 0) stepMetrics[RewardMetricKeys.MeanOf(name)] = values.Average();
             }
             stepMetrics["completion/length_mean"] = all.Average(x => x.First.TokenIds.Count);
             stepMetrics["completion/length_max"] = all.Max(x => x.First.TokenIds.Count);
@@ -103,14 +103,15 @@ public sealed class RlStage(IModelStore store, IPluginResolver plugins, RewardCo
             stepMetrics["time/step_s"] = clock.Elapsed.TotalSeconds;
             metrics.Record(context.Name, step, stepMetrics);
             last = stepMetrics;
-            if (step % 10 == 0) logger.LogInformation("{Stage} step {Step}/{Total} reward {Reward:0.###}", context.Name, step, steps, stepMetrics["reward/mean"]);
+            if (step % 10 == 0) logger.Log(ProgressLogLevel.Of(context.Progress), "{Stage} step {Step}/{Total} reward {Reward:0.###}", context.Name, step, steps, stepMetrics[RewardMetricKeys.Mean]);
             checkpoints.AfterStep(step + 1, prompts.Position);
         }
-        checkpoints.AtEnd(Math.Max(steps, checkpoints.FirstStep), prompts.Position);
+        int end = Math.Max(steps, checkpoints.FirstStep);
+        checkpoints.AtEnd(end, prompts.Position);
 
         model.Model.Module.eval();
         model.Save(context.CheckpointDirectory);
-        var eval = StageEvaluation.Run(context, plugins, model, template, settings.PromptSource.InstanceName, generation.MaxNewTokens);
+        var eval = StageEvaluation.Run(context, plugins, model, template, metrics, end, settings.PromptSource.InstanceName, generation.MaxNewTokens);
         return new StageResult(last, eval);
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Forge.Core.Data;
+using Forge.Core.Metrics;
 using Forge.Core.Pipelines;
 using Forge.Core.Rewards;
 
@@ -38,11 +39,11 @@ public sealed class ScoreStage(RewardComposerFactory rewards) : IStage
         var metrics = new Dictionary<string, double> { ["rows"] = rows.Count };
         if (rows.Count > 0)
         {
-            metrics["reward/total/mean"] = scores.Average(s => s.Total);
+            metrics[RewardMetricKeys.Mean] = scores.Average(s => s.Total);
             foreach (string name in composer.Names)
             {
                 var values = scores.Select(s => s.Rewards[name]).OfType<double>().ToList();
-                if (values.Count > 0) metrics[$"reward/{name}/mean"] = values.Average();
+                if (values.Count > 0) metrics[RewardMetricKeys.MeanOf(name)] = values.Average();
             }
         }
         return new StageResult(metrics);

@@ -95,7 +95,7 @@ internal sealed class SupervisedLoop(IModelStore store, IPluginResolver plugins,
                 last = stepMetrics;
                 next = new DataPosition(epoch, (b + 1) * batchSize);
                 metrics.Record(context.Name, step, last);
-                if (step % 20 == 0) logger.LogInformation("{Stage} step {Step}/{Total} loss {Loss:0.####}", context.Name, step, maxSteps, last.GetValueOrDefault("loss"));
+                if (step % 20 == 0) logger.Log(ProgressLogLevel.Of(context.Progress), "{Stage} step {Step}/{Total} loss {Loss:0.####}", context.Name, step, maxSteps, last.GetValueOrDefault("loss"));
                 checkpoints.AfterStep(step + 1, next);
             }
         }
@@ -103,8 +103,7 @@ internal sealed class SupervisedLoop(IModelStore store, IPluginResolver plugins,
 
         model.Model.Module.eval();
         model.Save(context.CheckpointDirectory);
-        var eval = StageEvaluation.Run(context, plugins, model, template, maxNewTokens: options.Generation.MaxNewTokens);
-        if (eval is not null) metrics.Record(context.Name, step, new Dictionary<string, double> { ["eval/pass_at_1"] = eval.PassAt1, ["eval/cons_at_k"] = eval.ConsAtK });
+        var eval = StageEvaluation.Run(context, plugins, model, template, metrics, step, maxNewTokens: options.Generation.MaxNewTokens);
         return new StageResult(new Dictionary<string, double>(last) { ["steps"] = step, ["traces"] = traces.Count }, eval);
     }
 

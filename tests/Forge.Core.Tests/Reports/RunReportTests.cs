@@ -53,6 +53,19 @@ public class RunReportTests
     }
 
     [Fact]
+    public void Every_reward_a_stage_recorded_gets_its_curve_in_the_order_first_seen()
+    {
+        var rows = Enumerable.Range(0, 5).Select(step => new MetricsFile.Row("rl", step, new Dictionary<string, double>
+        {
+            ["reward/mean"] = 0.1 * step, ["reward/std"] = 0.2, ["reward/my-reward/mean"] = 0.05 * step, ["reward/format/mean"] = 0.5,
+        })).ToList();
+
+        string html = RunReport.Render(Summary(), rows, Evals());
+
+        Regex.Matches(html, "aria-label=\"([^\"]+)\"").Select(m => m.Groups[1].Value).Should().Equal("reward", "my-reward", "format");
+    }
+
+    [Fact]
     public void A_stage_that_wrote_traces_shows_how_many_and_the_first_few()
     {
         var kept = Enumerable.Range(0, 6).Select(i => new RewardInput(

@@ -1,0 +1,28 @@
+namespace Forge.Core.Metrics;
+
+/// <summary>
+/// How a stage names reward metrics — <c>reward/mean</c> for the weighted total and <c>reward/&lt;name&gt;/mean</c> for
+/// each reward plugin — so that displays and the report can show every reward a run has without knowing any by name.
+/// </summary>
+public static class RewardMetricKeys
+{
+    private const string Prefix = "reward/", Suffix = "/mean";
+
+    /// <summary>The weighted total's mean: the headline of a stage that scores with rewards.</summary>
+    public const string Mean = "reward/mean";
+
+    /// <summary>The key of one reward's mean, <c>reward/&lt;name&gt;/mean</c>.</summary>
+    public static string MeanOf(string reward) => Prefix + reward + Suffix;
+
+    /// <summary>The reward a key is the mean of (<c>reward/my-reward/mean</c> → <c>my-reward</c>), or null for any other key.</summary>
+    public static string? RewardOf(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return key.Length > Prefix.Length + Suffix.Length && key.StartsWith(Prefix, StringComparison.Ordinal) && key.EndsWith(Suffix, StringComparison.Ordinal)
+            ? key[Prefix.Length..^Suffix.Length]
+            : null;
+    }
+
+    /// <summary>The per-reward mean keys among <paramref name="keys"/>, each once, in the order first seen.</summary>
+    public static IReadOnlyList<string> In(IEnumerable<string> keys) => keys.Where(k => RewardOf(k) is not null).Distinct(StringComparer.Ordinal).ToList();
+}
