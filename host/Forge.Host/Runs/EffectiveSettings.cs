@@ -4,6 +4,7 @@ using System.Reflection;
 using System.Text.Json;
 using Forge.Core.Configuration;
 using Forge.Core.Data;
+using Forge.Core.Plugins;
 using Forge.Host.Hosting;
 using Microsoft.Extensions.Configuration;
 
@@ -67,6 +68,13 @@ internal static class EffectiveSettings
         {
             case null:
                 into.Add(new EffectiveSetting(key, None, layers.SourceOf(path)));
+                break;
+            case PluginSelection selection: // its inline options show under the plugin's own group
+                into.Add(new EffectiveSetting(key, selection.Plugin, layers.SourceOf(selection.Inline is null ? path : $"{path}:Plugin")));
+                break;
+            case RewardSelection reward:
+                into.Add(new EffectiveSetting(key, Text(reward.Weight), layers.SourceOf(reward.Inline is null && reward.Plugin is null ? path : $"{path}:Weight")));
+                if (reward.Plugin is not null) into.Add(new EffectiveSetting($"{key}:Plugin", reward.Plugin, layers.SourceOf($"{path}:Plugin")));
                 break;
             case IConfigurationSection section when section.GetChildren().Any():
                 foreach (var child in section.GetChildren()) AddSection(into, child, Join(key, child.Key), layers);

@@ -71,7 +71,8 @@ internal sealed record ResolvedPipeline(EffectiveSetting Pipeline, EffectiveSett
         var (instance, types) = app.PluginOptionTypes.FirstOrDefault(p => p.Key.Plugin.Kind == kind && p.Key.Name == name);
         if (instance is null) // registered by another plugin's services, not by a plugin export: no options section of its own
             return new SettingsGroup($"{PluginKinds.DisplayName(kind)} {name}", PluginKinds.SectionPath(kind, name), []);
-        string title = $"{PluginKinds.DisplayName(kind)} {name}" + (instance.Plugin.Name == name ? "" : $" (plugin {instance.Plugin.Name})");
+        string title = InlinePlugins.IsInstanceName(name) ? $"{PluginKinds.DisplayName(kind)} {instance.Plugin.Name} (its shared section with the stage's inline options over it)"
+            : $"{PluginKinds.DisplayName(kind)} {name}" + (instance.Plugin.Name == name ? "" : $" (plugin {instance.Plugin.Name})");
         var section = instance.Options;
         var settings = types.Count == 0
             ? EffectiveSettings.Of(section, app.Layers)
@@ -89,6 +90,9 @@ internal sealed record ResolvedPipeline(EffectiveSetting Pipeline, EffectiveSett
             if (property.GetCustomAttribute<PluginReferenceAttribute>() is { } reference)
             {
                 if (value is string name) yield return (reference.Kind, name);
+                else if (value is PluginSelection selection) yield return (reference.Kind, selection.InstanceName);
+                else if (value is IDictionary<string, RewardSelection> rewards)
+                    foreach (var (entry, reward) in rewards) yield return (reference.Kind, reward.InstanceName(entry));
                 else if (value is IDictionary names)
                     foreach (DictionaryEntry entry in names)
                     {
@@ -97,7 +101,8 @@ internal sealed record ResolvedPipeline(EffectiveSetting Pipeline, EffectiveSett
                     }
             }
             else if (value is not string && !value.GetType().IsValueType && value is not IEnumerable
-                && value is not Microsoft.Extensions.Configuration.IConfigurationSection && property.Name != nameof(StageOptions.Eval))
+                && value is not Microsoft.Extensions.Configuration.IConfigurationSection && value is not PluginSelection
+                && property.Name != nameof(StageOptions.Eval))
             {
                 foreach (var nested in PluginsNamed(value)) yield return nested;
             }
