@@ -175,7 +175,8 @@ public class PluginTrustTests : IDisposable
 
         var catalog = PluginCatalog.Load([Plugins], trust);
 
-        swappedIn.Should().Be(PluginFiles.Sha256Of(impostor)).And.NotBeOneOf(listed);
+        swappedIn.Should().Be(PluginFiles.Sha256Of(impostor), "the impostor was on disk when the plugin loaded");
+        listed.Should().NotContain(swappedIn);
         catalog.Plugins.Should().ContainSingle().Which.AssemblyPath.Should().Be(verified, "errors and listings name the plugin's own file");
         File.Exists(Marker("impostor")).Should().BeFalse("the assembly swapped in after the check must never run");
         File.Exists(Marker("verified")).Should().BeTrue("the bytes that were hashed are the ones that run");

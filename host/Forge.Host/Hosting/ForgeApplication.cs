@@ -54,7 +54,7 @@ internal sealed class ForgeApplication : IDisposable
         var configuration = ForgeConfiguration.Build(settings);
         var layers = ConfigurationLayers.Of(configuration, settings);
         var forge = ConfigurationSections.Check(configuration);
-        var trust = PluginTrust.Configured(configuration, forge.AllowedPluginSha256);
+        var trust = PluginTrust.Configured(forge.AllowedPluginSha256, layers.EmptyOutsideFiles(PluginTrust.Key));
         try
         {
             return Create(settings, configuration, layers, forge, trust);

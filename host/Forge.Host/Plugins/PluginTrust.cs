@@ -1,5 +1,4 @@
 using Forge.Core;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace Forge.Host.Plugins;
@@ -15,7 +14,8 @@ internal sealed class PluginTrust : IDisposable
     /// <summary>The log category of the allow-list's status line (shown even when the console log is quiet).</summary>
     public const string LogCategory = "Forge.Host.Plugins.PluginTrust";
 
-    private const string Key = "Forge:AllowedPluginSha256";
+    /// <summary>The allow-list's configuration key.</summary>
+    public const string Key = "Forge:AllowedPluginSha256";
     private readonly HashSet<string> _allowed = new(StringComparer.Ordinal);
     private readonly Action<string>? _afterVerification;
     private PrivatePluginCopy? _copy;
@@ -40,15 +40,15 @@ internal sealed class PluginTrust : IDisposable
     }
 
     /// <summary>
-    /// The allow-list as bound from <paramref name="configuration"/>. An empty value given for the key itself — what an
-    /// unset shell variable makes of <c>FORGE_Forge__AllowedPluginSha256=$HASH</c> — is refused rather than read as
-    /// "no list": it cannot clear a list another layer gives, so it only ever is a mistake.
+    /// The allow-list as bound, with <paramref name="emptyValueFrom"/> the layers (<c>env FORGE_…</c>, <c>--set</c>) that
+    /// give the key itself an empty value — what an unset shell variable makes of
+    /// <c>FORGE_Forge__AllowedPluginSha256=$HASH</c>. Such a value is refused rather than read as "no list": it cannot
+    /// clear a list another layer gives, so it is only ever a mistake.
     /// </summary>
-    public static PluginTrust Configured(IConfiguration configuration, IReadOnlyList<string> allowedSha256)
+    public static PluginTrust Configured(IReadOnlyList<string> allowedSha256, IEnumerable<string> emptyValueFrom)
     {
-        var section = configuration.GetSection(Key);
-        if (section.Value is "" && !section.GetChildren().Any())
-            throw new ForgeDataException($"{Key}: empty value; the allow-list is a list of hashes ({Key}:0=…, in JSON [\"…\"]); leave the key out for none");
+        if (emptyValueFrom.FirstOrDefault() is { } layer)
+            throw new ForgeDataException($"{Key}: empty value ({layer}); the allow-list is a list of hashes ({Key}:0=…); leave the key out for none");
         return new PluginTrust(allowedSha256);
     }
 
