@@ -16,6 +16,7 @@ internal sealed class PluginTrust : IDisposable
 
     /// <summary>The allow-list's configuration key.</summary>
     public const string Key = "Forge:AllowedPluginSha256";
+
     private readonly HashSet<string> _allowed = new(StringComparer.Ordinal);
     private readonly Action<string>? _afterVerification;
     private PrivatePluginCopy? _copy;
