@@ -107,7 +107,8 @@ public class PluginErrorTests : IDisposable
     public void The_hash_allow_list_refuses_any_other_assembly()
     {
         string dll = PluginCompiler.Compile(_dir.Combine("p", "Unvetted"), "Unvetted", PluginCompiler.RewardSource("unvetted", "1.0", "Unvetted"));
-        var builtIn = Directory.EnumerateFiles(AppContext.BaseDirectory + "plugins", "*.dll", SearchOption.AllDirectories).ToList();
+        // The list covers every file of a plugin folder (Forge.Host.Plugins.PluginFiles), not only its assemblies.
+        var builtIn = Directory.EnumerateFiles(AppContext.BaseDirectory + "plugins", "*", SearchOption.AllDirectories).ToList();
         var refused = ForgeProcess.Run(["plugins", "--plugins", _dir.Combine("p"), .. AllowList(builtIn)]);
         ShouldFailWithOneLine(refused, "Unvetted.dll", "allow-list");
 
@@ -117,7 +118,7 @@ public class PluginErrorTests : IDisposable
     }
 
     private static IEnumerable<string> AllowList(IEnumerable<string> files) => files
-        .Select((file, i) => $"Forge:AllowedPluginSha256:{i}={Forge.Host.Plugins.PluginTrust.Sha256Of(file)}")
+        .Select((file, i) => $"Forge:AllowedPluginSha256:{i}={Forge.Host.Plugins.PluginFiles.Sha256Of(file)}")
         .SelectMany(setting => new[] { "--set", setting });
 
     [Fact]

@@ -5,15 +5,24 @@ using Forge.Core.Plugins;
 
 namespace Forge.Host.Cli;
 
-/// <summary><c>forge plugins [--json]</c>: one line per loaded plugin — name, kind, version, assembly.</summary>
+/// <summary>
+/// <c>forge plugins [--json]</c>: one line per loaded plugin — name, kind, version, assembly; <c>--sha256</c>: the hash
+/// of every file in every plugin folder, for <c>Forge:AllowedPluginSha256</c> (<see cref="PluginHashes"/>).
+/// </summary>
 internal static class PluginsCommand
 {
     public static Command Create(CliContext cli)
     {
         var json = new Option<bool>("--json") { Description = "Print a JSON array instead of a table" };
         var reference = new Option<bool>("--reference") { Description = "Print the configuration reference (every stage and plugin option) as Markdown" };
-        var command = new Command("plugins", "List the plugins found in the plugin directories") { json, reference };
-        command.SetAction(parse => cli.WithApplication(parse, app =>
+        var sha256 = new Option<bool>("--sha256")
+        {
+            Description = "Print the SHA-256 of every file in every plugin folder (what Forge:AllowedPluginSha256 must list), loading no plugin",
+        };
+        var command = new Command("plugins", "List the plugins found in the plugin directories") { json, reference, sha256 };
+        command.SetAction(parse => parse.GetValue(sha256)
+            ? cli.Guard(parse, () => PluginHashes.Write(cli.Out, cli.Globals.Read(parse), parse.GetValue(json)))
+            : cli.WithApplication(parse, app =>
         {
             if (parse.GetValue(reference))
             {

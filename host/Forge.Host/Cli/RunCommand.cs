@@ -44,6 +44,7 @@ internal static class RunCommand
     private static int Run(CliContext cli, ParseResult parse, ForgeApplication app, bool live, RunOptions options)
     {
         var (pipeline, output, seed, resume, dryRun, json) = options;
+        app.LogPluginTrust();
         if (parse.GetValue(json) && !parse.GetValue(dryRun)) throw new ForgeDataException("--json goes with --dry-run");
         bool resuming = parse.GetValue(resume);
         string? outputValue = parse.GetValue(output);

@@ -43,10 +43,21 @@ internal sealed class ConfigurationLayers
         {
             var (name, provider) = _layers[i];
             if (!provider.TryGet(key, out _) && !provider.GetChildKeys([], key).Any()) continue;
-            return name == "env" ? "env FORGE_" + key.Replace(":", "__", StringComparison.Ordinal) : name;
+            return Named(name, key);
         }
         return Default;
     }
+
+    /// <summary>
+    /// The layers other than files (<c>env FORGE_…</c>, <c>--set</c>) that give <paramref name="key"/> an empty value.
+    /// Files cannot be told apart: a JSON <c>[]</c> reads as an empty value too.
+    /// </summary>
+    public IEnumerable<string> EmptyOutsideFiles(string key) => _layers
+        .Where(layer => layer.Provider is not FileConfigurationProvider && layer.Provider.TryGet(key, out string? value) && value is "")
+        .Select(layer => Named(layer.Name, key));
+
+    private static string Named(string layer, string key) =>
+        layer == "env" ? "env FORGE_" + key.Replace(":", "__", StringComparison.Ordinal) : layer;
 
     private static string? FullPath(FileConfigurationSource source) => source.FileProvider is PhysicalFileProvider files && source.Path is { } path
         ? Path.GetFullPath(Path.Combine(files.Root, path))

@@ -17,11 +17,13 @@ namespace Forge.Host.Hosting;
 internal sealed class ForgeApplication : IDisposable
 {
     private readonly IHost _host;
+    private readonly PluginTrust _trust;
 
-    private ForgeApplication(IHost host, PluginCatalog catalog, HostSettings settings, ConfigurationLayers layers,
+    private ForgeApplication(IHost host, PluginTrust trust, PluginCatalog catalog, HostSettings settings, ConfigurationLayers layers,
         IReadOnlyDictionary<PluginInstance, IReadOnlyList<Type>> pluginOptionTypes, ForgeOptions forge)
     {
         _host = host;
+        _trust = trust;
         Catalog = catalog;
         Settings = settings;
         Layers = layers;
@@ -52,7 +54,22 @@ internal sealed class ForgeApplication : IDisposable
         var configuration = ForgeConfiguration.Build(settings);
         var layers = ConfigurationLayers.Of(configuration, settings);
         var forge = ConfigurationSections.Check(configuration);
-        var catalog = PluginCatalog.Load(PluginDirectories(forge, settings), new PluginTrust(forge.AllowedPluginSha256));
+        var trust = PluginTrust.Configured(forge.AllowedPluginSha256, layers.EmptyOutsideFiles(PluginTrust.Key));
+        try
+        {
+            return Create(settings, configuration, layers, forge, trust);
+        }
+        catch
+        {
+            trust.Dispose();
+            throw;
+        }
+    }
+
+    private static ForgeApplication Create(HostSettings settings, ConfigurationManager configuration, ConfigurationLayers layers,
+        ForgeOptions forge, PluginTrust trust)
+    {
+        var catalog = PluginCatalog.Load(PluginDirectories(forge, settings), trust);
 
         var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -65,7 +82,10 @@ internal sealed class ForgeApplication : IDisposable
         // --verbose: Debug for every category the configuration does not name. A minimum level alone would lose to
         // Logging:LogLevel:Default; a rule added after the configuration's is the one that applies.
         if (settings.Verbose) builder.Logging.AddFilter(category: null, level: LogLevel.Debug);
-        else if (settings.QuietConsoleLog) builder.Logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>((_, level) => level >= LogLevel.Warning);
+        // Quiet: the allow-list's status line still shows (it is printed before a live display starts).
+        else if (settings.QuietConsoleLog)
+            builder.Logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>((category, level) =>
+                level >= LogLevel.Warning || (category == PluginTrust.LogCategory && level >= LogLevel.Information));
 
         builder.Services.AddSingleton(catalog);
         builder.Services.AddSingleton<IPluginResolver, ServiceProviderPluginResolver>();
@@ -107,7 +127,7 @@ internal sealed class ForgeApplication : IDisposable
             host.Dispose();
             throw;
         }
-        return new ForgeApplication(host, catalog, settings, layers, optionTypes, forge);
+        return new ForgeApplication(host, trust, catalog, settings, layers, optionTypes, forge);
     }
 
     /// <summary>Runs every ValidateOnStart registration now, turning failures into one line naming the section.</summary>
@@ -137,7 +157,11 @@ internal sealed class ForgeApplication : IDisposable
     private static string SectionOf(string optionsName, IReadOnlyList<PluginInstance> instances) =>
         instances.FirstOrDefault(i => i.Name == optionsName)?.Options.Path ?? optionsName;
 
-    private static IEnumerable<string> PluginDirectories(ForgeOptions forge, HostSettings settings)
+    /// <summary>Logs whether the plugin allow-list is on and how many plugin assemblies it admitted (<c>forge run</c>).</summary>
+    public void LogPluginTrust() => _trust.Log(Services.GetRequiredService<ILoggerFactory>());
+
+    /// <summary>The plugin directories: <c>plugins/</c> beside the executable, <c>Forge:PluginDirectories</c>, <c>--plugins</c>.</summary>
+    public static IEnumerable<string> PluginDirectories(ForgeOptions forge, HostSettings settings)
     {
         yield return Path.Combine(AppContext.BaseDirectory, "plugins");
         for (int i = 0; i < forge.PluginDirectories.Count; i++)
@@ -154,5 +178,9 @@ internal sealed class ForgeApplication : IDisposable
         }
     }
 
-    public void Dispose() => _host.Dispose();
+    public void Dispose()
+    {
+        _host.Dispose();
+        _trust.Dispose();
+    }
 }

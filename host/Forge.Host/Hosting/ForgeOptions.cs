@@ -19,8 +19,8 @@ internal sealed class ForgeOptions
     [Description("Extra plugin folders (besides plugins/ beside the executable)")]
     public List<string> PluginDirectories { get; set; } = [];
 
-    /// <summary>When non-empty, every plugin assembly must have one of these SHA-256 hashes.</summary>
-    [Description("SHA-256 hashes of the plugin assemblies allowed to load (a list; empty allows all)")]
+    /// <summary>When non-empty, every file in every plugin folder must have one of these SHA-256 hashes (<c>forge plugins --sha256</c>).</summary>
+    [Description("SHA-256 hashes every file in a plugin folder must have (a list, from forge plugins --sha256; empty allows all)")]
     public List<string> AllowedPluginSha256 { get; set; } = [];
 
     /// <summary>How reward failures are contained.</summary>

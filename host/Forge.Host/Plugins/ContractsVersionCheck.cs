@@ -11,16 +11,18 @@ namespace Forge.Host.Plugins;
 /// </summary>
 internal static class ContractsVersionCheck
 {
-    public static void Ensure(string assemblyPath)
+    /// <param name="assemblyPath">The file to read (the verified private copy when the allow-list is on).</param>
+    /// <param name="shownPath">The path errors name: the plugin's own file.</param>
+    public static void Ensure(string assemblyPath, string shownPath)
     {
-        Version? referenced = ReferencedContractsVersion(assemblyPath);
+        Version? referenced = ReferencedContractsVersion(assemblyPath, shownPath);
         if (referenced is not null && referenced.Major > ContractsVersion.Major)
             throw new ForgeDataException(
-                $"plugin {Path.GetFileName(assemblyPath)} was built against Forge.Contracts {referenced.ToString(2)}, " +
+                $"plugin {Path.GetFileName(shownPath)} was built against Forge.Contracts {referenced.ToString(2)}, " +
                 $"but this host has Forge.Contracts {ContractsVersion.Current.ToString(2)}; rebuild the plugin against {ContractsVersion.Major}.x or update Forge");
     }
 
-    private static Version? ReferencedContractsVersion(string assemblyPath)
+    private static Version? ReferencedContractsVersion(string assemblyPath, string shownPath)
     {
         try
         {
@@ -37,7 +39,7 @@ internal static class ContractsVersionCheck
         }
         catch (Exception ex) when (ex is BadImageFormatException or InvalidOperationException)
         {
-            throw new ForgeDataException($"plugin {assemblyPath} is not a .NET assembly: {ex.Message}", ex);
+            throw new ForgeDataException($"plugin {shownPath} is not a .NET assembly: {ex.Message}", ex);
         }
     }
 }

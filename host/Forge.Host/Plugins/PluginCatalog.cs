@@ -22,34 +22,35 @@ internal sealed class PluginCatalog
     /// <summary>The plugins of one kind.</summary>
     public IEnumerable<PluginDescriptor> OfKind(PluginKind kind) => Plugins.Where(p => p.Kind == kind);
 
-    /// <summary>Loads every plugin folder under <paramref name="directories"/>; a directory that does not exist is skipped.</summary>
+    /// <summary>
+    /// Loads every plugin folder under <paramref name="directories"/> (a directory that does not exist is skipped), each
+    /// admitted by <paramref name="trust"/> first and loaded from the folder it returns.
+    /// </summary>
     public static PluginCatalog Load(IEnumerable<string> directories, PluginTrust trust)
     {
         var found = new List<PluginDescriptor>();
-        foreach (string directory in directories.Select(Path.GetFullPath).Distinct())
-        {
-            if (!Directory.Exists(directory)) continue;
-            foreach (string folder in Directory.GetDirectories(directory).Order(StringComparer.Ordinal))
-                found.AddRange(LoadFolder(folder, trust));
-        }
+        foreach (string folder in PluginFolders.Under(directories))
+            found.AddRange(LoadFolder(folder, trust));
         RejectDuplicates(found);
         return new PluginCatalog(found.OrderBy(p => p.Kind).ThenBy(p => p.Name, StringComparer.Ordinal).ToList());
     }
 
     private static IEnumerable<PluginDescriptor> LoadFolder(string folder, PluginTrust trust)
     {
-        string assemblyPath = Path.Combine(folder, Path.GetFileName(folder) + ".dll");
+        string assemblyFile = Path.GetFileName(folder) + ".dll";
+        string assemblyPath = Path.Combine(folder, assemblyFile);
         if (!File.Exists(assemblyPath))
-            throw new ForgeDataException($"plugin folder {folder} has no {Path.GetFileName(assemblyPath)} (a plugin folder holds <folder name>.dll)");
-        trust.Check(folder);
-        ContractsVersionCheck.Ensure(assemblyPath);
+            throw new ForgeDataException($"plugin folder {folder} has no {assemblyFile} (a plugin folder holds <folder name>.dll)");
+        // With the allow-list on, the verified private copy: nothing is read from the plugin folder after the check.
+        string loadPath = Path.Combine(trust.Admit(folder), assemblyFile);
+        ContractsVersionCheck.Ensure(loadPath, assemblyPath);
 
         Assembly assembly;
         List<Lazy<IForgePlugin, PluginMetadata>> exports;
         try
         {
             // Never unloadable: TorchSharp keeps thread-static scopes and native callbacks (shared/docs/plugins.md).
-            var loader = PluginLoader.CreateFromAssemblyFile(assemblyPath, isUnloadable: false, SharedAssemblies.Types, config =>
+            var loader = PluginLoader.CreateFromAssemblyFile(loadPath, isUnloadable: false, SharedAssemblies.Types, config =>
             {
                 foreach (AssemblyName name in SharedAssemblies.Names()) config.SharedAssemblies.Add(name);
             });

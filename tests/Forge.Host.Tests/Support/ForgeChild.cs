@@ -17,7 +17,10 @@ internal sealed class ForgeChild : IDisposable
 
     private ForgeChild(Process process) => _process = process;
 
-    public static ForgeChild Start(params string[] args)
+    public static ForgeChild Start(params string[] args) => Start(new Dictionary<string, string>(), args);
+
+    /// <summary>Starts <c>forge</c> with <paramref name="environment"/> added to this process's environment.</summary>
+    public static ForgeChild Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "forge.exe" : "forge"))
         {
@@ -28,6 +31,7 @@ internal sealed class ForgeChild : IDisposable
         // One torch thread: on cores shared with other processes, OpenMP's spin-waiting can make a two-thread run of a
         // tiny model forty times slower. (Results do not depend on it; the runs compared here all use one.)
         start.Environment["OMP_NUM_THREADS"] = "1";
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         var process = new Process { StartInfo = start };
         var child = new ForgeChild(process);
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (child._out) child._out.AppendLine(e.Data); };
@@ -39,9 +43,12 @@ internal sealed class ForgeChild : IDisposable
     }
 
     /// <summary>Runs <c>forge</c> with <paramref name="args"/> to its end.</summary>
-    public static ForgeProcess.Result Run(params string[] args)
+    public static ForgeProcess.Result Run(params string[] args) => Run(new Dictionary<string, string>(), args);
+
+    /// <summary>Runs <c>forge</c> with <paramref name="args"/> and <paramref name="environment"/> added to its environment.</summary>
+    public static ForgeProcess.Result Run(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        using var child = Start(args);
+        using var child = Start(environment, args);
         return child.WaitForExit();
     }
 
