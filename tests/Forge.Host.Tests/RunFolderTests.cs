@@ -87,6 +87,11 @@ public class RunFolderTests
         File.ReadAllText(mine).Should().Be("mine");
         File.ReadAllText(inputs).Should().Be("{}\n");
         JsonNode.Parse(File.ReadAllText(Path.Combine(run, "config.json")))!["Run"]!["CommandLine"]!.GetValue<string>().Should().EndWith("--overwrite");
+
+        // Again, now that the run has no eval/ folder at all.
+        var again = Tiny(config, run, "--overwrite");
+        again.ExitCode.Should().Be(0, again.Error);
+        Steps(run).Should().Equal(0, 1);
     }
 
     [Fact]

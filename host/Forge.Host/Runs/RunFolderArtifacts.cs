@@ -44,15 +44,15 @@ internal static class RunFolderArtifacts
             string named = stages.Count == 0 ? "no stages" : "stages " + string.Join(", ", stages.Order(StringComparer.Ordinal));
             throw new ForgeDataException($"{stranger}: not of a stage of the run in this folder ({RunConfigurationFile.FileName} and summary.json name {named}); --overwrite deletes only the run's own files: move it away first");
         }
-        foreach (string file in RunFiles) File.Delete(Path.Combine(folder, file));
+        foreach (string file in RunFiles) DeleteFile(Path.Combine(folder, file));
         DeleteDirectory(Path.Combine(folder, "tensorboard"));
         foreach (string stage in stages)
         {
             DeleteDirectory(Path.Combine(checkpoints, stage));
             foreach (string file in new[] { Path.Combine(data, stage + ".jsonl"), Path.Combine(eval, stage + ".json") })
             {
-                File.Delete(file);
-                File.Delete(file + ".tmp");
+                DeleteFile(file);
+                DeleteFile(file + ".tmp");
             }
         }
         foreach (string directory in new[] { checkpoints, data, eval })
@@ -77,6 +77,12 @@ internal static class RunFolderArtifacts
     /// <summary>A stage name as the pipeline allows one: a single folder name, so that deleting by it stays inside the run folder.</summary>
     private static bool IsFolderName(string name) =>
         name.Length > 0 && name.IndexOfAny(['/', '\\']) < 0 && name is not "." and not ".." && !Path.IsPathRooted(name);
+
+    /// <summary>Deletes a file if it is there (<see cref="File.Delete"/> throws when its folder is not).</summary>
+    private static void DeleteFile(string file)
+    {
+        if (File.Exists(file)) File.Delete(file);
+    }
 
     private static void DeleteDirectory(string directory)
     {
