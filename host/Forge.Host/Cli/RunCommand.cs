@@ -74,15 +74,15 @@ internal static class RunCommand
             return 0;
         }
 
-        // The folder is locked, and checked, before anything in it is read for the run or changed; a resumed run's
-        // pipeline and seed come from its summary.json, read under the lock.
+        // Nothing in the folder changes before it is locked and every check has passed. A resumed run's folder is
+        // locked first, as its summary.json (pipeline, seed) is read; a new run's once every setting is checked, so
+        // that --overwrite deletes nothing on a mistake.
         RunFolder? resumedFolder = null;
         RunResume? previous = null;
         if (resuming) (resumedFolder, previous) = RunFolder.ForResume(Path.GetFullPath(outputValue!));
         using var resumedLock = resumedFolder;
         var (name, runSeed, folder) = RunAndFolder(parse, app, options, previous);
         previous?.RequirePipeline(name, folder);
-        // Every setting is checked before a new run's folder is taken, so that --overwrite deletes nothing on a mistake.
         var plan = runner.Plan(name, folder);
         using var newLock = previous is null ? RunFolder.ForNewRun(folder, parse.GetValue(overwrite)) : null;
         StartingOver.Check(plan, folder, previous);

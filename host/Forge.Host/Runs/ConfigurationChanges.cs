@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -49,7 +48,8 @@ internal static class ConfigurationChanges
                 Compare(i < olderList.Count ? olderList[i] : null, i < newerList.Count ? newerList[i] : null, $"{key}:{i}", ignored, changes);
             return;
         }
-        if (!Same(before, after)) changes.Add(new ConfigurationChange(key, Text(before), Text(after)));
+        // Numbers compare by value (0.001 and 1e-3 are one setting).
+        if (!JsonNode.DeepEquals(before, after)) changes.Add(new ConfigurationChange(key, Text(before), Text(after)));
     }
 
     /// <summary>An empty object or list where the other side has one, so that a key set on one side only is named itself.</summary>
@@ -62,17 +62,6 @@ internal static class ConfigurationChanges
 
     private static bool Contains(JsonObject json, string name) =>
         json.Any(property => string.Equals(property.Key, name, StringComparison.OrdinalIgnoreCase));
-
-    private static bool Same(JsonNode? before, JsonNode? after)
-    {
-        if (JsonNode.DeepEquals(before, after)) return true;
-        return Number(before) is { } a && Number(after) is { } b && a == b;
-    }
-
-    /// <summary>A number's value, whichever way it was written (<c>0.001</c>, <c>1e-3</c>).</summary>
-    private static double? Number(JsonNode? node) =>
-        node is JsonValue value && value.GetValueKind() == JsonValueKind.Number
-        && double.TryParse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out double number) ? number : null;
 
     private static string Text(JsonNode? value)
     {
