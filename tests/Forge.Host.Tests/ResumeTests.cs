@@ -137,10 +137,12 @@ public class ResumeTests
     }
 
     [Fact]
-    public void Resume_of_a_folder_without_a_checkpoint_runs_from_the_start()
+    public void Resume_of_a_run_without_a_checkpoint_runs_its_stage_from_the_start()
     {
         using var dir = new TempDirectory();
         string config = LongRl(dir, 3), run = dir.Combine("run");
+        // Interrupted before its first checkpoint (and from before config.json, which the resume then writes).
+        dir.Write("run/summary.json", """{"pipeline":"long","seed":0,"stages":[]}""");
 
         var result = ForgeProcess.Run("run", "--config", config, "--pipeline", "long", "--output", run, "--resume");
 

@@ -1,6 +1,6 @@
 namespace Forge.Host.Cli;
 
-/// <summary>The command that resumes an interrupted run: the same arguments, with <c>--output DIR --resume</c>.</summary>
+/// <summary>The command that resumes an interrupted run: the same arguments, with <c>--output DIR --resume</c> (and without <c>--overwrite</c>).</summary>
 internal static class ResumeCommandLine
 {
     public static string For(IReadOnlyList<string> arguments, string runFolder)
@@ -9,7 +9,7 @@ internal static class ResumeCommandLine
         for (int i = 0; i < arguments.Count; i++)
         {
             string argument = arguments[i];
-            if (argument == "--resume" || argument.StartsWith("--output=", StringComparison.Ordinal)) continue;
+            if (argument is "--resume" or "--overwrite" || argument.StartsWith("--output=", StringComparison.Ordinal)) continue;
             if (argument == "--output")
             {
                 i++; // and its value

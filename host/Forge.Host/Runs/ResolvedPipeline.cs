@@ -47,23 +47,34 @@ internal sealed record ResolvedPipeline(EffectiveSetting Pipeline, EffectiveSett
         return new ResolvedPipeline(pipeline, seed, runFolder, forge, stages);
     }
 
+    /// <summary>The plugins the pipeline's stages name (and the evaluations that apply to them), each once, in stage order.</summary>
+    public static IReadOnlyList<(PluginKind Kind, string Name)> PluginsOf(PipelinePlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        return plan.Stages.SelectMany(stage => PluginsOf(plan, stage)).Distinct().ToList();
+    }
+
     private static ResolvedStage Stage(ForgeApplication app, PipelinePlan plan, PlannedStage stage)
     {
         var settings = EffectiveSettings.Of(stage.Options, stage.Section.Path, app.Layers, nameof(StageOptions.Eval)).ToList();
-        var referenced = new List<object> { stage.Options };
         if (stage.Options is TrainingStageOptions)
         {
             // Only training stages evaluate their model: show the evaluation that applies (the stage's, else the pipeline's).
             string evalKey = stage.Options.Eval is null ? $"{plan.Section.Path}:Eval" : $"{stage.Section.Path}:Eval";
             if (plan.EvalOf(stage) is { } eval)
-            {
                 settings.AddRange(EffectiveSettings.Of(eval, evalKey, app.Layers).Select(s => s with { Key = "Eval:" + s.Key }));
-                referenced.Add(eval);
-            }
             else settings.Add(new EffectiveSetting("Eval", "off", app.Layers.SourceOf(evalKey)));
         }
-        var plugins = referenced.SelectMany(PluginsNamed).Distinct().Select(p => Plugin(app, p.Kind, p.Name)).ToList();
+        var plugins = PluginsOf(plan, stage).Select(p => Plugin(app, p.Kind, p.Name)).ToList();
         return new ResolvedStage(stage.Name, stage.Kind, stage.Section.Path, settings.OrderBy(s => s.Key, StringComparer.OrdinalIgnoreCase).ToList(), plugins);
+    }
+
+    /// <summary>The plugins a stage names, and those of the evaluation that applies to it (training stages only).</summary>
+    private static IEnumerable<(PluginKind Kind, string Name)> PluginsOf(PipelinePlan plan, PlannedStage stage)
+    {
+        var referenced = new List<object> { stage.Options };
+        if (stage.Options is TrainingStageOptions && plan.EvalOf(stage) is { } eval) referenced.Add(eval);
+        return referenced.SelectMany(PluginsNamed).Distinct();
     }
 
     private static SettingsGroup Plugin(ForgeApplication app, PluginKind kind, string name)
@@ -97,6 +108,7 @@ internal sealed record ResolvedPipeline(EffectiveSetting Pipeline, EffectiveSett
                     foreach (DictionaryEntry entry in names)
                     {
                         yield return (reference.Kind, (string)entry.Key);
+                        if (entry.Value is RewardSelection { Plugin: { } plugin } && plugin != (string)entry.Key) yield return (reference.Kind, plugin);
                         if (reference.ValuesAreNames && entry.Value is string target) yield return (reference.ValueKind, target);
                     }
             }

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
 using Forge.Contracts.Plugins;
+using Forge.Core;
 using Forge.Core.Configuration;
 using Forge.Core.Data;
 using Forge.Core.Pipelines;
@@ -21,7 +22,8 @@ internal static class RunConfigurationFile
 {
     public const string FileName = "config.json";
 
-    public static void Write(string runDirectory, ForgeApplication app, PipelinePlan plan, int seed, string commandLine)
+    /// <summary>The configuration a run into <paramref name="runDirectory"/> uses, as <c>config.json</c> holds it.</summary>
+    public static JsonObject Build(string runDirectory, ForgeApplication app, PipelinePlan plan, int seed, string commandLine)
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(plan);
@@ -42,8 +44,34 @@ internal static class RunConfigurationFile
             var section = configuration.GetSection(PluginKinds.SectionName(kind));
             if (section.GetChildren().Any()) root[section.Key] = Plugins(section, kind, app);
         }
+        return root;
+    }
+
+    /// <summary>Writes <paramref name="configuration"/> (from <see cref="Build"/>) as the run folder's <c>config.json</c>.</summary>
+    public static void Write(string runDirectory, JsonObject configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
         Directory.CreateDirectory(runDirectory);
-        File.WriteAllText(Path.Combine(runDirectory, FileName), root.ToJsonString(ForgeJson.Indented) + "\n");
+        File.WriteAllText(Path.Combine(runDirectory, FileName), configuration.ToJsonString(ForgeJson.Indented) + "\n");
+    }
+
+    /// <summary>
+    /// The run folder's <c>config.json</c> (keys ignoring case, as configuration's do), or null when the folder has
+    /// none; one that is not a JSON object is a <see cref="ForgeDataException"/> naming the file.
+    /// </summary>
+    public static JsonObject? Read(string runDirectory)
+    {
+        string path = Path.Combine(runDirectory, FileName);
+        if (!File.Exists(path)) return null;
+        try
+        {
+            return JsonNode.Parse(File.ReadAllText(path), new JsonNodeOptions { PropertyNameCaseInsensitive = true }) as JsonObject
+                ?? throw new ForgeDataException($"{path}: expected a JSON object");
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            throw new ForgeDataException($"{path}: invalid JSON ({JsonErrors.Describe(ex)})");
+        }
     }
 
     private static JsonNode Forge(IConfigurationSection section, HostSettings settings, string pipeline, int seed)

@@ -23,8 +23,7 @@ public sealed class PipelineRunner(IConfiguration configuration, IServiceProvide
     {
         progress ??= NoRunProgress.Instance;
         var plan = Plan(pipeline, runDirectory);
-        if (resume is not null && resume.Pipeline != pipeline)
-            throw new ForgeDataException($"{Path.Combine(runDirectory, "summary.json")}: the run folder holds pipeline '{resume.Pipeline}', not '{pipeline}'");
+        resume?.RequirePipeline(pipeline, runDirectory);
 
         Directory.CreateDirectory(Path.Combine(runDirectory, "data"));
         Directory.CreateDirectory(Path.Combine(runDirectory, "checkpoints"));

@@ -17,6 +17,13 @@ public sealed record RunResume(string Pipeline, int Seed, IReadOnlyList<StageSum
     public static RunResume? Read(string runDirectory) =>
         RunSummary.Read(runDirectory) is { } summary ? new RunResume(summary.Pipeline, summary.Seed, summary.Stages) : null;
 
+    /// <summary>Refuses to continue this run as another pipeline than the one it ran.</summary>
+    public void RequirePipeline(string pipeline, string runDirectory)
+    {
+        if (Pipeline != pipeline)
+            throw new ForgeDataException($"{Path.Combine(runDirectory, "summary.json")}: the run folder holds pipeline '{Pipeline}', not '{pipeline}'");
+    }
+
     /// <summary>
     /// The summary entry of stage number <paramref name="index"/> when it finished before, else null; refuses a
     /// pipeline whose stages no longer match the ones that ran.

@@ -42,6 +42,9 @@ internal sealed class ForgeChild : IDisposable
         return child;
     }
 
+    /// <summary>The child's process id.</summary>
+    public int Id => _process.Id;
+
     /// <summary>Runs <c>forge</c> with <paramref name="args"/> to its end.</summary>
     public static ForgeProcess.Result Run(params string[] args) => Run(new Dictionary<string, string>(), args);
 
