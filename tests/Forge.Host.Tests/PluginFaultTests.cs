@@ -115,7 +115,7 @@ public class PluginFaultTests
         JsonDocument.Parse(File.ReadAllText(Path.Combine(checkpoint, "progress.json"))).RootElement.GetProperty("step").GetInt32().Should().Be(2);
         File.ReadLines(Path.Combine(run, "metrics.jsonl")).Should().HaveCount(2, "steps 0 and 1 completed");
 
-        ForgeProcess.Run([.. args, "--verbose"]).Error.Should().Contain("   at Flaky", "--verbose adds the plugin's stack trace");
+        ForgeProcess.Run([.. args, "--overwrite", "--verbose"]).Error.Should().Contain("   at Flaky", "--verbose adds the plugin's stack trace");
     }
 
     [Fact]
