@@ -66,16 +66,18 @@ CJK = {"zh", "ja"}
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff]")
+VARIABLE = re.compile(r"[A-Za-z\u00c0-\u024f\u0370-\u03ff]$")  # a single Latin or Greek letter is a variable
 WORD = re.compile(r"(?<![\w\\])[^\W\d_]+(?:['’-][^\W\d_]+)*(?!\w)")
 
 
 def count_words(text):
-    """Words as the labels count them: letter runs of two or more letters that do not touch a digit or follow a
-    backslash (LaTeX); every Han character 2/3 of a word and every Kana character 1/2 (see the reward's README)."""
+    """Words as the labels count them: letter runs that do not touch a digit or follow a backslash (LaTeX), except
+    single Latin or Greek letters (variables); every Han character 2/3 of a word and every Kana character 1/2
+    (see bench/README.md)."""
     han = len(HAN.findall(text))
     kana = len(KANA.findall(text))
     rest = HAN.sub(" ", KANA.sub(" ", text))
-    words = sum(1 for w in WORD.findall(rest) if len(w) >= 2)
+    words = sum(1 for w in WORD.findall(rest) if len(w) >= 2 or not VARIABLE.match(w))
     return words + han * 2 / 3 + kana / 2
 
 
