@@ -26,20 +26,14 @@ public class LanguageConsistencySetTests(ITestOutputHelper output)
         return options;
     }
 
-    [Fact]
-    public void The_set_has_at_least_200_chains_in_at_least_6_languages()
-    {
-        var chains = LanguageSet.Load();
-        chains.Should().HaveCountGreaterThanOrEqualTo(200);
-        chains.SelectMany(c => c.Written.Split('+')).Distinct().Should().HaveCountGreaterThanOrEqualTo(6);
-        chains.Select(c => c.Kind).Distinct().Should().BeEquivalentTo(["target", "foreign", "mixed"]);
-    }
-
     [Theory]
     [MemberData(nameof(Configurations))]
     public void Foreign_reasoning_scores_low_english_reasoning_high_and_mixed_its_share(string configuration)
     {
         var chains = LanguageSet.Load();
+        chains.Should().HaveCountGreaterThanOrEqualTo(200);
+        chains.SelectMany(c => c.Written.Split('+')).Distinct().Should().HaveCountGreaterThanOrEqualTo(6);
+        chains.Select(c => c.Kind).Distinct().Should().BeEquivalentTo(["target", "foreign", "mixed"]);
         var scores = LanguageSet.Score(new LanguageConsistencyReward(Options(configuration)), chains);
         var accuracy = LanguageSet.Accuracy(chains, scores);
         foreach (var (group, value) in accuracy) output.WriteLine($"{group}: {LanguageSet.Format(value)}");
@@ -47,9 +41,9 @@ public class LanguageConsistencySetTests(ITestOutputHelper output)
             if (!LanguageSet.IsRight(chains[i], scores[i])) output.WriteLine($"wrong: {chains[i].Id} share {chains[i].Share} scored {scores[i]:F3}");
 
         foreach (string kind in new[] { "all foreign", "all target", "all mixed" })
-            Rate(accuracy[kind]).Should().BeGreaterThanOrEqualTo(0.95, kind);
+            Rate(accuracy[kind]).Should().BeGreaterThanOrEqualTo(kind == "all mixed" ? 0.95 : 0.98, kind);
         foreach (var (group, value) in accuracy)
-            Rate(value).Should().BeGreaterThanOrEqualTo(0.8, group);
+            Rate(value).Should().BeGreaterThanOrEqualTo(0.85, group);
     }
 
     private static double Rate((int Right, int Count) accuracy) => accuracy.Right / (double)accuracy.Count;

@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Forge.Plugins.LanguageConsistency;
+using Forge.Plugins.Rewards.Tests;
+
+namespace Forge.Bench.Rewards;
+
+/// <summary>
+/// Accuracy of <c>language-consistency</c> on the labelled set (tests/Forge.Plugins.Rewards.Tests/TestData/language-consistency)
+/// per group of chains, with one configuration per process (so that its memory is its own), and its cost: the first
+/// pass over the set (loads Lingua's models), a second pass (µs per chain), and the memory then held.
+/// </summary>
+internal static class LanguageAccuracy
+{
+    /// <summary>The configurations: what the host ships, the plugin's defaults, and two trade-offs.</summary>
+    public static readonly string[] Configurations = ["shipped", "default", "low-accuracy", "all-languages"];
+
+    public static int Run(string configuration)
+    {
+        var options = Options(configuration);
+        var chains = LanguageSet.Load();
+        var watch = Stopwatch.StartNew();
+        var reward = new LanguageConsistencyReward(options);
+        var scores = LanguageSet.Score(reward, chains);
+        double firstSeconds = watch.Elapsed.TotalSeconds;
+        watch.Restart();
+        LanguageSet.Score(reward, chains);
+        double microsPerChain = watch.Elapsed.TotalMicroseconds / chains.Count;
+        long managed = GC.GetTotalMemory(forceFullCollection: true);
+
+        var accuracy = LanguageSet.Accuracy(chains, scores);
+        var mixedError = chains.Select((c, i) => (c, s: scores[i])).Where(x => x.c.Kind == "mixed").Select(x => Math.Abs((x.s ?? 0) - x.c.Share)).ToList();
+        Console.WriteLine(Invariant($"{configuration}: CandidateLanguages={options.CandidateLanguages}, DetectionLanguages={options.DetectionLanguages}, LowAccuracyMode={options.LowAccuracyMode}, ContextWords={options.ContextWords}"));
+        Console.WriteLine();
+        Console.WriteLine("| chains | n | right | accuracy |");
+        Console.WriteLine("|---|---:|---:|---:|");
+        foreach (var (group, (right, count)) in accuracy)
+            Console.WriteLine(Invariant($"| {group} | {count} | {right} | {100.0 * right / count:F1}% |"));
+        Console.WriteLine();
+        Console.WriteLine(Invariant($"mixed: mean |score - share| {mixedError.Average():F3}, largest {mixedError.Max():F3}"));
+        Console.WriteLine(Invariant($"first pass {firstSeconds:F1} s (builds detectors, loads models); then {microsPerChain:N0} µs per chain; managed memory {managed >> 20} MiB, working set {Environment.WorkingSet >> 20} MiB"));
+        return 0;
+    }
+
+    private static LanguageConsistencyOptions Options(string configuration) => configuration switch
+    {
+        "shipped" => new LanguageConsistencyOptions { CandidateLanguages = ShippedCandidates() },
+        "default" => new LanguageConsistencyOptions(),
+        "low-accuracy" => new LanguageConsistencyOptions { LowAccuracyMode = true },
+        "all-languages" => new LanguageConsistencyOptions { DetectionLanguages = LanguageConsistencyOptions.AllLanguages },
+        _ => throw new ArgumentException($"unknown configuration '{configuration}'; one of {string.Join(", ", Configurations)}"),
+    };
+
+    /// <summary>Rewards:language-consistency:CandidateLanguages of host/Forge.Host/appsettings.json (copied beside the bench).</summary>
+    private static string ShippedCandidates()
+    {
+        using var settings = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "host-appsettings.json")));
+        return settings.RootElement.GetProperty("Rewards").GetProperty("language-consistency").GetProperty("CandidateLanguages").GetString()!;
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
