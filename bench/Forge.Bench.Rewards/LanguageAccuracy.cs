@@ -13,8 +13,12 @@ namespace Forge.Bench.Rewards;
 /// </summary>
 internal static class LanguageAccuracy
 {
-    /// <summary>The configurations: what the host ships, the plugin's defaults, and two trade-offs.</summary>
-    public static readonly string[] Configurations = ["shipped", "default", "low-accuracy", "all-languages"];
+    /// <summary>
+    /// The configurations: what the host ships, the plugin's defaults, two trade-offs, and "held-out": the default
+    /// detection languages less four of the set's foreign languages (Polish, Czech, Swedish, Turkish), to see whether
+    /// a language Lingua is not asked about still counts as foreign.
+    /// </summary>
+    public static readonly string[] Configurations = ["shipped", "default", "low-accuracy", "all-languages", "held-out"];
 
     public static int Run(string configuration)
     {
@@ -49,6 +53,10 @@ internal static class LanguageAccuracy
         "default" => new LanguageConsistencyOptions(),
         "low-accuracy" => new LanguageConsistencyOptions { LowAccuracyMode = true },
         "all-languages" => new LanguageConsistencyOptions { DetectionLanguages = LanguageConsistencyOptions.AllLanguages },
+        "held-out" => new LanguageConsistencyOptions
+        {
+            DetectionLanguages = string.Join(',', LanguageConsistencyOptions.DefaultDetectionLanguages.Split(',').Except(["pl", "cs", "sv", "tr"])),
+        },
         _ => throw new ArgumentException($"unknown configuration '{configuration}'; one of {string.Join(", ", Configurations)}"),
     };
 

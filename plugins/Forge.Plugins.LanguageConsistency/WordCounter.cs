@@ -8,12 +8,16 @@ namespace Forge.Plugins.LanguageConsistency;
 /// much of them is in the target language. A word in a script the target does not write is never a target word. The
 /// words in the target's script are judged clause by clause, all of a clause's words together:
 /// <list type="number">
-/// <item>A clause of at least <c>contextWords</c> words is the target's when Lingua finds the target the likeliest
-/// language for them.</item>
+/// <item>A clause of at least <c>contextWords</c> words is the target's when Lingua finds the target the likeliest of
+/// the listed languages (<see cref="LanguageJudge.Odds"/>).</item>
 /// <item>A shorter clause ("Let me compute.", "So a plus b is c." — Lingua often misreads a few words, e.g. as German)
 /// is the target's when Lingua finds the target at least <see cref="ShortTextOdds"/> as likely as the likeliest
-/// language; failing that, when the target is the likeliest for the clause read together with its neighbours' words
-/// in that script (nearest first, before and after in turn) up to <c>contextWords</c> words.</item>
+/// listed language; failing that, when the target is the likeliest for the clause read together with its neighbours'
+/// words in that script (nearest first, before and after in turn) up to <c>contextWords</c> words.</item>
+/// <item>Either way, not when the clause read with its neighbours up to <see cref="ScreenCharacters"/> characters is in
+/// a language that is not listed (<see cref="LanguageJudge.IsUnlisted"/>), and so is the clause alone. From that length
+/// on Lingua reads trigrams only, so its low accuracy mode is as exact as the high one; a shorter chain of thought is
+/// not screened.</item>
 /// </list>
 /// A short foreign clause inside target-language reasoning may so count for the target; a foreign sentence of
 /// <c>contextWords</c> words or more is judged on its own.
@@ -22,6 +26,9 @@ internal sealed class WordCounter(LanguageJudge judge, int contextWords)
 {
     /// <summary>How likely, against the likeliest language, Lingua must find the target for a text of fewer than contextWords words.</summary>
     public const double ShortTextOdds = 0.25;
+
+    /// <summary>Length of text (characters) screened for unlisted languages: from 120 characters on, Lingua reads trigrams only.</summary>
+    public const int ScreenCharacters = 120;
 
     /// <summary>The weight of <paramref name="text"/>'s words in <paramref name="target"/>, and of all its words.</summary>
     public (double Target, double Total) Count(string text, Language target, ScriptFamily targetFamily)
@@ -32,38 +39,62 @@ internal sealed class WordCounter(LanguageJudge judge, int contextWords)
         if (!judge.NeedsVerdict(targetFamily)) return (own.Sum(Weight), total);
 
         double[] weights = [.. own.Select(Weight)];
-        var verdicts = new Dictionary<string, bool>(); // neighbouring short clauses share windows; degenerate text repeats itself
+        double[] characters = [.. own.Select(c => (double)c.Sum(w => w.Length + 1))];
+        // Verdicts by text: neighbouring short clauses share windows, and degenerate text repeats itself.
+        var listed = new Dictionary<string, bool>();
+        var unlisted = new Dictionary<string, bool>();
         bool IsTarget((int First, int Last) window)
         {
             string words = Text(text, own, window, targetFamily);
-            if (!verdicts.TryGetValue(words, out bool isTarget))
+            if (!listed.TryGetValue(words, out bool isTarget))
             {
-                double weight = 0;
-                for (int c = window.First; c <= window.Last; c++) weight += weights[c];
                 double odds = judge.Odds(words, target, targetFamily);
-                verdicts[words] = isTarget = weight >= contextWords ? odds >= 1 : odds >= ShortTextOdds;
+                listed[words] = isTarget = Sum(weights, window) >= contextWords ? odds >= 1 : odds >= ShortTextOdds;
             }
             return isTarget;
+        }
+        bool IsUnlisted((int First, int Last) window)
+        {
+            string words = Text(text, own, window, targetFamily);
+            if (!unlisted.TryGetValue(words, out bool isUnlisted)) unlisted[words] = isUnlisted = judge.IsUnlisted(words, targetFamily);
+            return isUnlisted;
+        }
+        bool IsScreenedOut(int i)
+        {
+            var screen = Window(characters, i, ScreenCharacters);
+            return Sum(characters, screen) >= ScreenCharacters && IsUnlisted(screen) && (screen == (i, i) || IsUnlisted((i, i)));
         }
 
         double inTarget = 0;
         for (int i = 0; i < own.Count; i++)
-            if (IsTarget((i, i)) || (weights[i] < contextWords && IsTarget(Window(weights, i))))
-                inTarget += weights[i];
+        {
+            bool isTarget = IsTarget((i, i)) || (weights[i] < contextWords && IsTarget(Window(weights, i, contextWords)));
+            if (isTarget && !IsScreenedOut(i)) inTarget += weights[i];
+        }
         return (inTarget, total);
     }
 
-    /// <summary>The clauses [first, last] read with clause <paramref name="i"/>: nearest first, the earlier side on ties.</summary>
-    private (int First, int Last) Window(double[] weights, int i)
+    /// <summary>
+    /// The clauses [first, last] around clause <paramref name="i"/> whose <paramref name="sizes"/> add up to
+    /// <paramref name="minimum"/> (or all of them): nearest first, the earlier side on ties.
+    /// </summary>
+    private static (int First, int Last) Window(double[] sizes, int i, double minimum)
     {
         int first = i, last = i;
-        double weight = weights[i];
-        while (weight < contextWords && (first > 0 || last < weights.Length - 1))
+        double size = sizes[i];
+        while (size < minimum && (first > 0 || last < sizes.Length - 1))
         {
-            bool before = first > 0 && (last == weights.Length - 1 || i - first <= last - i);
-            weight += before ? weights[--first] : weights[++last];
+            bool before = first > 0 && (last == sizes.Length - 1 || i - first <= last - i);
+            size += before ? sizes[--first] : sizes[++last];
         }
         return (first, last);
+    }
+
+    private static double Sum(double[] sizes, (int First, int Last) window)
+    {
+        double sum = 0;
+        for (int c = window.First; c <= window.Last; c++) sum += sizes[c];
+        return sum;
     }
 
     /// <summary>The words of the clauses, joined by spaces (without for Han/Kana, which has none).</summary>
