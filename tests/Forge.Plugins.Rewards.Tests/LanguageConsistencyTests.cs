@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Forge.Plugins.LanguageConsistency;
+using Microsoft.Extensions.Configuration;
 
 namespace Forge.Plugins.Rewards.Tests;
 
@@ -82,6 +83,19 @@ public class LanguageConsistencyTests(LanguageRewardFixture fixture) : IClassFix
     {
         var reward = new LanguageConsistencyReward(new LanguageConsistencyOptions { CandidateLanguages = "en,zh" });
         reward.Score(Rows.With(("language", target)), $"<think>{Text[written]}</think><answer>7</answer>").Should().BeLessThanOrEqualTo(0.05);
+    }
+
+    [Fact]
+    public void Long_reasoning_in_a_language_that_is_not_listed_scores_near_0()
+    {
+        // Lingua chooses among English, German and French only, and may read Polish as English; the screen over all its
+        // Latin-script languages finds Polish.
+        var options = new LanguageConsistencyOptions();
+        new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["CandidateLanguages"] = "en,zh", ["DetectionLanguages"] = "de,fr" })
+            .Build().Bind(options);
+        const string polish = "Najpierw musimy znaleźć łączną liczbę jabłek, które Tom ma po zakupach. Zaczyna z trzema jabłkami i kupuje "
+            + "jeszcze cztery, więc ma razem siedem jabłek. Sprawdzę to jeszcze raz, licząc ponownie.";
+        new LanguageConsistencyReward(options).Score(Rows.With(), $"<think>{polish}</think><answer>7</answer>").Should().BeLessThanOrEqualTo(0.05);
     }
 
     [Fact]
