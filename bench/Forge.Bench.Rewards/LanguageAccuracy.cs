@@ -34,7 +34,9 @@ internal static class LanguageAccuracy
         long managed = GC.GetTotalMemory(forceFullCollection: true);
 
         var accuracy = LanguageSet.Accuracy(chains, scores);
-        var mixedError = chains.Select((c, i) => (c, s: scores[i])).Where(x => x.c.Kind == "mixed").Select(x => Math.Abs((x.s ?? 0) - x.c.Share)).ToList();
+        double[] Of(string kind) => [.. chains.Select((c, i) => (c, s: scores[i] ?? double.NaN)).Where(x => x.c.Kind == kind).Select(x => x.s)];
+        double[] foreign = Of("foreign"), target = Of("target");
+        var mixedError = chains.Select((c, i) => (c, s: scores[i])).Where(x => x.c.Kind == "mixed").Select(x => Math.Abs((x.s ?? double.NaN) - x.c.Share)).ToList();
         Console.WriteLine(Invariant($"{configuration}: CandidateLanguages={options.CandidateLanguages}, DetectionLanguages={options.DetectionLanguages}, LowAccuracyMode={options.LowAccuracyMode}, ContextWords={options.ContextWords}"));
         Console.WriteLine();
         Console.WriteLine("| chains | n | right | accuracy |");
@@ -42,7 +44,7 @@ internal static class LanguageAccuracy
         foreach (var (group, (right, count)) in accuracy)
             Console.WriteLine(Invariant($"| {group} | {count} | {right} | {100.0 * right / count:F1}% |"));
         Console.WriteLine();
-        Console.WriteLine(Invariant($"mixed: mean |score - share| {mixedError.Average():F3}, largest {mixedError.Max():F3}"));
+        Console.WriteLine(Invariant($"foreign: mean score {foreign.Average():F3}, highest {foreign.Max():F3}; target: mean {target.Average():F3}, lowest {target.Min():F3}; mixed: mean |score - share| {mixedError.Average():F3}, largest {mixedError.Max():F3}"));
         Console.WriteLine(Invariant($"first pass {firstSeconds:F1} s (builds detectors, loads models); then {microsPerChain:N0} µs per chain; managed memory {managed >> 20} MiB, working set {Environment.WorkingSet >> 20} MiB"));
         return 0;
     }

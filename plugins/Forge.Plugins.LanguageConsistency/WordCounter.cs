@@ -14,8 +14,9 @@ namespace Forge.Plugins.LanguageConsistency;
 /// is the target's when Lingua finds the target at least <see cref="ShortTextOdds"/> as likely as the likeliest
 /// listed language; failing that, when the target is the likeliest for the clause read together with its neighbours'
 /// words in that script (nearest first, before and after in turn) up to <c>contextWords</c> words.</item>
-/// <item>Either way, not when the clause read with its neighbours up to <see cref="ScreenCharacters"/> characters is in
-/// a language that is not listed (<see cref="LanguageJudge.IsUnlisted"/>), and so is the clause alone. From that length
+/// <item>Either way, not when the block of consecutive clauses of at least <see cref="ScreenCharacters"/> characters
+/// that holds the clause is in a language that is not listed (<see cref="LanguageJudge.IsUnlisted"/>), and so is the
+/// clause alone. From that length
 /// on Lingua reads trigrams only, so its low accuracy mode is as exact as the high one; a shorter chain of thought is
 /// not screened.</item>
 /// </list>
@@ -59,10 +60,11 @@ internal sealed class WordCounter(LanguageJudge judge, int contextWords)
             if (!unlisted.TryGetValue(words, out bool isUnlisted)) unlisted[words] = isUnlisted = judge.IsUnlisted(words, targetFamily);
             return isUnlisted;
         }
+        var blocks = Blocks(characters, ScreenCharacters);
         bool IsScreenedOut(int i)
         {
-            var screen = Window(characters, i, ScreenCharacters);
-            return Sum(characters, screen) >= ScreenCharacters && IsUnlisted(screen) && (screen == (i, i) || IsUnlisted((i, i)));
+            var block = blocks.First(b => b.First <= i && i <= b.Last);
+            return Sum(characters, block) >= ScreenCharacters && IsUnlisted(block) && (block == (i, i) || IsUnlisted((i, i)));
         }
 
         double inTarget = 0;
@@ -88,6 +90,27 @@ internal sealed class WordCounter(LanguageJudge judge, int contextWords)
             size += before ? sizes[--first] : sizes[++last];
         }
         return (first, last);
+    }
+
+    /// <summary>Consecutive clauses cut into blocks of at least <paramref name="minimum"/> (a short rest joins the last block).</summary>
+    private static List<(int First, int Last)> Blocks(double[] sizes, double minimum)
+    {
+        var blocks = new List<(int First, int Last)>();
+        int first = 0;
+        double size = 0;
+        for (int i = 0; i < sizes.Length; i++)
+        {
+            size += sizes[i];
+            if (size < minimum) continue;
+            blocks.Add((first, i));
+            (first, size) = (i + 1, 0);
+        }
+        if (first < sizes.Length)
+        {
+            if (blocks.Count > 0) blocks[^1] = (blocks[^1].First, sizes.Length - 1);
+            else blocks.Add((first, sizes.Length - 1));
+        }
+        return blocks;
     }
 
     private static double Sum(double[] sizes, (int First, int Last) window)
