@@ -16,9 +16,8 @@ namespace Forge.Plugins.LanguageConsistency;
 /// words in that script (nearest first, before and after in turn) up to <c>contextWords</c> words.</item>
 /// <item>Either way, not when the block of consecutive clauses of at least <see cref="ScreenCharacters"/> characters
 /// that holds the clause is in a language that is not listed (<see cref="LanguageJudge.IsUnlisted"/>), and so is the
-/// clause alone. From that length
-/// on Lingua reads trigrams only, so its low accuracy mode is as exact as the high one; a shorter chain of thought is
-/// not screened.</item>
+/// clause alone. From that length on Lingua reads trigrams only, so its low accuracy mode is as exact as the high one;
+/// a shorter chain of thought is not screened.</item>
 /// </list>
 /// A short foreign clause inside target-language reasoning may so count for the target; a foreign sentence of
 /// <c>contextWords</c> words or more is judged on its own.
@@ -36,11 +35,13 @@ internal sealed class WordCounter(LanguageJudge judge, int contextWords)
     {
         var clauses = ClauseReader.Read(text);
         double total = clauses.Sum(Weight);
+        // The clauses' words in the target's script (clauses without any left out): the words the verdicts are about.
         var own = clauses.Select(c => c.Where(w => w.Family == targetFamily).ToList()).Where(c => c.Count > 0).ToList();
         if (!judge.NeedsVerdict(targetFamily)) return (own.Sum(Weight), total);
 
         double[] weights = [.. own.Select(Weight)];
         double[] characters = [.. own.Select(c => (double)c.Sum(w => w.Length + 1))];
+        var blocks = Blocks(characters, ScreenCharacters);
         // Verdicts by text: neighbouring short clauses share windows, and degenerate text repeats itself.
         var listed = new Dictionary<string, bool>();
         var unlisted = new Dictionary<string, bool>();
@@ -60,10 +61,9 @@ internal sealed class WordCounter(LanguageJudge judge, int contextWords)
             if (!unlisted.TryGetValue(words, out bool isUnlisted)) unlisted[words] = isUnlisted = judge.IsUnlisted(words, targetFamily);
             return isUnlisted;
         }
-        var blocks = Blocks(characters, ScreenCharacters);
         bool IsScreenedOut(int i)
         {
-            var block = blocks.First(b => b.First <= i && i <= b.Last);
+            var block = blocks[i];
             return Sum(characters, block) >= ScreenCharacters && IsUnlisted(block) && (block == (i, i) || IsUnlisted((i, i)));
         }
 
@@ -92,25 +92,24 @@ internal sealed class WordCounter(LanguageJudge judge, int contextWords)
         return (first, last);
     }
 
-    /// <summary>Consecutive clauses cut into blocks of at least <paramref name="minimum"/> (a short rest joins the last block).</summary>
-    private static List<(int First, int Last)> Blocks(double[] sizes, double minimum)
+    /// <summary>
+    /// The block of each clause: consecutive clauses cut into blocks whose <paramref name="sizes"/> add up to at least
+    /// <paramref name="minimum"/>, a short rest joining the last block.
+    /// </summary>
+    private static (int First, int Last)[] Blocks(double[] sizes, double minimum)
     {
-        var blocks = new List<(int First, int Last)>();
+        var blockOf = new (int First, int Last)[sizes.Length];
         int first = 0;
         double size = 0;
         for (int i = 0; i < sizes.Length; i++)
         {
             size += sizes[i];
-            if (size < minimum) continue;
-            blocks.Add((first, i));
+            if (size < minimum && i < sizes.Length - 1) continue;
+            int start = size < minimum && first > 0 ? blockOf[first - 1].First : first; // the short rest joins the last block
+            for (int c = start; c <= i; c++) blockOf[c] = (start, i);
             (first, size) = (i + 1, 0);
         }
-        if (first < sizes.Length)
-        {
-            if (blocks.Count > 0) blocks[^1] = (blocks[^1].First, sizes.Length - 1);
-            else blocks.Add((first, sizes.Length - 1));
-        }
-        return blocks;
+        return blockOf;
     }
 
     private static double Sum(double[] sizes, (int First, int Last) window)
