@@ -9,10 +9,10 @@ namespace Forge.Plugins.LanguageConsistency;
 /// <list type="bullet">
 /// <item>A word is a run of letters of one script, with inner apostrophes and hyphens (don't, l'homme, well-known);
 /// every Han or Kana character is a word of its own (those scripts have no spaces).</item>
-/// <item>Maths is not words: numbers; letter runs touching a digit (3x, x2) or an opening parenthesis (f(x), gcd(4, 6));
-/// letter runs next to a maths symbol, spaces between or not (ab = 12, x^2 + xy, a_n, ≤, →); single Latin or Greek
-/// letters (variables: x, a, α); LaTeX commands (\frac, \times); inline and display maths ($…$, $$…$$, \(…\),
-/// \[…\]); markup tags (&lt;think&gt;).</item>
+/// <item>Maths is not words: numbers; LaTeX commands (\frac, \times); inline and display maths ($…$, $$…$$, \(…\),
+/// \[…\]); markup tags (&lt;think&gt;); and, in the scripts maths names variables with (Latin, Greek), single letters
+/// (x, a, α), runs touching a digit (3x, x2) or an opening parenthesis (f(x), gcd(4, 6)), and runs next to a maths
+/// symbol, spaces between or not (ab = 12, x^2 + xy, a_n, ≤, →).</item>
 /// <item>Clauses end at . ! ? ; … and their CJK forms, at line breaks, and after <see cref="MaxClauseWords"/> words.</item>
 /// </list>
 /// </summary>
@@ -78,8 +78,8 @@ internal static class ClauseReader
     /// <summary>Whether the word text[start..end) is maths rather than language.</summary>
     private static bool IsMaths(string text, int start, int end, Script script)
     {
-        if (Scripts.HasVariableLetters(script) && Rune.DecodeFromUtf16(text.AsSpan(start), out _, out int first) == OperationStatus.Done
-            && start + first == end) return true; // a single letter: a variable
+        if (!Scripts.HasVariableLetters(script)) return false; // 3个, 3개, 5км are words
+        if (Rune.DecodeFromUtf16(text.AsSpan(start), out _, out int first) == OperationStatus.Done && start + first == end) return true; // a variable
         Rune before = Before(text, start, out bool spaceBefore), after = After(text, end, out bool spaceAfter);
         return IsMathsSymbol(before) || IsMathsSymbol(after) // ab = 12, x^2 + xy, a_n
             || (!spaceBefore && IsNumber(before)) || (!spaceAfter && (IsNumber(after) || after.Value == '(')); // 3x, x2, f(x)

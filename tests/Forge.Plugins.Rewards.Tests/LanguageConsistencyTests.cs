@@ -67,6 +67,13 @@ public class LanguageConsistencyTests(LanguageRewardFixture fixture) : IClassFix
     }
 
     [Fact]
+    public void Han_characters_next_to_digits_are_words()
+    {
+        // 有3个苹果: 4 Han characters (a digit next to a Latin letter makes it maths, not next to 个); so apples: 2 words.
+        Score("<think>有3个苹果, so apples.</think>", "zh").Should().BeApproximately(4 * 2.0 / 3 / (4 * 2.0 / 3 + 2), 1e-9);
+    }
+
+    [Fact]
     public void Korean_words_are_the_runs_between_spaces()
     {
         // 3 Korean words (11 syllables), 2 English words.
