@@ -16,9 +16,10 @@ internal static class LanguageAccuracy
     /// <summary>
     /// The configurations: what the host ships, the plugin's defaults, two trade-offs, and "held-out": the default
     /// detection languages less four of the set's foreign languages (Polish, Czech, Swedish, Turkish), to see whether
-    /// a language Lingua is not asked about still counts as foreign.
+    /// a language Lingua is not asked about still counts as foreign; "lean": only the 7 Latin-script languages of the
+    /// plugin's default candidates (en de fr es it pt nl) among the default detection languages.
     /// </summary>
-    public static readonly string[] Configurations = ["shipped", "default", "low-accuracy", "all-languages", "held-out"];
+    public static readonly string[] Configurations = ["shipped", "default", "low-accuracy", "all-languages", "held-out", "lean"];
 
     public static int Run(string configuration)
     {
@@ -58,6 +59,10 @@ internal static class LanguageAccuracy
         "held-out" => new LanguageConsistencyOptions
         {
             DetectionLanguages = string.Join(',', LanguageConsistencyOptions.DefaultDetectionLanguages.Split(',').Except(["pl", "cs", "sv", "tr"])),
+        },
+        "lean" => new LanguageConsistencyOptions
+        {
+            DetectionLanguages = string.Join(',', LanguageConsistencyOptions.DefaultDetectionLanguages.Split(',').Except(["sv", "ro", "pl", "cs", "fi", "hu", "tr", "id", "vi"])),
         },
         _ => throw new ArgumentException($"unknown configuration '{configuration}'; one of {string.Join(", ", Configurations)}"),
     };
