@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Builds set.jsonl: labelled chains of thought for the language-consistency reward.
 
-Sources (Debian bookworm, free-software data; see README.md beside this script):
+Sources (Debian bookworm, free-software data; README.md beside this script lists files and licences):
   apt-get install fortunes-min fortunes-de fortunes-es fortunes-it fortunes-br fortunes-pl fortunes-cs \
                   fortunes-ru fortunes-zh fortunes-debian-hints
 Real sentences come from those fortune files; the maths working ("3 + 4 = 7", LaTeX) and the short English reasoning
