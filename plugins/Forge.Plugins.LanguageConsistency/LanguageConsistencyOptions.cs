@@ -29,7 +29,7 @@ public sealed class LanguageConsistencyOptions : IValidatableObject
     /// Austronesian, Vietnamese) and every Cyrillic, Arabic, Devanagari and Han/Kana language Lingua knows. Languages
     /// left out are still caught in text of 120 characters or more, by a screen over all of Lingua's languages of the
     /// script in its low accuracy mode. "all" (Lingua's 79 languages) holds about 1.1 GB of Latin-script models against
-    /// 0.55 GB for the default; see bench/README.md.
+    /// 0.55 GB for the default; empty: the candidates only (and the screen). See bench/README.md.
     /// </summary>
     [Required(AllowEmptyStrings = true)]
     public string DetectionLanguages { get; set; } = DefaultDetectionLanguages;
