@@ -7,7 +7,9 @@ using Forge.Plugins.Rewards;
 
 // Scores 10,000 deterministic completions per reward on one thread, in batches of 64 (a few GRPO groups), and
 // prints completions/second as a markdown table. Usage: dotnet run -c Release --project bench/Forge.Bench.Rewards [count]
+// Also: lingua-load lazy|preload (model loading), language-accuracy shipped|default|low-accuracy|all-languages (labelled set).
 if (args is ["lingua-load", var mode]) return LinguaLoad(mode == "preload");
+if (args is ["language-accuracy", var configuration]) return LanguageAccuracy.Run(configuration);
 int count = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10_000;
 const int BatchSize = 64;
 
@@ -56,7 +58,7 @@ foreach (var (name, reward, inputs) in cases)
 
 Console.WriteLine();
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"Lingua (default 11 candidates, lazy models): detector built in {buildMs:N0} ms; first score (loads the models it needs) {firstScoreMs:N0} ms."));
+    $"Lingua (default options, lazy models): reward built in {buildMs:N0} ms; first score (loads the models it needs) {firstScoreMs:N0} ms."));
 return 0;
 
 // Model loading in a fresh process: lazy (models load on first use) against preloaded (all load when built).

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Forge.Plugins.LanguageConsistency;
+using Microsoft.Extensions.Configuration;
 
 namespace Forge.Plugins.Rewards.Tests;
 
@@ -59,10 +60,75 @@ public class LanguageConsistencyTests(LanguageRewardFixture fixture) : IClassFix
     }
 
     [Fact]
-    public void Chinese_with_english_terms_counts_each_character_as_a_word()
+    public void Chinese_with_english_terms_weighs_each_han_character_two_thirds_of_a_word()
     {
-        // 10 Han characters, 2 English words.
-        Score("<think>首先我们用 gradient descent 来优化参数。</think>", "zh").Should().BeApproximately(10.0 / 12, 1e-9);
+        // 10 Han characters (about 1.5 per English word), 2 English words.
+        Score("<think>首先我们用 gradient descent 来优化参数。</think>", "zh").Should().BeApproximately(10 * 2.0 / 3 / (10 * 2.0 / 3 + 2), 1e-9);
+    }
+
+    [Fact]
+    public void Han_characters_next_to_digits_are_words()
+    {
+        // 有3个苹果: 4 Han characters (a digit next to a Latin letter makes it maths, not next to 个); so apples: 2 words.
+        Score("<think>有3个苹果, so apples.</think>", "zh").Should().BeApproximately(4 * 2.0 / 3 / (4 * 2.0 / 3 + 2), 1e-9);
+    }
+
+    [Fact]
+    public void Korean_words_are_the_runs_between_spaces()
+    {
+        // 3 Korean words (11 syllables), 2 English words.
+        Score("<think>우리는 gradient descent 방법을 사용합니다.</think>", "ko").Should().BeApproximately(3.0 / 5, 1e-9);
+    }
+
+    [Theory]
+    [InlineData("de", "en")]
+    [InlineData("fr", "en")]
+    [InlineData("es", "en")]
+    [InlineData("it", "en")]
+    [InlineData("ja", "zh")]
+    public void Reasoning_in_another_language_scores_near_0_when_the_target_is_the_only_candidate_of_its_script(string written, string target)
+    {
+        var reward = new LanguageConsistencyReward(new LanguageConsistencyOptions { CandidateLanguages = "en,zh" });
+        reward.Score(Rows.With(("language", target)), $"<think>{Text[written]}</think><answer>7</answer>").Should().BeLessThanOrEqualTo(0.05);
+    }
+
+    [Fact]
+    public void Long_reasoning_in_a_language_that_is_not_listed_scores_near_0()
+    {
+        // Lingua chooses among English, German and French only, and may read Polish as English; the screen over all its
+        // Latin-script languages finds Polish.
+        var options = new LanguageConsistencyOptions();
+        new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["CandidateLanguages"] = "en,zh", ["DetectionLanguages"] = "de,fr" })
+            .Build().Bind(options);
+        const string polish = "Najpierw musimy znaleźć łączną liczbę jabłek, które Tom ma po zakupach. Zaczyna z trzema jabłkami i kupuje "
+            + "jeszcze cztery, więc ma razem siedem jabłek. Sprawdzę to jeszcze raz, licząc ponownie.";
+        new LanguageConsistencyReward(options).Score(Rows.With(), $"<think>{polish}</think><answer>7</answer>").Should().BeLessThanOrEqualTo(0.05);
+    }
+
+    [Fact]
+    public void Mixed_reasoning_scores_its_share_when_english_is_the_only_latin_candidate()
+    {
+        var reward = new LanguageConsistencyReward(new LanguageConsistencyOptions { CandidateLanguages = "en,zh" });
+        string english = Text["en"], french = Text["fr"];
+        int englishWords = english.Split(' ').Length, frenchWords = french.Split(' ').Length;
+        reward.Score(Rows.With(), $"<think>{english}\n{french}</think>").Should().BeApproximately(englishWords / (double)(englishWords + frenchWords), 0.05);
+    }
+
+    [Theory]
+    [InlineData("Let me compute.")]
+    [InlineData("So a plus b is c.")]
+    [InlineData("Check: 3 plus 4 is 7.")]
+    [InlineData("Let me compute. So a plus b is c. Check: 3 plus 4 is 7.")]
+    [InlineData("We get 12. So x = 4. Check: 3 times 4 is 12.")]
+    public void Short_english_maths_reasoning_scores_1(string reasoning) =>
+        Score($"<think>{reasoning}</think><answer>7</answer>", "en").Should().BeGreaterThanOrEqualTo(0.9);
+
+    [Fact]
+    public void Maths_notation_is_not_words()
+    {
+        Score(@"<think>设 $ab = cd$，则 gcd(12, 18) = 6，且 f(x) = x^2 + xy。</think>", "zh").Should().Be(1.0, "inline maths, functions, powers");
+        Score(@"<think>The angle α is 30 degrees, so β = 60.</think>", "en").Should().Be(1.0, "a single Greek letter is a variable");
+        Score(@"<think>面积是 \[ \mathrm{Area} = lw \] <br/> 所以已知。</think>", "zh").Should().Be(1.0, "display maths and tags");
     }
 
     [Fact]
@@ -102,6 +168,7 @@ public class LanguageConsistencyTests(LanguageRewardFixture fixture) : IClassFix
     public void Huge_input_is_bounded()
     {
         string huge = "<think>" + string.Concat(Enumerable.Repeat("der die das 1+1=2 (((( ", 10_000)) + "</think>";
+        Score("<think>Der Hund bellt, die Katze schläft.</think>", "de"); // loads Lingua's models outside the clock
         var watch = Stopwatch.StartNew();
         Score(huge, "de").Should().BeInRange(0.0, 1.0);
         watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(5));

@@ -60,6 +60,8 @@ public class PluginRegistrationTests
         { "overlong", new OverlongRewardPlugin(), new() { ["MaxLength"] = "100", ["CacheLength"] = "200" }, Get<OverlongOptions> },
         { "language-consistency", new LanguageConsistencyRewardPlugin(), new() { ["CandidateLanguages"] = "en,klingon" }, Get<LanguageConsistencyOptions> },
         { "language-consistency", new LanguageConsistencyRewardPlugin(), new() { ["DefaultLanguage"] = "fr", ["CandidateLanguages"] = "en,de" }, Get<LanguageConsistencyOptions> },
+        { "language-consistency", new LanguageConsistencyRewardPlugin(), new() { ["DetectionLanguages"] = "de,klingon" }, Get<LanguageConsistencyOptions> },
+        { "language-consistency", new LanguageConsistencyRewardPlugin(), new() { ["ContextWords"] = "0" }, Get<LanguageConsistencyOptions> },
     };
 
     [Theory]
