@@ -30,10 +30,8 @@ public sealed class JsonlSource(JsonlSourceOptions options) : IPromptSource
     private IEnumerable<PromptRow> Read(string path)
     {
         if (!File.Exists(path)) throw new PluginInputException($"{path}: dataset file not found (PromptSources:jsonl:Path)");
-        int lineNumber = 0;
-        foreach (string line in File.ReadLines(path))
+        foreach (var (lineNumber, line) in InputFile.ReadLines(path, "dataset"))
         {
-            lineNumber++;
             if (string.IsNullOrWhiteSpace(line)) continue;
             JsonElement row;
             try

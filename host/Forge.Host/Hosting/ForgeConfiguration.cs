@@ -32,7 +32,7 @@ internal static class ForgeConfiguration
         try
         {
             // Validate first: the JSON provider's own error does not say which file it was reading.
-            using (JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })) { }
+            using (JsonDocument.Parse(Core.Data.BoundedFile.ReadAllText(path, Core.Data.BoundedFile.SmallJsonBytes, "configuration"), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })) { }
             configuration.AddJsonFile(path, optional: false, reloadOnChange: false);
         }
         catch (JsonException ex)

@@ -25,7 +25,7 @@ internal sealed class PluginTrust(IReadOnlyCollection<string> allowedSha256)
 
     public static string Sha256Of(string file)
     {
-        using var stream = File.OpenRead(file);
+        using var stream = Core.Data.BoundedFile.OpenRead(file, "plugin assembly");
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 }

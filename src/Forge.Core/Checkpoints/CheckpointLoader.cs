@@ -43,7 +43,7 @@ public static class CheckpointLoader
         }
         try
         {
-            using var document = JsonDocument.Parse(File.ReadAllText(index));
+            using var document = JsonDocument.Parse(Data.BoundedFile.ReadAllText(index, Data.BoundedFile.SmallJsonBytes, "safetensors index"));
             if (!document.RootElement.TryGetProperty("weight_map", out var map) || map.ValueKind != JsonValueKind.Object)
                 throw new ForgeDataException($"{index}: missing \"weight_map\"");
             var shards = map.EnumerateObject().Select(p => p.Value.GetString() ?? "").Distinct().ToList();
@@ -66,7 +66,7 @@ public static class CheckpointLoader
         foreach (string file in files)
         {
             var header = SafetensorsHeader.Read(file);
-            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            using var stream = Data.BoundedFile.OpenRead(file, "safetensors");
             foreach (var entry in header.Entries)
             {
                 if (!slots.TryGetValue(entry.Name, out var slot))

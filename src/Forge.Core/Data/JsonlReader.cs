@@ -9,10 +9,8 @@ public static class JsonlReader
     public static IEnumerable<(int Line, JsonElement Value)> ReadObjects(string path)
     {
         if (!File.Exists(path)) throw new ForgeDataException($"{path}: file not found");
-        int lineNumber = 0;
-        foreach (string line in File.ReadLines(path))
+        foreach (var (lineNumber, line) in BoundedFile.ReadLines(path, "JSON Lines"))
         {
-            lineNumber++;
             if (string.IsNullOrWhiteSpace(line)) continue;
             JsonElement value;
             try

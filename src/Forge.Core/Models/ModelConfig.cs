@@ -56,7 +56,7 @@ public sealed record ModelConfig
         JsonObject raw;
         try
         {
-            raw = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new ForgeDataException($"{path}: expected a JSON object");
+            raw = JsonNode.Parse(Data.BoundedFile.ReadAllText(path, Data.BoundedFile.SmallJsonBytes, "config.json")) as JsonObject ?? throw new ForgeDataException($"{path}: expected a JSON object");
         }
         catch (JsonException ex)
         {

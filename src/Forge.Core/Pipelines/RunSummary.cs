@@ -18,7 +18,7 @@ public sealed record RunSummary(
         RunSummary? summary;
         try
         {
-            summary = JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(path));
+            summary = JsonSerializer.Deserialize<RunSummary>(BoundedFile.ReadAllText(path, BoundedFile.SmallJsonBytes, "summary.json"));
         }
         catch (JsonException ex)
         {

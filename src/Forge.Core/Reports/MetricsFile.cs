@@ -14,10 +14,8 @@ public static class MetricsFile
     {
         var rows = new List<Row>();
         if (!File.Exists(path)) return rows;
-        int number = 0;
-        foreach (string line in File.ReadLines(path))
+        foreach (var (number, line) in Data.BoundedFile.ReadLines(path, "metrics.jsonl"))
         {
-            number++;
             if (string.IsNullOrWhiteSpace(line)) continue;
             try
             {

@@ -21,7 +21,7 @@ internal sealed record TokenizerConfig(string? EosToken, string? PadToken, strin
         if (!File.Exists(path)) return null;
         try
         {
-            return JsonDocument.Parse(File.ReadAllText(path));
+            return JsonDocument.Parse(Data.BoundedFile.ReadAllText(path, Data.BoundedFile.SmallJsonBytes, Path.GetFileName(path)));
         }
         catch (JsonException ex)
         {
