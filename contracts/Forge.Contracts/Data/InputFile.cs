@@ -81,7 +81,7 @@ public static class InputFile
                 buffer.Write(chunk, 0, read);
             }
         }
-        catch (Exception ex) when (ex is IOException or InvalidDataException)
+        catch (IOException ex)
         {
             throw error($"{path}: cannot read the {what} file ({ex.Message.ReplaceLineEndings(" ")})", ex);
         }
@@ -132,7 +132,7 @@ public static class InputFile
     {
         if (!bytes.IsEmpty && bytes[^1] == '\r') bytes = bytes[..^1];
         return Utf8.IsValid(bytes) ? Encoding.UTF8.GetString(bytes)
-            : throw error($"{path}:{number}: not valid UTF-8 (byte {InvalidAt(bytes) + 1} of the line)", null);
+            : throw error($"{path}:{number}: not valid UTF-8 (byte offset {InvalidAt(bytes)} of the line)", null);
     }
 
     /// <summary>UTF-8 <paramref name="bytes"/> as text, a leading byte-order mark skipped; invalid UTF-8 is refused naming the byte.</summary>
@@ -140,7 +140,7 @@ public static class InputFile
     {
         if (bytes.StartsWith(Bom)) bytes = bytes[Bom.Length..];
         return Utf8.IsValid(bytes) ? Encoding.UTF8.GetString(bytes)
-            : throw error($"{path}: not valid UTF-8 (at byte {InvalidAt(bytes)})", null);
+            : throw error($"{path}: not valid UTF-8 (byte offset {InvalidAt(bytes)})", null);
     }
 
     private static int InvalidAt(ReadOnlySpan<byte> bytes)

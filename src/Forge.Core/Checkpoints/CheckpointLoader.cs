@@ -35,7 +35,7 @@ public static class CheckpointLoader
     public static IReadOnlyList<string> WeightFiles(string directory)
     {
         string index = Path.Combine(directory, "model.safetensors.index.json");
-        if (!File.Exists(index))
+        if (!Path.Exists(index))
         {
             string single = Path.Combine(directory, "model.safetensors");
             if (!File.Exists(single)) throw new ForgeDataException($"{directory}: no model.safetensors or model.safetensors.index.json");

@@ -8,7 +8,6 @@ public static class JsonlReader
     /// <summary>Each non-blank line as a JSON object, with its 1-based line number.</summary>
     public static IEnumerable<(int Line, JsonElement Value)> ReadObjects(string path)
     {
-        if (!File.Exists(path)) throw new ForgeDataException($"{path}: file not found");
         foreach (var (lineNumber, line) in BoundedFile.ReadLines(path, "JSON Lines"))
         {
             if (string.IsNullOrWhiteSpace(line)) continue;

@@ -52,7 +52,6 @@ public sealed record ModelConfig
     /// <summary>Reads and validates <paramref name="path"/>; every problem is a one-line <see cref="ForgeDataException"/>.</summary>
     public static ModelConfig Load(string path)
     {
-        if (!File.Exists(path)) throw new ForgeDataException($"{path}: config.json not found");
         JsonObject raw;
         try
         {

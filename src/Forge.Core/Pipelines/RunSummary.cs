@@ -14,7 +14,7 @@ public sealed record RunSummary(
     public static RunSummary? Read(string runDirectory)
     {
         string path = Path.Combine(runDirectory, "summary.json");
-        if (!File.Exists(path)) return null;
+        if (!Path.Exists(path)) return null;
         RunSummary? summary;
         try
         {

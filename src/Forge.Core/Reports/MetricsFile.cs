@@ -13,7 +13,7 @@ public static class MetricsFile
     public static IReadOnlyList<Row> Read(string path)
     {
         var rows = new List<Row>();
-        if (!File.Exists(path)) return rows;
+        if (!Path.Exists(path)) return rows;
         foreach (var (number, line) in Data.BoundedFile.ReadLines(path, "metrics.jsonl"))
         {
             if (string.IsNullOrWhiteSpace(line)) continue;
@@ -36,7 +36,7 @@ public static class MetricsFile
             }
             catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
             {
-                throw new ForgeDataException($"{path}:{number}: not a metrics record ({ex.Message})");
+                throw new ForgeDataException($"{path}:{number}: not a metrics record ({Data.JsonErrors.Describe(ex)})");
             }
         }
         return rows;
