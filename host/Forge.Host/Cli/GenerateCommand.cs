@@ -56,6 +56,8 @@ internal static class GenerateCommand
 
             var torchDevice = DeviceSelector.Parse(parse.GetValue(device)!);
             var type = parse.GetValue(dtype) is { } name ? ModelConfig.ParseDType(name, "--dtype") : config.DType;
+            if (ids.Count >= config.MaxPositionEmbeddings)
+                throw new ForgeDataException(PromptFit.Describe(parse.GetValue(prompt) is null ? "--prompt-ids" : "--prompt", ids.Count, config.MaxPositionEmbeddings));
             using var lm = store.Load(modelDir, torchDevice, type);
             var settings = new GenerationSettings
             {
