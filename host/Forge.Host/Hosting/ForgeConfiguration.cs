@@ -22,7 +22,7 @@ internal static class ForgeConfiguration
             AddJson(configuration, path, optional: false);
         }
         configuration.AddEnvironmentVariables("FORGE_");
-        configuration.AddInMemoryCollection(settings.Overrides.Select(ParseOverride));
+        configuration.AddInMemoryCollection(Overrides(settings.Overrides));
         return configuration;
     }
 
@@ -39,6 +39,17 @@ internal static class ForgeConfiguration
         {
             throw new ForgeDataException($"config file {path} is not valid JSON: {ex.Message}");
         }
+    }
+
+    /// <summary>
+    /// The --set assignments as one layer: a key set twice (keys are case-insensitive, as in the configuration) keeps
+    /// the last value, as a later layer overrides an earlier one.
+    /// </summary>
+    private static Dictionary<string, string?> Overrides(IEnumerable<string> assignments)
+    {
+        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in assignments.Select(ParseOverride)) values[key] = value;
+        return values;
     }
 
     private static KeyValuePair<string, string?> ParseOverride(string assignment)
