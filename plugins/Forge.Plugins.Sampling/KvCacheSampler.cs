@@ -106,7 +106,7 @@ public sealed class KvCacheSampler(SamplerOptions options) : ISampler
                 tokens[r].Add((int)host[i]);
                 logProbs[r].Add(host[count + i]);
                 if (stops.IsStop(tokens[r])) finished[r] = true;
-                else if (tokens[r].Count >= settings.MaxNewTokens ) truncated[r] = finished[r] = true;
+                else if (tokens[r].Count >= settings.MaxNewTokens || batch[r].Ids.Count + tokens[r].Count >= positions) truncated[r] = finished[r] = true;
                 else keep.Add(i);
             }
             if (keep.Count == 0) break;
