@@ -43,21 +43,9 @@ public sealed class JsonlSource(JsonlSourceOptions options, ILogger<JsonlSource>
 
     private IEnumerable<PromptRow> Read(string path)
     {
-        if (!File.Exists(path)) throw new PluginInputException($"{path}: dataset file not found (PromptSources:jsonl:Path)");
-        foreach (var (lineNumber, line) in InputFile.ReadLines(path, "dataset"))
+        if (!Path.Exists(path)) throw new PluginInputException($"{path}: dataset file not found (PromptSources:jsonl:Path)");
+        foreach (var (lineNumber, row) in InputFile.ReadJsonObjects(path, "dataset"))
         {
-            if (string.IsNullOrWhiteSpace(line)) continue;
-            JsonElement row;
-            try
-            {
-                using var document = JsonDocument.Parse(line);
-                row = document.RootElement.Clone();
-            }
-            catch (JsonException ex)
-            {
-                throw new PluginInputException($"{path}:{lineNumber}: invalid JSON ({ex.Message.Split(" LineNumber")[0].TrimEnd('.', ' ')})");
-            }
-            if (row.ValueKind != JsonValueKind.Object) throw new PluginInputException($"{path}:{lineNumber}: expected a JSON object");
             string prompt = Text(row, options.PromptField) ?? Text(row, "question")
                 ?? throw new PluginInputException($"{path}:{lineNumber}: missing string field \"{options.PromptField}\"");
             var columns = new Dictionary<string, JsonElement>();

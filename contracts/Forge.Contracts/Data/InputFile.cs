@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using System.Text.Unicode;
 using Forge.Contracts.Plugins;
 
@@ -42,6 +43,63 @@ public static class InputFile
     /// </summary>
     public static IEnumerable<(int Line, string Text)> ReadLines(string path, string what, int maxLineBytes = LineBytes) =>
         ReadLines(path, what, maxLineBytes, PluginError);
+
+    /// <summary>
+    /// The JSON objects of a JSON Lines file, one per non-blank line, with their 1-based line numbers: a line that is
+    /// not a JSON object — invalid JSON, another kind of value, a string escaping half a surrogate pair — is refused
+    /// with its file and line, so what reads the rows never meets a value it cannot decode.
+    /// </summary>
+    public static IEnumerable<(int Line, JsonElement Row)> ReadJsonObjects(string path, string what) => ReadJsonObjects(path, what, PluginError);
+
+    internal static IEnumerable<(int Line, JsonElement Row)> ReadJsonObjects(string path, string what, Func<string, Exception?, Exception> error)
+    {
+        foreach (var (number, line) in ReadLines(path, what, LineBytes, error))
+        {
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            JsonElement row;
+            try
+            {
+                using var document = JsonDocument.Parse(line);
+                row = document.RootElement.Clone();
+            }
+            catch (JsonException ex)
+            {
+                throw error($"{path}:{number}: invalid JSON ({ex.Message.Split(" LineNumber")[0].ReplaceLineEndings(" ").TrimEnd('.', ' ')})", ex);
+            }
+            if (row.ValueKind != JsonValueKind.Object)
+                throw error($"{path}:{number}: expected a JSON object, found {row.ValueKind.ToString().ToLowerInvariant()}", null);
+            if (!Decodable(row)) throw error($"{path}:{number}: invalid JSON (a string escapes half of a surrogate pair, e.g. \\ud800 alone)", null);
+            yield return (number, row);
+        }
+    }
+
+    /// <summary>Whether every string and property name in <paramref name="value"/> decodes (the parser checks escapes only when a string is read).</summary>
+    private static bool Decodable(JsonElement value)
+    {
+        try
+        {
+            switch (value.ValueKind)
+            {
+                case JsonValueKind.String:
+                    _ = value.GetString();
+                    return true;
+                case JsonValueKind.Object:
+                    foreach (var property in value.EnumerateObject())
+                        if (property.Name is null || !Decodable(property.Value)) return false;
+                    return true;
+                case JsonValueKind.Array:
+                    foreach (var item in value.EnumerateArray())
+                        if (!Decodable(item)) return false;
+                    return true;
+                default:
+                    return true;
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
 
     internal static FileStream OpenRead(string path, string what, Func<string, Exception?, Exception> error)
     {

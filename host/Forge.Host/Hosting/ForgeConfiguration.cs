@@ -18,7 +18,7 @@ internal static class ForgeConfiguration
         if (settings.ConfigFile is not null)
         {
             string path = Path.GetFullPath(settings.ConfigFile);
-            if (!File.Exists(path)) throw new ForgeDataException($"config file {settings.ConfigFile} does not exist");
+            if (!Path.Exists(path)) throw new ForgeDataException($"config file {settings.ConfigFile} does not exist");
             AddJson(configuration, path, optional: false);
         }
         configuration.AddEnvironmentVariables("FORGE_");

@@ -31,6 +31,9 @@ public static class BoundedFile
     public static string ReadAllText(Stream stream, long maxBytes, string path, string what) =>
         InputFile.Decode(InputFile.ReadAll(stream, maxBytes, path, what, Error), path, Error);
 
+    /// <summary>The JSON objects of a JSON Lines file with their line numbers (<see cref="InputFile.ReadJsonObjects(string, string)"/>).</summary>
+    public static IEnumerable<(int Line, System.Text.Json.JsonElement Row)> ReadJsonObjects(string path, string what) => InputFile.ReadJsonObjects(path, what, Error);
+
     /// <summary>The lines of <paramref name="path"/> with their 1-based numbers, each at most <paramref name="maxLineBytes"/>.</summary>
     public static IEnumerable<(int Line, string Text)> ReadLines(string path, string what, int maxLineBytes = LineBytes) =>
         InputFile.ReadLines(path, what, maxLineBytes, Error);

@@ -119,6 +119,14 @@ public sealed class HostileFileTests : IDisposable
         ShouldRefuse(HostileFiles.Within(10, () => CompletionFile.Read(path)), path + ":2:", "not valid UTF-8 (byte offset 11 of the line)");
     }
 
+    [Fact]
+    public void A_string_escaping_half_a_surrogate_pair_is_named_by_line_before_any_reader_meets_it()
+    {
+        string path = _files.Write("surrogate.jsonl", [.. """{"prompt":"a","completion":"b"}"""u8, (byte)'\n', .. """{"prompt":"a","completion":"b","answer":"\ud800"}"""u8]);
+
+        ShouldRefuse(HostileFiles.Within(10, () => CompletionFile.Read(path)), path + ":2:", "invalid JSON (a string escapes half of a surrogate pair");
+    }
+
     [Theory]
     [InlineData("jsonl")]
     [InlineData("metrics")]
