@@ -145,24 +145,39 @@ public sealed class HostileCliTests : IDisposable
         HostileInput.ShouldRefuse(result, $"{weights}: tensor \"{first}\" holds NaN or infinite values");
     }
 
-    [Fact]
-    public void Logits_that_overflow_are_one_line_under_greedy_never_an_empty_output_and_exit_0()
+    /// <summary>A model with finite weights whose final norm scales the hidden state past float32's range: its logits come out infinite.</summary>
+    private string OverflowingModel()
     {
-        // Finite weights whose final norm scales the hidden state past float32's range: the logits come out infinite.
-        string model = Model();
+        string model = Model("overflowing");
         string weights = Path.Combine(model, "model.safetensors");
         var header = ReadHeader(weights, out long dataStart);
         var norm = header.GetProperty("model.norm.weight");
         long begin = norm.GetProperty("data_offsets")[0].GetInt64(), end = norm.GetProperty("data_offsets")[1].GetInt64();
-        using (var stream = new FileStream(weights, FileMode.Open, FileAccess.Write))
-        {
-            stream.Seek(dataStart + begin, SeekOrigin.Begin);
-            for (long at = begin; at < end; at += 4) stream.Write(BitConverter.GetBytes(3e38f));
-        }
+        using var stream = new FileStream(weights, FileMode.Open, FileAccess.Write);
+        stream.Seek(dataStart + begin, SeekOrigin.Begin);
+        for (long at = begin; at < end; at += 4) stream.Write(BitConverter.GetBytes(3e38f));
+        return model;
+    }
 
-        var result = HostileInput.Run("generate", "--model", model, "--prompt-ids", "1,2,3", "--greedy", "--max-new-tokens", "4");
+    [Fact]
+    public void Logits_that_overflow_are_one_line_under_greedy_never_an_empty_output_and_exit_0()
+    {
+        var result = HostileInput.Run("generate", "--model", OverflowingModel(), "--prompt-ids", "1,2,3", "--greedy", "--max-new-tokens", "4");
 
         HostileInput.ShouldRefuse(result, "the model's logits are NaN or infinite at generated token 1");
+    }
+
+    [Fact]
+    public async Task Serve_answers_a_model_whose_logits_overflow_with_a_server_error_naming_it()
+    {
+        using var served = new ServedModel(OverflowingModel(), "{prompt}");
+        using var http = new HttpClient();
+
+        var response = await http.PostAsJsonAsync(served.BaseUrl + "/chat/completions", new { messages = new[] { new { role = "user", content = "hi" } }, max_tokens = 2 });
+
+        response.StatusCode.Should().Be(HttpStatusCode.InternalServerError);
+        string body = await response.Content.ReadAsStringAsync();
+        body.Should().Contain("server_error").And.Contain("the model's logits are NaN or infinite");
     }
 
     private static JsonElement ReadHeader(string weights, out long dataStart)

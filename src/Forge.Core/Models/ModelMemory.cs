@@ -20,7 +20,7 @@ public static class ModelMemory
         foreach (var (_, shape) in WeightMap.Shapes(config))
         {
             long size = 1;
-            foreach (long dimension in shape) size *= dimension; // below 2^44: config sizes are range-checked
+            foreach (long dimension in shape) size *= dimension; // config sizes are range-checked: at most about 2^51 elements in all
             elements += size;
         }
         return elements * (dtype == ScalarType.Float32 ? 4 : 2);

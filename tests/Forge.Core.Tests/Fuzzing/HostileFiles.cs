@@ -58,8 +58,8 @@ internal sealed class HostileFiles : IDisposable
     }
 
     /// <summary>
-    /// Runs <paramref name="read"/> on another thread and fails past <paramref name="seconds"/> instead of hanging (a
-    /// FIFO that was opened is then given a writer, so the stuck thread ends).
+    /// Runs <paramref name="read"/> on another thread and fails past <paramref name="seconds"/> instead of hanging
+    /// (<see cref="Dispose"/> then gives a FIFO a writer, so the stuck thread ends); returns what <paramref name="read"/> threw.
     /// </summary>
     public static Exception? Within(double seconds, Action read)
     {
