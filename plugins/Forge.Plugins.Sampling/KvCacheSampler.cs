@@ -1,4 +1,5 @@
 using Forge.Contracts.Models;
+using Forge.Contracts.Plugins;
 using Forge.Contracts.Sampling;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -47,6 +48,9 @@ public sealed class KvCacheSampler(SamplerOptions options) : ISampler
         var settings = request.Settings;
         int rows = batch.Count, width = batch.Max(b => b.Ids.Count);
         if (width == 0) throw new ArgumentException("a prompt has no tokens");
+        int positions = model.MaxPositions;
+        if (width >= positions)
+            throw new PluginInputException($"a prompt of {width} tokens leaves no room to generate: the model has {positions} positions (max_position_embeddings)");
         var tokens = new List<int>[rows];
         var logProbs = new List<float>[rows];
         var finished = new bool[rows];
@@ -83,12 +87,17 @@ public sealed class KvCacheSampler(SamplerOptions options) : ISampler
             cancellationToken.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
             var raw = logits.to(float32);
+            var finite = raw.isfinite().all(-1);
             var processed = LogitsProcessor.Process(raw, seen, settings);
-            var next = settings.Greedy ? processed.argmax(-1) : processed.softmax(-1).multinomial(1, generator: generator).squeeze(-1);
+            var next = settings.Greedy ? processed.argmax(-1) : Sample(processed, finite, generator);
             var chosen = (settings.Greedy ? raw : processed).log_softmax(-1).gather(-1, next.unsqueeze(-1)).squeeze(-1);
-            // One device-to-host copy per step: ids (exact in float32 below 2^24) and log-probs together.
-            float[] host = stack([next.to(float32), chosen]).cpu().data<float>().ToArray();
+            // One device-to-host copy per step: ids (exact in float32 below 2^24), log-probs and finiteness together.
+            float[] host = stack([next.to(float32), chosen, finite.to(float32)]).cpu().data<float>().ToArray();
             int count = alive.Count;
+            for (int i = 0; i < count; i++)
+                if (host[2 * count + i] == 0)
+                    throw new PluginInputException($"the model's logits are NaN or infinite at generated token {step + 1}: its weights cannot run in {model.DType} "
+                        + "(a float16 overflow? try float32) or are damaged");
 
             var keep = new List<long>();
             for (int i = 0; i < alive.Count; i++)
@@ -97,7 +106,7 @@ public sealed class KvCacheSampler(SamplerOptions options) : ISampler
                 tokens[r].Add((int)host[i]);
                 logProbs[r].Add(host[count + i]);
                 if (stops.IsStop(tokens[r])) finished[r] = true;
-                else if (tokens[r].Count >= settings.MaxNewTokens) truncated[r] = finished[r] = true;
+                else if (tokens[r].Count >= settings.MaxNewTokens || batch[r].Ids.Count + tokens[r].Count >= positions) truncated[r] = finished[r] = true;
                 else keep.Add(i);
             }
             if (keep.Count == 0) break;
@@ -117,6 +126,17 @@ public sealed class KvCacheSampler(SamplerOptions options) : ISampler
 
         return Enumerable.Range(0, rows).Select(r => new Completion(batch[r].Index, tokens[r], logProbs[r],
             stops.Cut(request.Tokenizer.Decode(tokens[r], skipSpecialTokens: true)), truncated[r] || !finished[r])).ToList();
+    }
+
+    /// <summary>
+    /// Draws from the softmax of <paramref name="processed"/>. A row whose logits are not all finite draws from a
+    /// uniform stand-in — multinomial would fail natively on it, or assert on a GPU — and is refused after the step.
+    /// </summary>
+    private static Tensor Sample(Tensor processed, Tensor finite, Generator? generator)
+    {
+        var probabilities = processed.softmax(-1);
+        probabilities = where(finite.unsqueeze(-1), probabilities, ones_like(probabilities));
+        return probabilities.multinomial(1, generator: generator).squeeze(-1);
     }
 
     /// <summary>Keeps a tensor alive past the step's dispose scope, freeing the one it replaces.</summary>

@@ -5,23 +5,37 @@ using System.Text.Json;
 using Forge.Contracts.Data;
 using Forge.Contracts.Plugins;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Forge.Plugins.Tasks;
 
 /// <summary>
 /// A user's dataset: one JSON object per line with the prompt and the gold answer; every other column is kept for
 /// rewards. GSM8K files work as they are: <c>question</c> is taken as the prompt and an answer's text after
-/// <c>####</c> as the gold answer.
+/// <c>####</c> as the gold answer. Rows without the answer are kept (a format reward or a teacher needs none), but
+/// the first read of a file warns, once, how many lack it: the accuracy reward cannot score them, so RL would train
+/// them on reward 0.
 /// </summary>
-public sealed class JsonlSource(JsonlSourceOptions options) : IPromptSource
+[method: ActivatorUtilitiesConstructor]
+public sealed class JsonlSource(JsonlSourceOptions options, ILogger<JsonlSource> logger) : IPromptSource
 {
+    private readonly HashSet<string> _warned = [];
+
+    /// <summary>A source that logs nowhere.</summary>
+    public JsonlSource(JsonlSourceOptions options) : this(options, NullLogger<JsonlSource>.Instance)
+    {
+    }
+
     /// <inheritdoc />
     public IEnumerable<PromptRow> Rows(string split, int seed)
     {
         if (split is not ("train" or "test")) throw new ArgumentException($"unknown split '{split}'", nameof(split));
         bool separateTest = !string.IsNullOrEmpty(options.TestPath);
         string path = split == "test" && separateTest ? options.TestPath! : options.Path;
-        var rows = Read(path).Where(r => separateTest || StableSplit.Belongs(r.Id + r.Prompt, split, options.TestPercent)).ToList();
+        var all = Read(path).ToList();
+        WarnOfMissingAnswers(path, all);
+        var rows = all.Where(r => separateTest || StableSplit.Belongs(r.Id + r.Prompt, split, options.TestPercent)).ToList();
         // Seeded shuffle: the same seed gives the same order.
         var random = new Random(seed);
         return rows.OrderBy(_ => random.Next()).ToList();
@@ -29,23 +43,9 @@ public sealed class JsonlSource(JsonlSourceOptions options) : IPromptSource
 
     private IEnumerable<PromptRow> Read(string path)
     {
-        if (!File.Exists(path)) throw new PluginInputException($"{path}: dataset file not found (PromptSources:jsonl:Path)");
-        int lineNumber = 0;
-        foreach (string line in File.ReadLines(path))
+        if (!Path.Exists(path)) throw new PluginInputException($"{path}: dataset file not found (PromptSources:jsonl:Path)");
+        foreach (var (lineNumber, row) in InputFile.ReadJsonObjects(path, "dataset"))
         {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line)) continue;
-            JsonElement row;
-            try
-            {
-                using var document = JsonDocument.Parse(line);
-                row = document.RootElement.Clone();
-            }
-            catch (JsonException ex)
-            {
-                throw new PluginInputException($"{path}:{lineNumber}: invalid JSON ({ex.Message.Split(" LineNumber")[0].TrimEnd('.', ' ')})");
-            }
-            if (row.ValueKind != JsonValueKind.Object) throw new PluginInputException($"{path}:{lineNumber}: expected a JSON object");
             string prompt = Text(row, options.PromptField) ?? Text(row, "question")
                 ?? throw new PluginInputException($"{path}:{lineNumber}: missing string field \"{options.PromptField}\"");
             var columns = new Dictionary<string, JsonElement>();
@@ -59,6 +59,15 @@ public sealed class JsonlSource(JsonlSourceOptions options) : IPromptSource
             string id = Text(row, "id") ?? lineNumber.ToString(CultureInfo.InvariantCulture);
             yield return new PromptRow(id, prompt, columns);
         }
+    }
+
+    private void WarnOfMissingAnswers(string path, List<PromptRow> rows)
+    {
+        int missing = rows.Count(r => !r.Columns.ContainsKey("answer"));
+        lock (_warned)
+            if (missing == 0 || !_warned.Add(path)) return;
+        logger.LogWarning("{Path}: {Missing} of {Rows} rows have no \"{Field}\" field (AnswerField): the accuracy reward cannot score them, so RL trains them on reward 0",
+            path, missing, rows.Count, options.AnswerField);
     }
 
     private static string? Text(JsonElement row, string field) =>

@@ -98,4 +98,36 @@ public class KvCacheSamplerTests
         plain.TokenIds.Distinct().Count().Should().Be(1, "the fixture model repeats one token greedily");
         penalized.TokenIds.Distinct().Count().Should().BeGreaterThan(1);
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Nan_logits_are_one_clear_error_never_an_empty_completion(bool greedy)
+    {
+        using var model = Load("qwen2");
+        using (no_grad()) model.norm.weight.fill_(float.NaN);
+        var prompt = Cases("qwen2")[0].Prompt;
+
+        var act = () => Sampler.Sample(Request(model, [prompt], new GenerationSettings { Greedy = greedy, MaxNewTokens = 8 }));
+
+        act.Should().Throw<Forge.Contracts.Plugins.PluginInputException>()
+            .WithMessage("the model's logits are NaN or infinite at generated token 1: *").Which.Message.Should().NotContain("\n");
+    }
+
+    [Fact]
+    public void A_completion_stops_at_the_models_last_position_and_a_prompt_that_fills_them_is_refused()
+    {
+        using var model = new DecoderModel(ModelConfigOf("qwen2") with { MaxPositionEmbeddings = 12 }, CPU, ScalarType.Float32);
+        var settings = new GenerationSettings { Greedy = true, MaxNewTokens = 64 };
+
+        var completions = Sampler.Sample(Request(model, [[1, 2, 3, 4, 5], [1, 2, 3]], settings));
+        completions.Select(c => c.TokenIds.Count).Should().Equal(7, 9);
+        completions.Should().OnlyContain(c => c.Truncated);
+
+        var act = () => Sampler.Sample(Request(model, [Enumerable.Range(1, 12).ToArray()], settings));
+        act.Should().Throw<Forge.Contracts.Plugins.PluginInputException>()
+            .WithMessage("a prompt of 12 tokens leaves no room to generate: the model has 12 positions (max_position_embeddings)");
+    }
+
+    private static ModelConfig ModelConfigOf(string arch) => ModelConfig.Load(Path.Combine(Root, arch, "config.json"));
 }

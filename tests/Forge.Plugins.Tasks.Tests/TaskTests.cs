@@ -55,7 +55,7 @@ public class TaskTests
         string path = Path.GetTempFileName();
         File.WriteAllLines(path, ["""{"prompt":"a","answer":"1"}""", "", "[1,2]"]);
         var act = () => new JsonlSource(new JsonlSourceOptions { Path = path }).Rows("train", 0).ToList();
-        act.Should().Throw<PluginInputException>().WithMessage($"{path}:3: expected a JSON object");
+        act.Should().Throw<PluginInputException>().WithMessage($"{path}:3: expected a JSON object, found array");
     }
 
     private static long Reference(string expression)

@@ -11,6 +11,12 @@ public interface ILanguageModel : IDisposable
     /// <summary>Size of the output distribution.</summary>
     int VocabSize { get; }
 
+    /// <summary>
+    /// The most positions — prompt and completion together — the model was trained for (a Hugging Face config's
+    /// <c>max_position_embeddings</c>); <see cref="int.MaxValue"/> when it has no such limit. Samplers stop there.
+    /// </summary>
+    int MaxPositions => int.MaxValue;
+
     /// <summary>Where the weights live.</summary>
     Device Device { get; }
 

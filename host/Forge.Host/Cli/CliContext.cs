@@ -47,7 +47,8 @@ internal sealed class CliContext(TextWriter output, TextWriter error, GlobalOpti
         }
         catch (Exception ex)
         {
-            Error.WriteLine($"error: {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}");
+            // libtorch's errors carry their C++ stack frames after the first line: those are for --verbose.
+            Error.WriteLine($"error: {ex.GetType().Name}: {NativeErrors.FirstLine(ex.Message)}");
             if (verbose) Error.WriteLine(ex);
             return InternalError;
         }

@@ -42,8 +42,8 @@ internal static class EvalCommand
             if (list.Count == 0) throw new Core.ForgeDataException("--tasks: name at least one task");
             if (parse.GetValue(k) < 1 || parse.GetValue(prompts) < 1) throw new Core.ForgeDataException("--k and --prompts must be at least 1");
             var settings = new EvalSettings(list, parse.GetValue(k), parse.GetValue(prompts), parse.GetValue(split)!,
-                new GenerationSettings { Temperature = parse.GetValue(temperature), TopP = parse.GetValue(topP), MaxNewTokens = parse.GetValue(maxNew) },
-                parse.GetValue(sampler)!, parse.GetValue(threshold));
+                GenerationArguments.Check(new GenerationSettings { Temperature = parse.GetValue(temperature), TopP = parse.GetValue(topP), MaxNewTokens = parse.GetValue(maxNew) }),
+                parse.GetValue(sampler)!, GenerationArguments.Finite(parse.GetValue(threshold), "--threshold"));
             using var model = models.Load(parse, app.Services.GetRequiredService<IModelStore>());
             var report = ModelEvaluation.Run(app.Services.GetRequiredService<IPluginResolver>(), model, models.ChooseTemplate(parse).Template, settings,
                 parse.GetValue(models.Model)!, parse.GetValue(seed), CancellationToken.None);

@@ -45,7 +45,18 @@ internal static class GenerateCommand
         };
         command.SetAction(parse => cli.WithApplication(parse, app =>
         {
+            var settings = GenerationArguments.Check(new GenerationSettings
+            {
+                MaxNewTokens = parse.GetValue(maxNew),
+                Greedy = parse.GetValue(greedy),
+                Temperature = parse.GetValue(temperature),
+                TopP = parse.GetValue(topP),
+                TopK = parse.GetValue(topK),
+                MinP = parse.GetValue(minP),
+                RepetitionPenalty = parse.GetValue(repetition),
+            });
             string modelDir = parse.GetValue(model)!;
+            if (!Directory.Exists(modelDir)) throw new ForgeDataException($"--model: {modelDir}: no such model folder");
             var store = app.Services.GetRequiredService<IModelStore>();
             string? tokenizerPath = parse.GetValue(tokenizer)
                 ?? (File.Exists(Path.Combine(modelDir, "tokenizer.json")) || File.Exists(Path.Combine(modelDir, "tokenizer.json.gz")) ? modelDir : null);
@@ -56,17 +67,9 @@ internal static class GenerateCommand
 
             var torchDevice = DeviceSelector.Parse(parse.GetValue(device)!);
             var type = parse.GetValue(dtype) is { } name ? ModelConfig.ParseDType(name, "--dtype") : config.DType;
+            if (ids.Count >= config.MaxPositionEmbeddings)
+                throw new ForgeDataException(PromptFit.Describe(parse.GetValue(prompt) is null ? "--prompt-ids" : "--prompt", ids.Count, config.MaxPositionEmbeddings));
             using var lm = store.Load(modelDir, torchDevice, type);
-            var settings = new GenerationSettings
-            {
-                MaxNewTokens = parse.GetValue(maxNew),
-                Greedy = parse.GetValue(greedy),
-                Temperature = parse.GetValue(temperature),
-                TopP = parse.GetValue(topP),
-                TopK = parse.GetValue(topK),
-                MinP = parse.GetValue(minP),
-                RepetitionPenalty = parse.GetValue(repetition),
-            };
             var completion = app.Services.GetRequiredService<IPluginResolver>().Resolve<ISampler>(parse.GetValue(sampler)!)
                 .Sample(new SamplingRequest(lm, tok, [ids], 1, settings, parse.GetValue(seed)))[0];
 

@@ -29,7 +29,7 @@ internal sealed class ModelOptions
     public StageModel Load(ParseResult parse, IModelStore store)
     {
         string folder = parse.GetValue(Model)!;
-        if (!File.Exists(Path.Combine(folder, "config.json"))) throw new Core.ForgeDataException($"--model: {folder} has no config.json");
+        if (!Directory.Exists(folder)) throw new Core.ForgeDataException($"--model: {folder}: no such model folder");
         string tokenizer = parse.GetValue(Tokenizer) ?? folder;
         var config = ModelConfig.Load(Path.Combine(folder, "config.json"));
         var type = parse.GetValue(DType) is { } name ? ModelConfig.ParseDType(name, "--dtype") : config.DType;

@@ -24,6 +24,7 @@ internal static class ServeCommand
         models.AddTo(command);
         command.SetAction((parse, cancellationToken) => Task.FromResult(cli.WithApplication(parse, app =>
         {
+            if (parse.GetValue(port) is < 0 or > 65535) throw new Core.ForgeDataException($"--port: {parse.GetValue(port)} is not a port (0 to 65535; 0 picks a free one)");
             using var model = models.Load(parse, app.Services.GetRequiredService<IModelStore>());
             string label = parse.GetValue(name) ?? Path.GetFileName(Path.GetFullPath(parse.GetValue(models.Model)!).TrimEnd('/'));
             var (template, spec, templateSource) = models.ChooseTemplate(parse);

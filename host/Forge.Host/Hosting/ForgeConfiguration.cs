@@ -18,11 +18,11 @@ internal static class ForgeConfiguration
         if (settings.ConfigFile is not null)
         {
             string path = Path.GetFullPath(settings.ConfigFile);
-            if (!File.Exists(path)) throw new ForgeDataException($"config file {settings.ConfigFile} does not exist");
+            if (!Path.Exists(path)) throw new ForgeDataException($"config file {settings.ConfigFile} does not exist");
             AddJson(configuration, path, optional: false);
         }
         configuration.AddEnvironmentVariables("FORGE_");
-        configuration.AddInMemoryCollection(settings.Overrides.Select(ParseOverride));
+        configuration.AddInMemoryCollection(Overrides(settings.Overrides));
         return configuration;
     }
 
@@ -32,13 +32,24 @@ internal static class ForgeConfiguration
         try
         {
             // Validate first: the JSON provider's own error does not say which file it was reading.
-            using (JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })) { }
+            using (JsonDocument.Parse(Core.Data.BoundedFile.ReadAllText(path, Core.Data.BoundedFile.SmallJsonBytes, "configuration"), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })) { }
             configuration.AddJsonFile(path, optional: false, reloadOnChange: false);
         }
         catch (JsonException ex)
         {
             throw new ForgeDataException($"config file {path} is not valid JSON: {ex.Message}");
         }
+    }
+
+    /// <summary>
+    /// The --set assignments as one layer: a key set twice (keys are case-insensitive, as in the configuration) keeps
+    /// the last value, as a later layer overrides an earlier one.
+    /// </summary>
+    private static Dictionary<string, string?> Overrides(IEnumerable<string> assignments)
+    {
+        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in assignments.Select(ParseOverride)) values[key] = value;
+        return values;
     }
 
     private static KeyValuePair<string, string?> ParseOverride(string assignment)

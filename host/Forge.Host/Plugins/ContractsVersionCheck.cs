@@ -26,7 +26,7 @@ internal static class ContractsVersionCheck
     {
         try
         {
-            using var stream = File.OpenRead(assemblyPath);
+            using var stream = Core.Data.BoundedFile.OpenRead(assemblyPath, "plugin assembly");
             using var pe = new PEReader(stream);
             MetadataReader metadata = pe.GetMetadataReader();
             foreach (AssemblyReferenceHandle handle in metadata.AssemblyReferences)

@@ -27,6 +27,9 @@ internal sealed record ChatCompletionResponse(
 internal sealed record ErrorResponse([property: JsonPropertyName("error")] ErrorDetail Error)
 {
     public static ErrorResponse Invalid(string message) => new(new ErrorDetail(message, "invalid_request_error"));
+
+    /// <summary>The served model or tokenizer cannot answer (NaN logits, a pre-tokenizer regex that timed out): the server's fault, not the request's.</summary>
+    public static ErrorResponse Server(string message) => new(new ErrorDetail(message, "server_error"));
 }
 
 /// <summary>The message and type of an error.</summary>

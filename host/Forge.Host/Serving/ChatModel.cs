@@ -36,6 +36,7 @@ internal sealed class ChatModel(StageModel model, ISampler sampler, PromptTempla
             StopStrings = StopStrings(request.Stop),
         };
         var ids = model.Tokenizer.Encode(prompt);
+        if (ids.Count >= model.Model.MaxPositions) throw new ArgumentException(Core.Prompts.PromptFit.Describe("messages", ids.Count, model.Model.MaxPositions));
         IReadOnlyList<Completion> completions;
         lock (_gate)
             completions = sampler.Sample(new SamplingRequest(model.Model, model.Tokenizer, [ids], n, settings, request.Seed ?? Random.Shared.NextInt64()),

@@ -56,6 +56,10 @@ internal sealed class ChatServer : IAsyncDisposable
             {
                 return Results.BadRequest(ErrorResponse.Invalid(e.Message));
             }
+            catch (Exception e) when (e is Core.ForgeDataException or Contracts.Plugins.PluginInputException)
+            {
+                return Results.Json(ErrorResponse.Server(e.Message), statusCode: StatusCodes.Status500InternalServerError);
+            }
         });
     }
 

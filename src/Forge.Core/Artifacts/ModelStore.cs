@@ -18,8 +18,9 @@ public sealed class ModelStore : IModelStore
     {
         var raw = JsonNode.Parse(configJson) as JsonObject ?? throw new ForgeDataException("model config: expected a JSON object");
         var config = ModelConfig.Parse(raw, "model config");
+        ModelMemory.Require(config, dtype, device, "model config");
         manual_seed(seed);
-        return new DecoderModel(config, device, dtype);
+        return ModelMemory.Allocate(() => new DecoderModel(config, device, dtype), config, dtype, device, "model config");
     }
 
     /// <inheritdoc />

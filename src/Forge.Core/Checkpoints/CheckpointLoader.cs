@@ -12,16 +12,23 @@ namespace Forge.Core.Checkpoints;
 /// </summary>
 public static class CheckpointLoader
 {
-    /// <summary>Loads <paramref name="directory"/> onto <paramref name="device"/> as <paramref name="dtype"/>.</summary>
+    /// <summary>
+    /// Loads <paramref name="directory"/> onto <paramref name="device"/> as <paramref name="dtype"/>. Every tensor's
+    /// name and shape is checked against the config before anything is allocated, so a config claiming sizes its
+    /// weights do not have costs nothing; a tensor holding NaN or infinite values is refused by name.
+    /// </summary>
     public static DecoderModel Load(string directory, Device device, ScalarType dtype)
     {
         if (!Directory.Exists(directory)) throw new ForgeDataException($"{directory}: model folder not found");
-        var config = ModelConfig.Load(Path.Combine(directory, "config.json"));
-        var files = WeightFiles(directory);
-        var model = new DecoderModel(config, device, dtype, initialize: false);
+        string configPath = Path.Combine(directory, "config.json");
+        var config = ModelConfig.Load(configPath);
+        var headers = WeightFiles(directory).Select(SafetensorsHeader.Read).ToList();
+        CheckShapes(config, headers);
+        ModelMemory.Require(config, dtype, device, configPath);
+        var model = ModelMemory.Allocate(() => new DecoderModel(config, device, dtype, initialize: false), config, dtype, device, configPath);
         try
         {
-            Fill(model, files);
+            Fill(model, headers);
             return model;
         }
         catch
@@ -35,7 +42,7 @@ public static class CheckpointLoader
     public static IReadOnlyList<string> WeightFiles(string directory)
     {
         string index = Path.Combine(directory, "model.safetensors.index.json");
-        if (!File.Exists(index))
+        if (!Path.Exists(index))
         {
             string single = Path.Combine(directory, "model.safetensors");
             if (!File.Exists(single)) throw new ForgeDataException($"{directory}: no model.safetensors or model.safetensors.index.json");
@@ -43,7 +50,7 @@ public static class CheckpointLoader
         }
         try
         {
-            using var document = JsonDocument.Parse(File.ReadAllText(index));
+            using var document = JsonDocument.Parse(Data.BoundedFile.ReadAllText(index, Data.BoundedFile.SmallJsonBytes, "safetensors index"));
             if (!document.RootElement.TryGetProperty("weight_map", out var map) || map.ValueKind != JsonValueKind.Object)
                 throw new ForgeDataException($"{index}: missing \"weight_map\"");
             var shards = map.EnumerateObject().Select(p => p.Value.GetString() ?? "").Distinct().ToList();
@@ -58,34 +65,53 @@ public static class CheckpointLoader
         }
     }
 
-    private static void Fill(DecoderModel model, IReadOnlyList<string> files)
+    /// <summary>Every tensor of the headers is one the config has, of the shape it needs, and every one it needs is there.</summary>
+    private static void CheckShapes(ModelConfig config, IReadOnlyList<SafetensorsHeader> headers)
     {
-        var slots = WeightMap.Slots(model).ToDictionary(s => s.Name);
-        var filled = new HashSet<string>();
-        using var noGrad = no_grad();
-        foreach (string file in files)
+        var expected = WeightMap.Shapes(config).ToDictionary(s => s.Name, s => s.Shape, StringComparer.Ordinal);
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var header in headers)
         {
-            var header = SafetensorsHeader.Read(file);
-            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
             foreach (var entry in header.Entries)
             {
-                if (!slots.TryGetValue(entry.Name, out var slot))
+                if (!expected.TryGetValue(entry.Name, out var shape))
                 {
-                    // A tied model may still carry a copy of the embedding as lm_head; old Llama checkpoints carry
-                    // the rotary tables, which Forge computes.
-                    if (entry.Name == "lm_head.weight" && model.Config.TieWordEmbeddings) continue;
-                    if (entry.Name.EndsWith(".rotary_emb.inv_freq", StringComparison.Ordinal)) continue;
-                    throw new ForgeDataException($"{file}: unexpected tensor \"{entry.Name}\" for a {model.Config.ModelType} model of this config");
+                    if (IsIgnored(entry.Name, config)) continue;
+                    throw new ForgeDataException($"{header.Path}: unexpected tensor \"{entry.Name}\" for a {config.ModelType} model of this config");
                 }
-                if (!entry.Shape.SequenceEqual(slot.Shape))
-                    throw new ForgeDataException($"{file}: tensor \"{entry.Name}\" has shape [{string.Join(", ", entry.Shape)}], the config needs [{string.Join(", ", slot.Shape)}]");
-                if (!filled.Add(entry.Name)) throw new ForgeDataException($"{file}: tensor \"{entry.Name}\" appears in more than one file");
-                ReadInto(stream, header, entry, slot.Target);
+                if (!entry.Shape.SequenceEqual(shape))
+                    throw new ForgeDataException($"{header.Path}: tensor \"{entry.Name}\" has shape [{string.Join(", ", entry.Shape)}], the config needs [{string.Join(", ", shape)}]");
+                if (!found.Add(entry.Name)) throw new ForgeDataException($"{header.Path}: tensor \"{entry.Name}\" appears in more than one file");
             }
         }
-        var missing = slots.Keys.Where(k => !filled.Contains(k)).ToList();
+        var missing = expected.Keys.Where(k => !found.Contains(k)).ToList();
         if (missing.Count > 0)
-            throw new ForgeDataException($"{Path.GetDirectoryName(files[0])}: checkpoint lacks {missing.Count} tensor(s), first \"{missing[0]}\"");
+            throw new ForgeDataException($"{Path.GetDirectoryName(headers[0].Path)}: checkpoint lacks {missing.Count} tensor(s), first \"{missing[0]}\"");
+    }
+
+    /// <summary>
+    /// Tensors a checkpoint may carry that Forge does not load: a tied model's copy of the embedding as lm_head, and
+    /// old Llama checkpoints' rotary tables, which Forge computes.
+    /// </summary>
+    private static bool IsIgnored(string name, ModelConfig config) =>
+        (name == "lm_head.weight" && config.TieWordEmbeddings) || name.EndsWith(".rotary_emb.inv_freq", StringComparison.Ordinal);
+
+    private static void Fill(DecoderModel model, IReadOnlyList<SafetensorsHeader> headers)
+    {
+        var slots = WeightMap.Slots(model).ToDictionary(s => s.Name);
+        using var noGrad = no_grad();
+        foreach (var header in headers)
+        {
+            using var stream = Data.BoundedFile.OpenRead(header.Path, "safetensors");
+            foreach (var entry in header.Entries)
+            {
+                if (!slots.TryGetValue(entry.Name, out var slot)) continue; // checked: one IsIgnored allows
+                ReadInto(stream, header, entry, slot.Target);
+                using var finite = slot.Target.isfinite().all();
+                if (!finite.item<bool>())
+                    throw new ForgeDataException($"{header.Path}: tensor \"{entry.Name}\" holds NaN or infinite values (as {ModelConfig.DTypeName(model.DType)})");
+            }
+        }
     }
 
     /// <summary>

@@ -31,8 +31,7 @@ public sealed class SafetensorsHeader
     /// <summary>Reads and validates the header of <paramref name="path"/>.</summary>
     public static SafetensorsHeader Read(string path)
     {
-        if (!File.Exists(path)) throw new ForgeDataException($"{path}: file not found");
-        using var stream = File.OpenRead(path);
+        using var stream = Data.BoundedFile.OpenRead(path, "safetensors");
         long fileLength = stream.Length;
         if (fileLength < 8) throw new ForgeDataException($"{path}: truncated safetensors file ({fileLength} bytes, the header length alone is 8)");
         Span<byte> lengthBytes = stackalloc byte[8];

@@ -39,7 +39,7 @@ public sealed record StageProgress(
         StageProgress? progress;
         try
         {
-            progress = JsonSerializer.Deserialize<StageProgress>(File.ReadAllText(path));
+            progress = JsonSerializer.Deserialize<StageProgress>(BoundedFile.ReadAllText(path, BoundedFile.SmallJsonBytes, "progress.json"));
         }
         catch (JsonException ex)
         {

@@ -41,7 +41,7 @@ public static class TensorFile
     {
         var header = SafetensorsHeader.Read(path);
         var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        using var stream = Data.BoundedFile.OpenRead(path, "safetensors");
         try
         {
             foreach (var entry in header.Entries)

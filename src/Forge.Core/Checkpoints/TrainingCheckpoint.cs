@@ -62,7 +62,7 @@ public static class TrainingCheckpoint
         string? directory = null;
         if (File.Exists(marker))
         {
-            string named = File.ReadAllText(marker).Trim();
+            string named = Data.BoundedFile.ReadAllText(marker, 4096, "latest checkpoint marker").Trim();
             string candidate = Path.Combine(stageDirectory, named);
             if (CheckpointRotation.Complete(stageDirectory).Any(c => c.Directory == candidate)) directory = candidate;
         }

@@ -46,6 +46,39 @@ public static class WeightMap
         if (model.head is not null) yield return Whole("lm_head.weight", model.head.weight!);
     }
 
+    /// <summary>
+    /// The names and shapes of <see cref="Slots"/> for a model of <paramref name="config"/>, in the same order, without
+    /// building it: what a checkpoint's header is checked against before any memory is allocated.
+    /// </summary>
+    public static IEnumerable<(string Name, long[] Shape)> Shapes(ModelConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        long hidden = config.HiddenSize, q = (long)config.NumAttentionHeads * config.HeadDim, kv = (long)config.NumKeyValueHeads * config.HeadDim;
+        long inter = config.IntermediateSize, vocab = config.VocabSize;
+        yield return ("model.embed_tokens.weight", [vocab, hidden]);
+        for (int i = 0; i < config.NumHiddenLayers; i++)
+        {
+            string p = $"model.layers.{i}.";
+            yield return (p + "self_attn.q_proj.weight", [q, hidden]);
+            yield return (p + "self_attn.k_proj.weight", [kv, hidden]);
+            yield return (p + "self_attn.v_proj.weight", [kv, hidden]);
+            if (config.AttentionBias)
+            {
+                yield return (p + "self_attn.q_proj.bias", [q]);
+                yield return (p + "self_attn.k_proj.bias", [kv]);
+                yield return (p + "self_attn.v_proj.bias", [kv]);
+            }
+            yield return (p + "self_attn.o_proj.weight", [hidden, q]);
+            yield return (p + "mlp.gate_proj.weight", [inter, hidden]);
+            yield return (p + "mlp.up_proj.weight", [inter, hidden]);
+            yield return (p + "mlp.down_proj.weight", [hidden, inter]);
+            yield return (p + "input_layernorm.weight", [hidden]);
+            yield return (p + "post_attention_layernorm.weight", [hidden]);
+        }
+        yield return ("model.norm.weight", [hidden]);
+        if (!config.TieWordEmbeddings) yield return ("lm_head.weight", [vocab, hidden]);
+    }
+
     private static WeightSlot Whole(string name, Tensor parameter) => new(name, parameter.shape, parameter);
 
     private static WeightSlot Rows(string name, Tensor parameter, long start, long length)

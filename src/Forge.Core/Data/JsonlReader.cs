@@ -5,30 +5,11 @@ namespace Forge.Core.Data;
 /// <summary>Reads a JSON Lines file one object per line; a bad line is reported with its file and line number.</summary>
 public static class JsonlReader
 {
-    /// <summary>Each non-blank line as a JSON object, with its 1-based line number.</summary>
-    public static IEnumerable<(int Line, JsonElement Value)> ReadObjects(string path)
-    {
-        if (!File.Exists(path)) throw new ForgeDataException($"{path}: file not found");
-        int lineNumber = 0;
-        foreach (string line in File.ReadLines(path))
-        {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line)) continue;
-            JsonElement value;
-            try
-            {
-                using var document = JsonDocument.Parse(line);
-                value = document.RootElement.Clone();
-            }
-            catch (JsonException ex)
-            {
-                throw new ForgeDataException($"{path}:{lineNumber}: invalid JSON ({JsonErrors.Describe(ex)})");
-            }
-            if (value.ValueKind != JsonValueKind.Object)
-                throw new ForgeDataException($"{path}:{lineNumber}: expected a JSON object, found {value.ValueKind.ToString().ToLowerInvariant()}");
-            yield return (lineNumber, value);
-        }
-    }
+    /// <summary>
+    /// Each non-blank line as a JSON object, with its 1-based line number; a line that is not one (invalid JSON,
+    /// another value, an undecodable string) is refused naming the file and line.
+    /// </summary>
+    public static IEnumerable<(int Line, JsonElement Value)> ReadObjects(string path) => BoundedFile.ReadJsonObjects(path, "JSON Lines");
 
     /// <summary>A required string property of a line's object.</summary>
     public static string RequiredString(JsonElement row, string property, string path, int line)

@@ -18,6 +18,9 @@ public sealed class Evaluator(ISampler sampler, IRewardModel correctness, double
     /// <summary>Prompts whose first completion is kept in the result as a sample to read.</summary>
     public int SamplesKept { get; init; } = 6;
 
+    /// <summary>The task evaluated, naming a prompt that does not fit the model.</summary>
+    public string Task { get; init; } = "eval";
+
     /// <summary>Evaluates <paramref name="model"/> on <paramref name="rows"/>; prompts are formatted by <paramref name="formatPrompt"/>.</summary>
     public EvalResult Run(ILanguageModel model, ITokenizer tokenizer, IReadOnlyList<PromptRow> rows, Func<string, string> formatPrompt,
         int k, GenerationSettings settings, long seed, CancellationToken cancellationToken = default)
@@ -30,7 +33,7 @@ public sealed class Evaluator(ISampler sampler, IRewardModel correctness, double
         for (int start = 0; start < rows.Count; start += PromptsPerBatch)
         {
             var chunk = rows.Skip(start).Take(PromptsPerBatch).ToList();
-            var prompts = chunk.Select(r => tokenizer.Encode(formatPrompt(r.Prompt))).ToList();
+            var prompts = chunk.Select(r => Prompts.PromptFit.Check(tokenizer.Encode(formatPrompt(r.Prompt)), model, $"{Task}: prompt '{r.Id}'")).ToList();
             var completions = sampler.Sample(new SamplingRequest(model, tokenizer, prompts, k, settings, seed + start), cancellationToken);
             var inputs = completions.Select(c => new RewardInput(chunk[c.PromptIndex], c.Text, c.TokenIds.Count, c.Truncated)).ToList();
             var scores = correctness.Score(inputs, cancellationToken);

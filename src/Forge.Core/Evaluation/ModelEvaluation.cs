@@ -22,7 +22,7 @@ public static class ModelEvaluation
         foreach (var task in settings.Tasks)
         {
             var rows = plugins.Resolve<IPromptSource>(task.Source).Rows(settings.Split, (int)seed).Take(settings.Prompts).ToList();
-            var evaluator = new Evaluator(sampler, plugins.Resolve<IRewardModel>(task.Correctness), settings.Threshold);
+            var evaluator = new Evaluator(sampler, plugins.Resolve<IRewardModel>(task.Correctness), settings.Threshold) { Task = $"task {task.Source}" };
             results[task.Source] = evaluator.Run(model.Model, model.Tokenizer, rows, template.Format, settings.K, settings.Generation,
                 seed + 7919L, cancellationToken);
         }

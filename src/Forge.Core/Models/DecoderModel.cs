@@ -60,6 +60,9 @@ public sealed class DecoderModel : nn.Module, ILanguageModel
     public int VocabSize => Config.VocabSize;
 
     /// <inheritdoc />
+    public int MaxPositions => Config.MaxPositionEmbeddings;
+
+    /// <inheritdoc />
     public Device Device { get; }
 
     /// <inheritdoc />

@@ -52,11 +52,10 @@ public sealed record ModelConfig
     /// <summary>Reads and validates <paramref name="path"/>; every problem is a one-line <see cref="ForgeDataException"/>.</summary>
     public static ModelConfig Load(string path)
     {
-        if (!File.Exists(path)) throw new ForgeDataException($"{path}: config.json not found");
         JsonObject raw;
         try
         {
-            raw = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new ForgeDataException($"{path}: expected a JSON object");
+            raw = JsonNode.Parse(Data.BoundedFile.ReadAllText(path, Data.BoundedFile.SmallJsonBytes, "config.json")) as JsonObject ?? throw new ForgeDataException($"{path}: expected a JSON object");
         }
         catch (JsonException ex)
         {
@@ -83,10 +82,11 @@ public sealed record ModelConfig
         var rope = raw["rope_parameters"] as JsonObject ?? raw["rope_scaling"] as JsonObject;
         double theta = reader.OptionalDouble("rope_theta") ?? (rope is null ? null : new ConfigReader(rope, source + " rope_parameters").OptionalDouble("rope_theta")) ?? 10000;
         if (!(theta > 0)) throw new ForgeDataException($"{source}: rope_theta must be positive");
+        int vocab = reader.Int("vocab_size", 1, 1 << 24);
         return new ModelConfig
         {
             ModelType = modelType,
-            VocabSize = reader.Int("vocab_size", 1, 1 << 24),
+            VocabSize = vocab,
             HiddenSize = hidden,
             IntermediateSize = reader.Int("intermediate_size", 1, 1 << 20),
             NumHiddenLayers = reader.Int("num_hidden_layers", 1, 1024),
@@ -100,12 +100,7 @@ public sealed record ModelConfig
             TieWordEmbeddings = reader.OptionalBool("tie_word_embeddings") ?? false,
             AttentionBias = modelType == "qwen2" || (reader.OptionalBool("attention_bias") ?? false),
             DType = ParseDType(reader.String("dtype") ?? reader.String("torch_dtype") ?? "float32", source),
-            EosTokenIds = raw["eos_token_id"] switch
-            {
-                JsonArray a => a.Select(n => n!.GetValue<int>()).ToList(),
-                JsonValue v when v.TryGetValue(out int id) => [id],
-                _ => [],
-            },
+            EosTokenIds = reader.TokenIds("eos_token_id", vocab),
             Raw = raw,
         };
     }
@@ -167,6 +162,27 @@ public sealed record ModelConfig
             JsonValue v when v.TryGetValue(out double d) && double.IsFinite(d) => d,
             _ => throw new ForgeDataException($"{source}: \"{key}\" must be a number"),
         };
+
+        /// <summary>A token id or a list of them (Hugging Face writes either), each below <paramref name="vocab"/>; none when absent or null.</summary>
+        public IReadOnlyList<int> TokenIds(string key, int vocab)
+        {
+            var items = raw[key] switch
+            {
+                null => [],
+                JsonArray list => list.ToList(),
+                var single => [single],
+            };
+            var ids = new List<int>(items.Count);
+            foreach (var item in items)
+            {
+                if (item is not JsonValue v || v.GetValueKind() != JsonValueKind.Number || !v.TryGetValue(out double d) || d != Math.Floor(d) || d < 0 || d >= vocab)
+                    throw new ForgeDataException($"{source}: \"{key}\" must be a token id or a list of token ids (integers from 0 to {vocab - 1}), not {Abbreviate(raw[key]!.ToJsonString())}");
+                ids.Add((int)d);
+            }
+            return ids;
+        }
+
+        private static string Abbreviate(string json) => json.Length <= 40 ? json : json[..37] + "...";
 
         public int Int(string key, int min, int max) =>
             OptionalInt(key, min, max) ?? throw new ForgeDataException($"{source}: missing key \"{key}\"");

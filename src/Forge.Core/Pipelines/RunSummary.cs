@@ -14,11 +14,11 @@ public sealed record RunSummary(
     public static RunSummary? Read(string runDirectory)
     {
         string path = Path.Combine(runDirectory, "summary.json");
-        if (!File.Exists(path)) return null;
+        if (!Path.Exists(path)) return null;
         RunSummary? summary;
         try
         {
-            summary = JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(path));
+            summary = JsonSerializer.Deserialize<RunSummary>(BoundedFile.ReadAllText(path, BoundedFile.SmallJsonBytes, "summary.json"));
         }
         catch (JsonException ex)
         {

@@ -23,7 +23,7 @@ public static class CheckpointTemplate
     {
         ArgumentNullException.ThrowIfNull(template);
         string path = Path.Combine(directory, FileName);
-        var json = File.Exists(path) && TryParse(File.ReadAllText(path)) is JsonObject existing ? existing : new JsonObject();
+        var json = Path.Exists(path) && TryParse(BoundedFile.ReadAllText(path, BoundedFile.SmallJsonBytes, FileName)) is JsonObject existing ? existing : new JsonObject();
         json[Key] = template;
         File.WriteAllText(path, json.ToJsonString(ForgeJson.Indented) + "\n");
     }
@@ -32,8 +32,8 @@ public static class CheckpointTemplate
     public static string? Read(string modelDirectory)
     {
         string path = Path.Combine(modelDirectory, FileName);
-        if (!File.Exists(path)) return null;
-        if (TryParse(File.ReadAllText(path)) is not JsonObject json)
+        if (!Path.Exists(path)) return null;
+        if (TryParse(BoundedFile.ReadAllText(path, BoundedFile.SmallJsonBytes, FileName)) is not JsonObject json)
             throw new ForgeDataException($"{path}: not a JSON object");
         if (!json.TryGetPropertyValue(Key, out var value) || value is null) return null;
         return value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>()
@@ -69,7 +69,7 @@ public static class CheckpointTemplate
     private static string? ChatTemplate(string directory)
     {
         string path = Path.Combine(directory, "tokenizer_config.json");
-        if (!File.Exists(path) || TryParse(File.ReadAllText(path)) is not JsonObject config) return null;
+        if (!Path.Exists(path) || TryParse(BoundedFile.ReadAllText(path, BoundedFile.SmallJsonBytes, "tokenizer_config.json")) is not JsonObject config) return null;
         return config["chat_template"] switch
         {
             JsonValue value when value.GetValueKind() == JsonValueKind.String => value.GetValue<string>(),

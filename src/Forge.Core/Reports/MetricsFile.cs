@@ -13,11 +13,9 @@ public static class MetricsFile
     public static IReadOnlyList<Row> Read(string path)
     {
         var rows = new List<Row>();
-        if (!File.Exists(path)) return rows;
-        int number = 0;
-        foreach (string line in File.ReadLines(path))
+        if (!Path.Exists(path)) return rows;
+        foreach (var (number, line) in Data.BoundedFile.ReadLines(path, "metrics.jsonl"))
         {
-            number++;
             if (string.IsNullOrWhiteSpace(line)) continue;
             try
             {
@@ -38,7 +36,7 @@ public static class MetricsFile
             }
             catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
             {
-                throw new ForgeDataException($"{path}:{number}: not a metrics record ({ex.Message})");
+                throw new ForgeDataException($"{path}:{number}: not a metrics record ({Data.JsonErrors.Describe(ex)})");
             }
         }
         return rows;

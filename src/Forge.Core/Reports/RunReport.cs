@@ -49,7 +49,7 @@ public static class RunReport
             if (!File.Exists(evalPath)) continue;
             try
             {
-                if (JsonSerializer.Deserialize<EvalReport>(File.ReadAllText(evalPath)) is { } report) evals[stage.Name] = report;
+                if (JsonSerializer.Deserialize<EvalReport>(Data.BoundedFile.ReadAllText(evalPath, Data.BoundedFile.SmallJsonBytes, "evaluation report")) is { } report) evals[stage.Name] = report;
             }
             catch (JsonException ex)
             {
@@ -62,7 +62,7 @@ public static class RunReport
             string dataPath = Path.Combine(runDirectory, "data", stage.Name + ".jsonl");
             // Counted, but only the rows shown are parsed: the report is rewritten after every stage.
             if (File.Exists(dataPath))
-                traces[stage.Name] = new WrittenTraces(File.ReadLines(dataPath).Count(l => !string.IsNullOrWhiteSpace(l)),
+                traces[stage.Name] = new WrittenTraces(Data.BoundedFile.ReadLines(dataPath, "traces").Count(l => !string.IsNullOrWhiteSpace(l.Text)),
                     [.. CompletionFile.Rows(dataPath).Take(TracesShown)]);
         }
         string path = Path.Combine(runDirectory, FileName);

@@ -63,7 +63,7 @@ public sealed class RlStage(IModelStore store, IPluginResolver plugins, RewardCo
             while (scored.Count < promptsPerStep && rounds++ <= (dynamic ? maxRefills : 0))
             {
                 var rows = prompts.Next(promptsPerStep - scored.Count);
-                var promptIds = rows.Select(r => Encode(model, template, r)).ToList();
+                var promptIds = rows.Select(r => PromptFit.Check(Encode(model, template, r), model.Model, $"{context.Path}: prompt '{r.Id}'")).ToList();
                 // A started step runs to its end (no cancellation inside it) so that the stop checkpoint is whole.
                 var completions = current.Call("sampler", samplerName, () => sampler.Sample(new SamplingRequest(model.Model, model.Tokenizer, promptIds, group,
                     generation, context.Seed * 1_000_003L + step * 101L + rounds), CancellationToken.None));

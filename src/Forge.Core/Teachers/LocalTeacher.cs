@@ -23,7 +23,7 @@ public sealed class LocalTeacher(StageModel model, ISampler sampler, PromptTempl
         for (int start = 0; start < rows.Count; start += PromptsPerBatch)
         {
             var chunk = rows.Skip(start).Take(PromptsPerBatch).ToList();
-            var prompts = chunk.Select(r => model.Tokenizer.Encode(template.Format(r.Prompt))).ToList();
+            var prompts = chunk.Select(r => PromptFit.Check(model.Tokenizer.Encode(template.Format(r.Prompt)), model.Model, $"{description}: prompt '{r.Id}'")).ToList();
             var completions = sampler.Sample(new SamplingRequest(model.Model, model.Tokenizer, prompts, samplesPerPrompt, settings, seed + start),
                 cancellationToken);
             samples.AddRange(completions.Select(c => new TeacherSample(start + c.PromptIndex, c.Text, c.TokenIds.Count, c.Truncated)));

@@ -51,7 +51,7 @@ internal sealed class PreTokenizerPipeline
                     bool prefixSpace = TokenizerJson.Flag(step, "add_prefix_space");
                     // use_regex defaults to true in Hugging Face when the key is absent.
                     var gpt2 = !step.TryGetProperty("use_regex", out var useRegex) || useRegex.ValueKind != JsonValueKind.False
-                        ? new SplitStep(Compile(Gpt2Pattern, file), SplitBehavior.Isolated, false) : null;
+                        ? new SplitStep(PreTokenizerRegex.Compile(Gpt2Pattern, file), SplitBehavior.Isolated, false) : null;
                     pipeline._steps.Add((piece, pieces) =>
                     {
                         if (prefixSpace && !piece.StartsWith(' ')) piece = " " + piece;
@@ -67,28 +67,15 @@ internal sealed class PreTokenizerPipeline
         return pipeline;
     }
 
-    private static Regex Pattern(JsonElement step, string file)
+    private static PreTokenizerRegex Pattern(JsonElement step, string file)
     {
         if (!step.TryGetProperty("pattern", out var pattern) || pattern.ValueKind != JsonValueKind.Object)
             throw new ForgeDataException($"{file}: Split pre-tokenizer lacks a \"pattern\"");
         if (pattern.TryGetProperty("Regex", out var regex) && regex.ValueKind == JsonValueKind.String)
-            return Compile(OnigPattern.ToDotNet(regex.GetString()!), file);
+            return PreTokenizerRegex.Compile(OnigPattern.ToDotNet(regex.GetString()!), file);
         if (pattern.TryGetProperty("String", out var literal) && literal.ValueKind == JsonValueKind.String)
-            return Compile(Regex.Escape(literal.GetString()!), file);
+            return PreTokenizerRegex.Compile(Regex.Escape(literal.GetString()!), file);
         throw new ForgeDataException($"{file}: Split pattern must be {{\"Regex\": ...}} or {{\"String\": ...}}");
-    }
-
-    private static Regex Compile(string pattern, string file)
-    {
-        try
-        {
-            // Oniguruma's ^ and $ are line anchors, which is .NET's Multiline.
-            return new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.Multiline | RegexOptions.Compiled);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new ForgeDataException($"{file}: pre-tokenizer regex cannot be used in .NET ({ex.Message.ReplaceLineEndings(" ")})");
-        }
     }
 
     private static SplitBehavior Behavior(JsonElement step, string file)

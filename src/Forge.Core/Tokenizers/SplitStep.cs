@@ -16,7 +16,7 @@ internal enum SplitBehavior
 /// One Hugging Face <c>Split</c> pre-tokenizer: the pattern's matches and the gaps between them become pieces, then
 /// <see cref="SplitBehavior"/> decides what happens to the matches (or, inverted, to the gaps).
 /// </summary>
-internal sealed class SplitStep(Regex regex, SplitBehavior behavior, bool invert)
+internal sealed class SplitStep(PreTokenizerRegex regex, SplitBehavior behavior, bool invert)
 {
     public void Apply(string text, List<string> pieces)
     {
@@ -24,7 +24,7 @@ internal sealed class SplitStep(Regex regex, SplitBehavior behavior, bool invert
         var view = CodePointText.Of(text);
         var ranges = new List<(int Start, int End, bool Delimiter)>();
         int last = 0;
-        for (var match = regex.Match(view.View); match.Success; match = match.NextMatch())
+        for (var match = regex.Match(view.View); match.Success; match = regex.Next(match, view.View.Length))
         {
             if (match.Length == 0) continue;
             int start = view.ToText(match.Index), end = view.ToText(match.Index + match.Length);

@@ -18,10 +18,10 @@ internal sealed record TokenizerConfig(string? EosToken, string? PadToken, strin
 
     private static JsonDocument? Open(string path)
     {
-        if (!File.Exists(path)) return null;
+        if (!Path.Exists(path)) return null;
         try
         {
-            return JsonDocument.Parse(File.ReadAllText(path));
+            return JsonDocument.Parse(Data.BoundedFile.ReadAllText(path, Data.BoundedFile.SmallJsonBytes, Path.GetFileName(path)));
         }
         catch (JsonException ex)
         {

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text.Json;
+using Forge.Core.Data;
 
 namespace Forge.Core.Tokenizers;
 
@@ -23,9 +24,10 @@ internal static class TokenizerJson
     {
         try
         {
-            using Stream raw = File.OpenRead(file);
+            using Stream raw = BoundedFile.OpenRead(file, "tokenizer.json");
             using Stream stream = file.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(raw, CompressionMode.Decompress) : raw;
-            return JsonDocument.Parse(stream);
+            // Decoded strictly first: the parser would accept invalid UTF-8 inside strings until they are read.
+            return JsonDocument.Parse(BoundedFile.ReadAllText(stream, BoundedFile.TokenizerBytes, file, "tokenizer.json"));
         }
         catch (Exception ex) when (ex is JsonException or InvalidDataException)
         {

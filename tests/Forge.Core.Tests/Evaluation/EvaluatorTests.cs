@@ -16,7 +16,9 @@ public class EvaluatorTests
     private static EvalResult Evaluate(IRewardModel correctness, IReadOnlyList<string> golds, params string[][] script)
     {
         var evaluator = new Evaluator(new ScriptedSampler(script), correctness) { PromptsPerBatch = 2 };
-        return evaluator.Run(null!, new ScriptedSampler.NoTokenizer(), golds.Select(Row).ToList(), p => p, script[0].Length,
+        // The scripted sampler ignores the model; a real one lets the evaluator check each prompt fits its positions.
+        using var model = new Training.BigramModel(4, 4, 0);
+        return evaluator.Run(model, new ScriptedSampler.NoTokenizer(), golds.Select(Row).ToList(), p => p, script[0].Length,
             new GenerationSettings(), seed: 1);
     }
 
