@@ -37,6 +37,7 @@ public class ServeLoadTests(ITestOutputHelper output)
     [
         (With("'max_tokens':4"), 401, false),
         (With("'max_tokens':1000000000"), 400, true),
+        (With("'max_tokens':8000000"), 400, true),
         (With("'max_tokens':-5"), 400, true),
         (With("'top_p':0"), 400, true),
         (With("'temperature':1e-300"), 400, true),

@@ -14,7 +14,8 @@ namespace Forge.Host.Serving;
 /// An OpenAI-compatible HTTP server (ASP.NET Core, Kestrel) over one <see cref="ChatModel"/>:
 /// <c>POST /v1/chat/completions</c> and <c>GET /v1/models</c>, so that any OpenAI client — including Forge's own
 /// HTTP teacher — can use a Forge model. It listens on exactly one address, takes no configuration from files or the
-/// environment (a stray appsettings.json or ASPNETCORE_URLS cannot open another port), answers every refusal in
+/// environment (a stray appsettings.json or ASPNETCORE_URLS cannot open another port) and handles no signals (its
+/// caller does: <see cref="ServeHost"/>), answers every refusal in
 /// OpenAI's error format (<see cref="ApiError"/>), checks the API key when there is one, bounds request bodies, and
 /// queues completions in a <see cref="GenerationQueue"/>. A client that goes away cancels its request; stopping
 /// cancels them all.
@@ -38,8 +39,11 @@ internal sealed class ChatServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(address);
         _model = model;
         _key = key;
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration.Sources.Clear();
+        // No defaults: no configuration sources (appsettings.json, ASPNETCORE_URLS), no console lifetime (the caller
+        // handles signals), only Kestrel and routing.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.UseKestrelCore();
+        builder.Services.AddRoutingCore();
         // Warnings and errors while serving go to stderr (stdout carries the base URL). A failure to start is the
         // caller's one line: the host's own "Hosting failed to start" entry would repeat it as a 30-line trace.
         builder.Logging.ClearProviders();
@@ -79,7 +83,7 @@ internal sealed class ChatServer : IAsyncDisposable
     /// <summary>Stops accepting requests and cancels those waiting or generating; <see cref="WaitForShutdownAsync"/> then returns.</summary>
     public void RequestStop() => _app.Lifetime.StopApplication();
 
-    /// <summary>Returns once the server was asked to stop (<see cref="RequestStop"/>, or the host's own Ctrl+C handling) and has stopped.</summary>
+    /// <summary>Returns once the server was asked to stop (<see cref="RequestStop"/>) and has stopped.</summary>
     public Task WaitForShutdownAsync(CancellationToken cancellationToken) => _app.WaitForShutdownAsync(cancellationToken);
 
     /// <summary>The API key, then the endpoint; an exception no endpoint expected becomes a one-line 500.</summary>
