@@ -72,6 +72,31 @@ public class ServeAddressTests
     }
 
     [Fact]
+    public async Task Settings_in_the_environment_or_the_working_folder_open_no_other_port()
+    {
+        using var dir = new TempDirectory();
+        var free = new TcpListener(IPAddress.Loopback, 0);
+        free.Start();
+        int port = ((IPEndPoint)free.LocalEndpoint).Port;
+        free.Stop();
+        string elsewhere = $"http://0.0.0.0:{port}";
+        dir.Write("appsettings.json", System.Text.Json.JsonSerializer.Serialize(new { Kestrel = new { Endpoints = new { Http = new { Url = elsewhere } } }, urls = elsewhere }));
+        using var served = new ServedModel(ServeTestModel.Folder, "{prompt}", start =>
+        {
+            start.WorkingDirectory = dir.Path;
+            start.Environment["ASPNETCORE_URLS"] = elsewhere;
+            start.Environment["ASPNETCORE_HTTP_PORTS"] = $"{port}";
+            start.Environment["DOTNET_URLS"] = elsewhere;
+        }, "--tokenizer", ServeTestModel.Tokenizer);
+        using var http = new HttpClient();
+
+        (await http.GetAsync(served.BaseUrl + "/models")).StatusCode.Should().Be(HttpStatusCode.OK);
+        using var probe = new TcpClient();
+        await FluentActions.Awaiting(() => probe.ConnectAsync(IPAddress.Loopback, port)).Should().ThrowAsync<SocketException>("only --host and --port are listened on");
+        served.ErrorText.Should().BeEmpty();
+    }
+
+    [Fact]
     public void Serving_on_every_interface_says_so_loudly()
     {
         using var server = InProcessServer.Cli(ServeTestModel.ServeArgs("--host", "0.0.0.0"));

@@ -10,6 +10,12 @@ internal sealed class ServedModel : IDisposable
     private readonly List<string> _errors = [];
 
     public ServedModel(string modelFolder, string template, params string[] extra)
+        : this(modelFolder, template, null, extra)
+    {
+    }
+
+    /// <summary>As above, <paramref name="customize"/> setting the process's environment or working folder.</summary>
+    public ServedModel(string modelFolder, string template, Action<ProcessStartInfo>? customize, params string[] extra)
     {
         var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "forge"),
             ["serve", "--model", modelFolder, "--port", "0", "--template", template, .. extra])
@@ -19,6 +25,7 @@ internal sealed class ServedModel : IDisposable
         };
         // One torch thread: on cores shared with other processes, OpenMP's spin-waiting slows a tiny model down.
         start.Environment["OMP_NUM_THREADS"] = "1";
+        customize?.Invoke(start);
         _process = Process.Start(start)!;
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_errors) _errors.Add(e.Data); };
         _process.BeginErrorReadLine();
