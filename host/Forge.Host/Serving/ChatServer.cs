@@ -127,9 +127,12 @@ internal sealed class ChatServer : IAsyncDisposable
         {
             return ApiError.Invalid(null, $"the body is not valid JSON: {e.Message}").ToResult();
         }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        catch (BadHttpRequestException e)
         {
-            return ApiError.TooLarge(_model.Limits.MaxBodyBytes).ToResult();
+            // Over the size limit, or cut short (a client that gave up while sending).
+            return (e.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? ApiError.TooLarge(_model.Limits.MaxBodyBytes)
+                : ApiError.Invalid(null, $"the request body could not be read: {e.Message}")).ToResult();
         }
 
         if (_queue.TryRun(generation, http.RequestAborted) is not { } pending)
