@@ -14,8 +14,7 @@ namespace Forge.Host.Serving;
 /// An OpenAI-compatible HTTP server (ASP.NET Core, Kestrel) over one <see cref="ChatModel"/>:
 /// <c>POST /v1/chat/completions</c> and <c>GET /v1/models</c>, so that any OpenAI client — including Forge's own
 /// HTTP teacher — can use a Forge model. It listens on exactly one address, takes no configuration from files or the
-/// environment (a stray appsettings.json or ASPNETCORE_URLS cannot open another port) and handles no signals (its
-/// caller does: <see cref="ServeHost"/>), answers every refusal in
+/// environment (a stray appsettings.json or ASPNETCORE_URLS cannot open another port), answers every refusal in
 /// OpenAI's error format (<see cref="ApiError"/>), checks the API key when there is one, bounds request bodies, and
 /// queues completions in a <see cref="GenerationQueue"/>. A client that goes away cancels its request; stopping
 /// cancels them all.
@@ -39,8 +38,7 @@ internal sealed class ChatServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(address);
         _model = model;
         _key = key;
-        // No defaults: no configuration sources (appsettings.json, ASPNETCORE_URLS), no console lifetime (the caller
-        // handles signals), only Kestrel and routing.
+        // No defaults: no configuration sources (appsettings.json, ASPNETCORE_URLS), only Kestrel and routing.
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseKestrelCore();
         builder.Services.AddRoutingCore();
