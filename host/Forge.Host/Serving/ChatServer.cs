@@ -52,7 +52,7 @@ internal sealed class ChatServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = model.Limits.MaxBodyBytes;
+            kestrel.Limits.MaxRequestBodySize = RequestBody.HardLimit(model.Limits.MaxBodyBytes);
             kestrel.Listen(address.Address, port);
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
@@ -114,7 +114,9 @@ internal sealed class ChatServer : IAsyncDisposable
         Func<CancellationToken, ChatCompletionResponse> generation;
         try
         {
-            using var body = await JsonDocument.ParseAsync(http.Request.Body, JsonLimits, http.RequestAborted).ConfigureAwait(false);
+            if (await RequestBody.ReadAsync(http.Request, _model.Limits.MaxBodyBytes, http.RequestAborted).ConfigureAwait(false) is not { } bytes)
+                return ApiError.TooLarge(_model.Limits.MaxBodyBytes).ToResult();
+            using var body = JsonDocument.Parse(bytes, JsonLimits);
             generation = _model.Prepare(RequestValidator.Validate(body.RootElement, _model.Limits));
         }
         catch (ApiError e)
@@ -127,10 +129,8 @@ internal sealed class ChatServer : IAsyncDisposable
         }
         catch (BadHttpRequestException e)
         {
-            // Over the size limit, or cut short (a client that gave up while sending).
-            return (e.StatusCode == StatusCodes.Status413PayloadTooLarge
-                ? ApiError.TooLarge(_model.Limits.MaxBodyBytes)
-                : ApiError.Invalid(null, $"the request body could not be read: {e.Message}")).ToResult();
+            // Cut short: a client that gave up while sending.
+            return ApiError.Invalid(null, $"the request body could not be read: {e.Message}").ToResult();
         }
 
         if (_queue.TryRun(generation, http.RequestAborted) is not { } pending)

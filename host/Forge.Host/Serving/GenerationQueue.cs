@@ -34,12 +34,6 @@ internal sealed class GenerationQueue : IDisposable
         get { lock (_gate) return _waiting.Count; }
     }
 
-    /// <summary>True once <see cref="Close"/> was called.</summary>
-    public bool IsClosed
-    {
-        get { lock (_gate) return _closed; }
-    }
-
     /// <summary>
     /// Queues <paramref name="work"/>, or returns null when <see cref="Capacity"/> requests already wait. The task ends
     /// with the work's result or exception, or cancelled (by <paramref name="cancellationToken"/>, or by <see cref="Close"/>).

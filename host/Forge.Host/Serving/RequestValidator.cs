@@ -45,14 +45,12 @@ internal static class RequestValidator
                 throw ApiError.Invalid(penalty, $"{penalty} is not supported (forge serve samples without it); send 0 or leave it out");
         if (Field("response_format") is { } format) ResponseFormat(format);
 
-        int? maxTokens = MaxTokens(Field("max_tokens"), Field("max_completion_tokens"), limits);
-        double temperature = Field("temperature") is { } t ? Temperature(t) : 1.0;
         return new ChatCompletionRequest
         {
             Messages = Messages(Field("messages"), limits),
-            MaxTokens = maxTokens,
+            MaxTokens = MaxTokens(Field("max_tokens"), Field("max_completion_tokens"), limits),
             N = Field("n") is { } n ? (int)Integer(n, "n", 1, limits.MaxCompletions) : 1,
-            Temperature = temperature,
+            Temperature = Field("temperature") is { } t ? Temperature(t) : 1.0,
             TopP = Field("top_p") is { } topP ? InRange(topP, "top_p", 0, 1, lowOpen: true, "greater than 0 and at most 1") : 1.0,
             TopK = Field("top_k") is { } topK ? Math.Max(0, (int)Integer(topK, "top_k", -1, int.MaxValue)) : 0,
             MinP = Field("min_p") is { } minP ? InRange(minP, "min_p", 0, 1, lowOpen: false, "from 0 to 1") : 0,
@@ -170,9 +168,8 @@ internal static class RequestValidator
         {
             // 1e9 and 5.0 are integers written otherwise; 10^30 is one no request needs.
             if (!value.TryGetDouble(out double d) || d != Math.Floor(d)) throw ApiError.Invalid(name, $"{name} must be an integer, not {Clip(value.GetRawText())}");
-            integer = Math.Abs(d) < 9e18 ? (long)d : (d < 0 ? long.MinValue : long.MaxValue);
-            if (integer is long.MinValue or long.MaxValue)
-                throw ApiError.Invalid(name, $"{name} is {Clip(value.GetRawText())}; it must be from {min} to {max}");
+            if (Math.Abs(d) >= 9e18) throw ApiError.Invalid(name, $"{name} is {Clip(value.GetRawText())}; it must be from {min} to {max}");
+            integer = (long)d;
         }
         return integer >= min && integer <= max
             ? integer
