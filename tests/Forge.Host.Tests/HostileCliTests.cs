@@ -277,7 +277,7 @@ public sealed class HostileCliTests : IDisposable
         var fine = await http.PostAsJsonAsync(served.BaseUrl + "/chat/completions", new { messages = new[] { new { role = "user", content = "hi" } }, max_tokens = 2 });
 
         tooLong.StatusCode.Should().Be(HttpStatusCode.BadRequest);
-        (await tooLong.Content.ReadAsStringAsync()).Should().Contain("but the model has 256 positions");
+        (await tooLong.Content.ReadAsStringAsync()).Should().Contain("this model's context length is 256 tokens").And.Contain("context_length_exceeded");
         fine.StatusCode.Should().Be(HttpStatusCode.OK);
     }
 
@@ -288,7 +288,7 @@ public sealed class HostileCliTests : IDisposable
     [InlineData("--repetition-penalty: -1 is out of range [0.001, 100]", "generate", "--repetition-penalty", "-1")]
     [InlineData("--temperature: -1 is out of range [0.001, 100]", "eval", "--tasks", "arithmetic", "--temperature", "-1")]
     [InlineData("--threshold: NaN is not a finite number", "eval", "--tasks", "arithmetic", "--threshold", "NaN")]
-    [InlineData("--port: 70000 is not a port (0 to 65535; 0 picks a free one)", "serve", "--port", "70000")]
+    [InlineData("--port 70000: not a port (0 to 65535; 0 picks a free one)", "serve", "--port", "70000")]
     [InlineData("--weights: 'nan' is not a number", "score", "--rewards", "format", "--input", "x.jsonl", "--weights", "nan")]
     public void A_number_out_of_range_on_the_command_line_names_the_option(string expected, string verb, params string[] rest)
     {

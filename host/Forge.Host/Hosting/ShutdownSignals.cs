@@ -5,7 +5,8 @@ namespace Forge.Host.Hosting;
 /// <summary>
 /// SIGINT (Ctrl+C) and SIGTERM. While a run allows a graceful stop, the first signal cancels <see cref="Token"/>: the
 /// running stage stops at its next step boundary and writes a checkpoint, and the process exits 130 (SIGINT) or 143
-/// (SIGTERM). A second signal exits at once. Outside a run (other verbs) signals terminate the process as usual.
+/// (SIGTERM); a server (<c>forge serve</c>) stops listening, cancels the requests in flight and exits 0. A second
+/// signal exits at once. Outside a run or a server (other verbs) signals terminate the process as usual.
 /// </summary>
 internal sealed class ShutdownSignals : IDisposable
 {
@@ -14,6 +15,8 @@ internal sealed class ShutdownSignals : IDisposable
     private readonly TextWriter _error;
     private int _received;
     private volatile bool _graceful;
+    private string _stopping = "";
+    private string _abandoning = "";
 
     private ShutdownSignals(TextWriter error) => _error = error;
 
@@ -38,8 +41,16 @@ internal sealed class ShutdownSignals : IDisposable
     /// <summary>The exit code for <see cref="Signal"/>: 130 for SIGINT, 143 for SIGTERM.</summary>
     public int ExitCode => Signal == PosixSignal.SIGTERM ? 143 : 130;
 
-    /// <summary>From now on the first signal asks for a graceful stop instead of ending the process.</summary>
-    public void EnableGracefulStop() => _graceful = true;
+    /// <summary>
+    /// From now on the first signal asks for a graceful stop instead of ending the process; <paramref name="stopping"/>
+    /// and <paramref name="abandoning"/> say what the first and a second signal do (a run's checkpoint by default).
+    /// </summary>
+    public void EnableGracefulStop(string stopping = "stopping at the next step boundary to write a checkpoint (send it again to exit at once)",
+        string abandoning = "exiting at once, without a checkpoint")
+    {
+        (_stopping, _abandoning) = (stopping, abandoning);
+        _graceful = true;
+    }
 
     /// <summary>Acts as if <paramref name="signal"/> had arrived (returns false when it must end the process).</summary>
     public bool Request(PosixSignal signal)
@@ -47,12 +58,12 @@ internal sealed class ShutdownSignals : IDisposable
         if (!_graceful) return false;
         if (Interlocked.Increment(ref _received) > 1)
         {
-            _error.Write($"{signal} again: exiting at once, without a checkpoint{Environment.NewLine}");
+            _error.Write($"{signal} again: {_abandoning}{Environment.NewLine}");
             _error.Flush();
             ExitNow(signal == PosixSignal.SIGTERM ? 143 : 130);
         }
         Signal = signal;
-        _error.WriteLine($"{signal}: stopping at the next step boundary to write a checkpoint (send it again to exit at once)");
+        _error.WriteLine($"{signal}: {_stopping}");
         _error.Flush();
         _stop.Cancel();
         return true;

@@ -1,24 +1,33 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace Forge.Host.Serving;
 
-/// <summary>One message of an OpenAI chat request.</summary>
-internal sealed record ChatMessageDto(
-    [property: JsonPropertyName("role")] string Role,
-    [property: JsonPropertyName("content")] string? Content);
+/// <summary>One turn of a conversation: its role (system, developer, user or assistant) and text.</summary>
+internal sealed record ChatTurn(string Role, string Content);
 
-/// <summary>The fields of an OpenAI <c>/v1/chat/completions</c> request that Forge honours.</summary>
+/// <summary>
+/// An OpenAI <c>/v1/chat/completions</c> request after <see cref="RequestValidator"/>: every field present, of its
+/// type and in its range. <see cref="MaxTokens"/> is null when the request gave none (the prompt's length decides).
+/// </summary>
 internal sealed record ChatCompletionRequest
 {
-    [JsonPropertyName("model")] public string? Model { get; init; }
-    [JsonPropertyName("messages")] public List<ChatMessageDto>? Messages { get; init; }
-    [JsonPropertyName("temperature")] public double? Temperature { get; init; }
-    [JsonPropertyName("top_p")] public double? TopP { get; init; }
-    [JsonPropertyName("max_tokens")] public int? MaxTokens { get; init; }
-    [JsonPropertyName("max_completion_tokens")] public int? MaxCompletionTokens { get; init; }
-    [JsonPropertyName("seed")] public long? Seed { get; init; }
-    [JsonPropertyName("n")] public int? N { get; init; }
-    [JsonPropertyName("stop")] public JsonElement? Stop { get; init; }
-    [JsonPropertyName("stream")] public bool? Stream { get; init; }
+    public required IReadOnlyList<ChatTurn> Messages { get; init; }
+
+    public int? MaxTokens { get; init; }
+
+    public int N { get; init; } = 1;
+
+    /// <summary>0 for greedy decoding.</summary>
+    public double Temperature { get; init; } = 1.0;
+
+    public double TopP { get; init; } = 1.0;
+
+    /// <summary>0: off.</summary>
+    public int TopK { get; init; }
+
+    public double MinP { get; init; }
+
+    public double RepetitionPenalty { get; init; } = 1.0;
+
+    public IReadOnlyList<string> Stop { get; init; } = [];
+
+    public long? Seed { get; init; }
 }

@@ -2,6 +2,11 @@ using System.Text.Json.Serialization;
 
 namespace Forge.Host.Serving;
 
+/// <summary>A message of a response: role and text.</summary>
+internal sealed record ChatMessageDto(
+    [property: JsonPropertyName("role")] string Role,
+    [property: JsonPropertyName("content")] string Content);
+
 /// <summary>One choice of an OpenAI chat completion.</summary>
 internal sealed record ChatChoice(
     [property: JsonPropertyName("index")] int Index,
@@ -22,17 +27,3 @@ internal sealed record ChatCompletionResponse(
     [property: JsonPropertyName("model")] string Model,
     [property: JsonPropertyName("choices")] IReadOnlyList<ChatChoice> Choices,
     [property: JsonPropertyName("usage")] ChatUsage Usage);
-
-/// <summary>An OpenAI-style error body.</summary>
-internal sealed record ErrorResponse([property: JsonPropertyName("error")] ErrorDetail Error)
-{
-    public static ErrorResponse Invalid(string message) => new(new ErrorDetail(message, "invalid_request_error"));
-
-    /// <summary>The served model or tokenizer cannot answer (NaN logits, a pre-tokenizer regex that timed out): the server's fault, not the request's.</summary>
-    public static ErrorResponse Server(string message) => new(new ErrorDetail(message, "server_error"));
-}
-
-/// <summary>The message and type of an error.</summary>
-internal sealed record ErrorDetail(
-    [property: JsonPropertyName("message")] string Message,
-    [property: JsonPropertyName("type")] string Type);
