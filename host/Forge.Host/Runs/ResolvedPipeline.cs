@@ -91,33 +91,7 @@ internal sealed record ResolvedPipeline(EffectiveSetting Pipeline, EffectiveSett
         return new SettingsGroup(title, section.Path, settings);
     }
 
-    /// <summary>The plugins an options object names (<see cref="PluginReferenceAttribute"/>), nested sections included.</summary>
-    private static IEnumerable<(PluginKind Kind, string Name)> PluginsNamed(object options)
-    {
-        foreach (var property in StrictBinder.Properties(options.GetType()).Values)
-        {
-            object? value = property.GetValue(options);
-            if (value is null) continue;
-            if (property.GetCustomAttribute<PluginReferenceAttribute>() is { } reference)
-            {
-                if (value is string name) yield return (reference.Kind, name);
-                else if (value is PluginSelection selection) yield return (reference.Kind, selection.InstanceName);
-                else if (value is IDictionary<string, RewardSelection> rewards)
-                    foreach (var (entry, reward) in rewards) yield return (reference.Kind, reward.InstanceName(entry));
-                else if (value is IDictionary names)
-                    foreach (DictionaryEntry entry in names)
-                    {
-                        yield return (reference.Kind, (string)entry.Key);
-                        if (entry.Value is RewardSelection { Plugin: { } plugin } && plugin != (string)entry.Key) yield return (reference.Kind, plugin);
-                        if (reference.ValuesAreNames && entry.Value is string target) yield return (reference.ValueKind, target);
-                    }
-            }
-            else if (value is not string && !value.GetType().IsValueType && value is not IEnumerable
-                && value is not Microsoft.Extensions.Configuration.IConfigurationSection && value is not PluginSelection
-                && property.Name != nameof(StageOptions.Eval))
-            {
-                foreach (var nested in PluginsNamed(value)) yield return nested;
-            }
-        }
-    }
+    /// <summary>The plugin instances an options object names, its own Eval left to the caller.</summary>
+    private static IEnumerable<(PluginKind Kind, string Name)> PluginsNamed(object options) =>
+        PluginReferences.Of(options, "", p => p.Name != nameof(StageOptions.Eval)).Select(r => (r.Kind, r.Instance));
 }

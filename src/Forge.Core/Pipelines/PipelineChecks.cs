@@ -25,7 +25,8 @@ public static class PipelineChecks
         ArgumentNullException.ThrowIfNull(plugins);
         var earlier = new List<string>();
         var available = Enum.GetValues<PluginKind>().ToDictionary(k => k, k => Names(plugins, k));
-        if (plan.Options.Eval is { } pipelineEval) Walk(pipelineEval, $"{plan.Section.Path}:Eval", available, earlier, runDirectory);
+        if (plan.Options.Eval is { } pipelineEval)
+            foreach (var reference in PluginReferences.Of(pipelineEval, $"{plan.Section.Path}:Eval")) Require(available, reference.Kind, reference.Plugin, reference.Key);
         foreach (var stage in plan.Stages)
         {
             string path = stage.Section.Path;
@@ -37,7 +38,8 @@ public static class PipelineChecks
             {
                 throw new ForgeDataException($"{path}:Device: {ex.Message}", ex);
             }
-            Walk(stage.Options, path, available, earlier, runDirectory);
+            foreach (var reference in PluginReferences.Of(stage.Options, path)) Require(available, reference.Kind, reference.Plugin, reference.Key);
+            Walk(stage.Options, path, earlier, runDirectory);
             if (stage.Options is RejectionSamplingStageOptions { Rewards: { } rewards, Thresholds: var thresholds })
                 foreach (string name in thresholds.Keys.Where(n => !rewards.ContainsKey(n)))
                     throw new ForgeDataException($"{path}:Thresholds:{name}: no reward '{name}' in Rewards; add it there (weight 0 scores without weighting)");
@@ -45,36 +47,23 @@ public static class PipelineChecks
         }
     }
 
-    private static void Walk(object options, string path, Dictionary<PluginKind, IReadOnlyList<string>> available, List<string> earlier, string runDirectory)
+    /// <summary>The path settings (<see cref="PathSettingAttribute"/>), nested sections included.</summary>
+    private static void Walk(object options, string path, List<string> earlier, string runDirectory)
     {
         foreach (var property in StrictBinder.Properties(options.GetType()).Values)
         {
             object? value = property.GetValue(options);
             if (value is null) continue;
             string key = property.GetCustomAttribute<FlattenAttribute>() is null ? $"{path}:{property.Name}" : path;
-            if (property.GetCustomAttribute<PluginReferenceAttribute>() is { } reference)
-            {
-                if (value is string name) Require(available, reference.Kind, name, key);
-                else if (value is PluginSelection selection)
-                    Require(available, reference.Kind, selection.Plugin, selection.Inline is null ? key : $"{key}:Plugin");
-                else if (value is IDictionary<string, RewardSelection> rewards)
-                    foreach (var (entry, reward) in rewards)
-                        Require(available, reference.Kind, reward.PluginOf(entry), reward.Plugin is null ? $"{key}:{entry}" : $"{key}:{entry}:Plugin");
-                else if (value is IDictionary names)
-                    foreach (DictionaryEntry entry in names)
-                    {
-                        Require(available, reference.Kind, (string)entry.Key, $"{key}:{entry.Key}");
-                        if (reference.ValuesAreNames && entry.Value is string target) Require(available, reference.ValueKind, target, $"{key}:{entry.Key}");
-                    }
-            }
-            else if (property.GetCustomAttribute<PathSettingAttribute>() is { } pathSetting && value is string file && file != pathSetting.Except)
+            if (property.GetCustomAttribute<PathSettingAttribute>() is { } pathSetting && value is string file && file != pathSetting.Except)
             {
                 RequirePath(file, key, earlier, runDirectory);
             }
             else if (value is not string && !value.GetType().IsValueType && value is not IEnumerable && value is not PluginSelection
+                && property.GetCustomAttribute<PluginReferenceAttribute>() is null
                 && value is not Microsoft.Extensions.Configuration.IConfigurationSection)
             {
-                Walk(value, key, available, earlier, runDirectory);
+                Walk(value, key, earlier, runDirectory);
             }
         }
     }
