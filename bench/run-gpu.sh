@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Runs on the GPU machine (device tool): Forge and the PyTorch/transformers peers side by side, same shapes, same
-# command. Expects bench/.gpu/forge-bench.tar.xz (bench/publish-linux-x64.sh bench/Forge.Bench …) and the peer
-# scripts copied unchanged into bench/.gpu/peer/. Writes JSON lines to $OUT/results.jsonl.
+# Runs on the GPU machine (device tool, carry .gpu; tests/gpu/pack.sh makes it here): Forge and the PyTorch/transformers
+# peers side by side, same shapes, same command. Writes JSON lines to $OUT/results.jsonl.
+#   STEPS="generate grpo forge-run" bash bench/run-gpu.sh      (the default runs all three)
 set -uo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$(dirname "$0")/.." && pwd)
 out=${OUT:-/tmp/forge-bench-out}; mkdir -p "$out"
-work=$(mktemp -d); tar -C "$work" -xJf "$here/.gpu/forge-bench.tar.xz"
-export LD_LIBRARY_PATH=$(python3 -c 'import torch,os;print(os.path.dirname(torch.__file__)+"/lib")')
+work=$(mktemp -d); tar -C "$work" -xJf "$root/.gpu/forge-gpu.tar.xz"
+export LD_LIBRARY_PATH=$(python3 -c 'import torch,os;print(os.path.dirname(torch.__file__)+"/lib")') NCCL_NVLS_ENABLE=0 PYTHONUNBUFFERED=1
+export FORGE=$work/host/forge
+bench=$work/bench/Forge.Bench
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader | tee "$out/gpu.txt"
 
 # Peak GPU memory of one command, read from nvidia-smi every 100 ms (the same way for Forge and the peers).
@@ -20,15 +22,22 @@ measure() {
   echo "{\"measure\":\"$label\",\"peak_used_mib\":$(sort -n "$log" | tail -1)}" | tee -a "$out/results.jsonl"
 }
 
-cd "$here/.gpu/peer"
-steps=${STEPS:-all}
-if [[ $steps == all || $steps == generate ]]; then
-  for b in 1 64; do
-    measure "forge-generate-b$b" "$work/app/Forge.Bench" generate --shape qwen2.5-0.5b --device cuda --dtype bfloat16 --batch $b --prompt-len 128 --new-tokens 256
-    measure "transformers-generate-b$b" python3 peer_generate.py --shape qwen2.5-0.5b --batch $b --prompt-len 128 --new-tokens 256
-  done
-fi
-if [[ $steps == all || $steps == grpo ]]; then
-  measure forge-grpo-step "$work/app/Forge.Bench" grpo-step --shape qwen2.5-0.5b --device cuda --dtype bfloat16 --prompts 16 --group 8 --prompt-len 128 --new-tokens 256 --micro 16 --steps 3
-  measure pytorch-grpo-step python3 peer_grpo_step.py --shape qwen2.5-0.5b --prompts 16 --group 8 --prompt-len 128 --new-tokens 256 --micro 16 --steps 3
-fi
+cd "$root/.gpu/peer"
+steps=${STEPS:-generate grpo forge-run}
+for step in $steps; do
+  case $step in
+    generate)
+      for b in 1 64 128; do
+        measure "forge-generate-b$b" "$bench" generate --shape qwen2.5-0.5b --device cuda --dtype bfloat16 --batch $b --prompt-len 128 --new-tokens 256
+        measure "transformers-generate-b$b" python3 peer_generate.py --shape qwen2.5-0.5b --batch $b --prompt-len 128 --new-tokens 256
+      done
+      measure "forge-generate-b64-sample" "$bench" generate --shape qwen2.5-0.5b --device cuda --dtype bfloat16 --batch 64 --prompt-len 128 --new-tokens 256 --sample
+      measure "transformers-generate-b64-sample" python3 peer_generate.py --shape qwen2.5-0.5b --batch 64 --prompt-len 128 --new-tokens 256 --sample ;;
+    grpo)
+      measure forge-grpo-step "$bench" grpo-step --shape qwen2.5-0.5b --device cuda --dtype bfloat16 --prompts 16 --group 8 --prompt-len 128 --new-tokens 256 --micro 16 --steps 3 ${GRPO_ARGS:-}
+      measure pytorch-grpo-step python3 peer_grpo_step.py --shape qwen2.5-0.5b --prompts 16 --group 8 --prompt-len 128 --new-tokens 256 --micro 16 --steps 3 ;;
+    forge-run)
+      measure forge-run "$root/bench/forge-run-gpu.sh" "$(mktemp -d)/run" ${RUN_ARGS:-} ;;
+    *) echo "unknown step $step" >&2; exit 2 ;;
+  esac
+done

@@ -11,7 +11,7 @@ seeds=("${@:-0 1 2}"); [[ $# -eq 0 ]] && seeds=(0 1 2)
 for seed in "${seeds[@]}"; do
   while (( $(jobs -rp | wc -l) >= ${JOBS:-2} )); do wait -n; done
   ( rm -rf "$out/seed-$seed"; start=$(date +%s)
-    "$forge" run --output "$out/seed-$seed" --seed "$seed" > "$out/seed-$seed.log" 2>&1 || echo "seed $seed failed: $(tail -1 "$out/seed-$seed.log")"
+    "$forge" run --output "$out/seed-$seed" --seed "$seed" ${RUN_ARGS:-} > "$out/seed-$seed.log" 2>&1 || echo "seed $seed failed: $(tail -1 "$out/seed-$seed.log")"
     echo $(( $(date +%s) - start )) > "$out/seed-$seed.seconds" ) &
 done
 wait

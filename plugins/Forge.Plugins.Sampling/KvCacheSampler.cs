@@ -59,6 +59,10 @@ public sealed class KvCacheSampler(SamplerOptions options) : ISampler
 
         using var outer = NewDisposeScope();
         using var noGrad = no_grad();
+        var traceClock = System.Diagnostics.Stopwatch.StartNew(); // TRACE (temporary diagnosis)
+        bool trace = Environment.GetEnvironmentVariable("TRACE_DIAG") == "1";
+        double lastTrace = 0;
+        void Trace(string what) { if (!trace) return; double now = traceClock.Elapsed.TotalMilliseconds; if (now - lastTrace > 30 || what.StartsWith('!')) Console.Error.WriteLine($"TRACE sampler {what} +{now - lastTrace:0.0} ms at {now:0} ms"); lastTrace = now; }
         var device = model.Device;
         var ids = new long[rows * width];
         var mask = new long[rows * width];
@@ -81,6 +85,7 @@ public sealed class KvCacheSampler(SamplerOptions options) : ISampler
             ? zeros([rows, model.VocabSize], ScalarType.Bool, device).scatter(1, inputIds, ones_like(inputIds, ScalarType.Bool))
             : null;
         var alive = Enumerable.Range(0, rows).ToList(); // batch row of each cache row
+        Trace($"!prefill rows {rows} width {width}");
 
         for (int step = 0; step < settings.MaxNewTokens && alive.Count > 0; step++)
         {
@@ -122,8 +127,10 @@ public sealed class KvCacheSampler(SamplerOptions options) : ISampler
             if (seen is not null) seen.scatter_(1, nextInput, ones_like(nextInput, ScalarType.Bool));
             var stepHidden = model.Hidden(nextInput, null, cache);
             logits = Replace(logits, model.Logits(stepHidden).squeeze(1));
+            Trace($"step {step} alive {alive.Count}");
         }
 
+        Trace("!decode done");
         return Enumerable.Range(0, rows).Select(r => new Completion(batch[r].Index, tokens[r], logProbs[r],
             stops.Cut(request.Tokenizer.Decode(tokens[r], skipSpecialTokens: true)), truncated[r] || !finished[r])).ToList();
     }

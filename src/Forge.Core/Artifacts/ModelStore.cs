@@ -3,6 +3,7 @@ using Forge.Contracts.Models;
 using Forge.Core.Checkpoints;
 using Forge.Core.Models;
 using Forge.Core.Tokenizers;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Forge.Core.Artifacts;
@@ -20,7 +21,11 @@ public sealed class ModelStore : IModelStore
         var config = ModelConfig.Parse(raw, "model config");
         ModelMemory.Require(config, dtype, device, "model config");
         manual_seed(seed);
-        return ModelMemory.Allocate(() => new DecoderModel(config, device, dtype), config, dtype, device, "model config");
+        if (device.type == DeviceType.CPU) return ModelMemory.Allocate(() => new DecoderModel(config, device, dtype), config, dtype, device, "model config");
+        // The weights are drawn by the CPU's generator, so a seed gives the same new model on every device.
+        ModelMemory.Require(config, dtype, CPU, "model config");
+        using var drawn = ModelMemory.Allocate(() => new DecoderModel(config, CPU, dtype), config, dtype, CPU, "model config");
+        return ModelMemory.Allocate(() => drawn.CopyTo(device), config, dtype, device, "model config");
     }
 
     /// <inheritdoc />

@@ -126,17 +126,24 @@ public sealed class DecoderModel : nn.Module, ILanguageModel
     /// <inheritdoc />
     public ILanguageModel Clone(bool frozen)
     {
-        var copy = new DecoderModel(Config, Device, DType, initialize: false);
+        var copy = CopyTo(Device);
+        if (frozen)
+        {
+            foreach (var p in copy.parameters()) p.requires_grad = false;
+            copy.eval();
+        }
+        return copy;
+    }
+
+    /// <summary>A new model on <paramref name="device"/> (same dtype) holding a copy of these weights.</summary>
+    public DecoderModel CopyTo(Device device)
+    {
+        var copy = new DecoderModel(Config, device, DType, initialize: false);
         using (no_grad())
         {
             var source = parameters().ToList();
             var target = copy.parameters().ToList();
             for (int i = 0; i < source.Count; i++) target[i].copy_(source[i]);
-        }
-        if (frozen)
-        {
-            foreach (var p in copy.parameters()) p.requires_grad = false;
-            copy.eval();
         }
         return copy;
     }

@@ -58,6 +58,7 @@ public sealed class RlStage(IModelStore store, IPluginResolver plugins, RewardCo
         {
             var current = checkpoints.BeginStep(step, prompts.Position);
             var clock = Stopwatch.StartNew();
+            var phases = new StepPhases();
             var scored = new List<ScoredGroup>();
             int generated = 0, rounds = 0;
             while (scored.Count < promptsPerStep && rounds++ <= (dynamic ? maxRefills : 0))
@@ -65,11 +66,11 @@ public sealed class RlStage(IModelStore store, IPluginResolver plugins, RewardCo
                 var rows = prompts.Next(promptsPerStep - scored.Count);
                 var promptIds = rows.Select(r => PromptFit.Check(Encode(model, template, r), model.Model, $"{context.Path}: prompt '{r.Id}'")).ToList();
                 // A started step runs to its end (no cancellation inside it) so that the stop checkpoint is whole.
-                var completions = current.Call("sampler", samplerName, () => sampler.Sample(new SamplingRequest(model.Model, model.Tokenizer, promptIds, group,
-                    generation, context.Seed * 1_000_003L + step * 101L + rounds), CancellationToken.None));
+                var completions = phases.Time("sample", () => current.Call("sampler", samplerName, () => sampler.Sample(new SamplingRequest(model.Model,
+                    model.Tokenizer, promptIds, group, generation, context.Seed * 1_000_003L + step * 101L + rounds), CancellationToken.None)));
                 generated += completions.Sum(c => c.TokenIds.Count);
-                var scores = rewards.Score(completions.Select(c => new RewardInput(rows[c.PromptIndex], c.Text, c.TokenIds.Count, c.Truncated)).ToList(),
-                    CancellationToken.None);
+                var scores = phases.Time("reward", () => rewards.Score(completions.Select(c => new RewardInput(rows[c.PromptIndex], c.Text, c.TokenIds.Count,
+                    c.Truncated)).ToList(), CancellationToken.None));
                 for (int p = 0; p < rows.Count; p++)
                 {
                     var g = new ScoredGroup(promptIds[p], completions.Skip(p * group).Take(group).ToList(), scores.Skip(p * group).Take(group).ToList());
@@ -84,7 +85,7 @@ public sealed class RlStage(IModelStore store, IPluginResolver plugins, RewardCo
                 continue;
             }
 
-            var stepMetrics = current.Call("optimizer", optimizerName, () => Update(scored, group, generation.MaxNewTokens, model, training, optimizer));
+            var stepMetrics = phases.Time("update", () => current.Call("optimizer", optimizerName, () => Update(scored, group, generation.MaxNewTokens, model, training, optimizer)));
             double trainSeconds = clock.Elapsed.TotalSeconds - generateSeconds;
             var all = scored.SelectMany(g => g.Completions.Zip(g.Scores)).ToList();
             stepMetrics[RewardMetricKeys.Mean] = all.Average(x => x.Second.Total);
@@ -101,6 +102,7 @@ public sealed class RlStage(IModelStore store, IPluginResolver plugins, RewardCo
             stepMetrics["generation/tokens_per_s"] = generated / Math.Max(generateSeconds, 1e-9);
             stepMetrics["training/tokens_per_s"] = all.Sum(x => x.First.TokenIds.Count) / Math.Max(trainSeconds, 1e-9);
             stepMetrics["time/step_s"] = clock.Elapsed.TotalSeconds;
+            phases.AddTo(stepMetrics);
             metrics.Record(context.Name, step, stepMetrics);
             last = stepMetrics;
             if (step % 10 == 0) logger.Log(ProgressLogLevel.Of(context.Progress), "{Stage} step {Step}/{Total} reward {Reward:0.###}", context.Name, step, steps, stepMetrics[RewardMetricKeys.Mean]);

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# `forge run` of one RL stage on a Qwen2.5-shaped model, the product path the benchmarks' GRPO step stands for: GRPO,
+# PROMPTS prompts × GROUP completions × NEW_TOKENS tokens, the real Qwen3 tokenizer, bf16, random weights, the
+# `arithmetic` task, accuracy + 0.2 format. Prints one JSON line per step from metrics.jsonl (step time and its phases).
+#   usage (on the GPU machine, from run-gpu.sh): FORGE=… bench/forge-run-gpu.sh OUT_FOLDER [--set KEY=VALUE …]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+out=$1; shift
+shape=${SHAPE:-qwen2.5-0.5b}
+case $shape in
+  qwen2.5-0.5b) model='"hidden_size":896,"intermediate_size":4864,"num_hidden_layers":24,"num_attention_heads":14,"num_key_value_heads":2' ;;
+  qwen2.5-1.5b) model='"hidden_size":1536,"intermediate_size":8960,"num_hidden_layers":28,"num_attention_heads":12,"num_key_value_heads":2' ;;
+  *) echo "unknown SHAPE $shape" >&2; exit 2 ;;
+esac
+config=$(mktemp --suffix=.json)
+cat > "$config" <<JSON
+{"Pipelines":{"gpu-rl":{"Stages":[{"Name":"rl","Kind":"rl","Device":"cuda","DType":"bfloat16",
+  "NewModel":{$model,"tie_word_embeddings":true,"rope_theta":1000000.0,"max_position_embeddings":32768,"rms_norm_eps":1e-6},
+  "Tokenizer":"$root/.gpu/qwen3","Template":"r1","PromptSource":"arithmetic",
+  "Optimizer":{"Plugin":"grpo","Beta":0.04,"LossType":"Grpo"},"Rewards":{"accuracy":1.0,"format":0.2},
+  "Steps":${RL_STEPS:-10},"PromptsPerStep":${PROMPTS:-16},"CompletionsPerPrompt":${GROUP:-8},
+  "Generation":{"MaxNewTokens":${NEW_TOKENS:-256},"Temperature":1.0},
+  "Training":{"LearningRate":1e-6,"MicroBatchSize":${MICRO:-16}}}]}}}
+JSON
+"$FORGE" run --config "$config" --pipeline gpu-rl --output "$out" --seed 0 "$@" >&2
+python3 - "$out/metrics.jsonl" "$shape" <<'PY'
+import json, sys
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    if "time/step_s" not in r: continue
+    print(json.dumps({"system": "forge-run", "shape": sys.argv[2], "step": r["step"], "step_s": round(r["time/step_s"], 3),
+                      **{k.split("/")[1]: round(v, 3) for k, v in r.items() if k.startswith(("time/", "gc/")) and k != "time/step_s"},
+                      "length_mean": round(r["completion/length_mean"], 1), "truncated": r["completion/truncated"]}))
+PY

@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+"""The GPU suite's checks (tests/gpu/run.sh runs them on a GPU machine against the packed Forge).
+
+1. parity: Forge's logits (float32, cuda) equal transformers' on cuda within 1e-4 for Qwen2 and Llama layouts, and
+   `forge generate --greedy` gives transformers' greedy ids exactly and their log-probs within 1e-4.
+2. rl-on-cuda: `forge run` of the shipped `arithmetic-rl` pipeline (SFT, then GRPO) with every stage on cuda finishes
+   and logs finite metrics.
+3. resume-on-cuda: the same run killed with SIGKILL during the RL stage and resumed with `forge run --resume` logs the
+   same metrics as the uninterrupted run.
+4. checkpoint-in-transformers: the RL stage's checkpoint, written by Forge, loads in transformers and gives Forge's
+   logits within 1e-4.
+Each check prints one line `PASS name: …` or `FAIL name: …`; the last line is `N passed, N failed`.
+"""
+import json, math, os, signal, subprocess, sys, tempfile, time, traceback
+
+import numpy as np
+import torch
+from transformers import AutoModelForCausalLM, LlamaConfig, Qwen2Config, Qwen2ForCausalLM, LlamaForCausalLM
+
+FORGE, CHECKS = os.environ["FORGE"], os.environ["CHECKS"]
+OUT = os.environ.get("OUT", tempfile.mkdtemp())
+WORK = tempfile.mkdtemp()
+TOL = 1e-4
+TIMING = ("time", "gc/")
+results = []
+
+
+def check(fn):
+    start = time.time()
+    try:
+        detail = fn()
+        results.append(True)
+        print(f"PASS {fn.__name__}: {detail} ({time.time() - start:.0f} s)", flush=True)
+    except Exception as e:  # one line per failed check; the traceback goes to stderr
+        results.append(False)
+        print(f"FAIL {fn.__name__}: {str(e).splitlines()[0] if str(e) else type(e).__name__} ({time.time() - start:.0f} s)", flush=True)
+        traceback.print_exc()
+
+
+def run(args, **kw):
+    p = subprocess.run(args, capture_output=True, text=True, **kw)
+    if p.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, args[:3]))} … exited {p.returncode}: {(p.stderr or p.stdout).strip().splitlines()[-1:]}")
+    return p.stdout
+
+
+def forge_logits(model_dir, ids, device="cuda"):
+    out = os.path.join(WORK, "logits.bin")
+    run([CHECKS, "logits", model_dir, device, "float32", ",".join(map(str, ids)), out])
+    return np.fromfile(out, dtype="<f4").reshape(len(ids), -1)
+
+
+def hf_model(model_dir):
+    return AutoModelForCausalLM.from_pretrained(model_dir, dtype=torch.float32).to("cuda").eval()
+
+
+def hf_logits(model, ids):
+    with torch.no_grad():
+        return model(torch.tensor([ids], device="cuda")).logits[0].float().cpu().numpy()
+
+
+def random_model(name, cls, config):
+    folder = os.path.join(WORK, name)
+    torch.manual_seed(0)
+    cls(config).save_pretrained(folder)
+    return folder
+
+
+SHAPES = {
+    # the fixtures' layouts (../shared/fixtures): GQA with QKV bias and tied embeddings; Llama with untied head
+    "qwen2-tiny": (Qwen2ForCausalLM, Qwen2Config(vocab_size=400, hidden_size=64, intermediate_size=128, num_hidden_layers=2,
+                                                  num_attention_heads=4, num_key_value_heads=2, tie_word_embeddings=True,
+                                                  max_position_embeddings=256, eos_token_id=2)),
+    "llama-tiny": (LlamaForCausalLM, LlamaConfig(vocab_size=400, hidden_size=64, intermediate_size=128, num_hidden_layers=2,
+                                                  num_attention_heads=8, num_key_value_heads=4, tie_word_embeddings=False,
+                                                  rope_theta=500000.0, max_position_embeddings=256, eos_token_id=2)),
+    # Qwen2.5-0.5B's layer shape (head dim 64, 14 heads, 2 KV heads, its vocabulary), 4 of its 24 layers
+    "qwen2.5-0.5b-4l": (Qwen2ForCausalLM, Qwen2Config(vocab_size=151936, hidden_size=896, intermediate_size=4864, num_hidden_layers=4,
+                                                       num_attention_heads=14, num_key_value_heads=2, tie_word_embeddings=True,
+                                                       rope_theta=1000000.0, max_position_embeddings=4096, eos_token_id=151643)),
+}
+
+
+def parity():
+    worst, lines = 0.0, []
+    for name, (cls, config) in SHAPES.items():
+        folder = random_model(name, cls, config)
+        g = torch.Generator().manual_seed(1)
+        ids = torch.randint(3, min(config.vocab_size, 400), (21,), generator=g).tolist()
+        model = hf_model(folder)
+        expected, got = hf_logits(model, ids), forge_logits(folder, ids)
+        diff = float(np.abs(expected - got).max())
+        if diff > TOL: raise AssertionError(f"{name}: logits differ by {diff:.2e} (> {TOL})")
+        generated = json.loads(run([FORGE, "generate", "--model", folder, "--prompt-ids", ",".join(map(str, ids)), "--greedy",
+                                    "--max-new-tokens", "16", "--device", "cuda", "--dtype", "float32", "--json"]))
+        with torch.no_grad():
+            seq = model.generate(torch.tensor([ids], device="cuda"), max_new_tokens=16, do_sample=False,
+                                 eos_token_id=config.eos_token_id, pad_token_id=0)[0].tolist()[len(ids):]
+        if generated["ids"] != seq: raise AssertionError(f"{name}: greedy ids {generated['ids']} != transformers' {seq}")
+        full = torch.tensor([ids + seq], device="cuda")
+        with torch.no_grad():
+            logp = model(full).logits[0].float().log_softmax(-1)
+        want = [logp[len(ids) - 1 + i, t].item() for i, t in enumerate(seq)]
+        lp = max(abs(a - b) for a, b in zip(want, generated["logprobs"]))
+        if lp > TOL: raise AssertionError(f"{name}: greedy log-probs differ by {lp:.2e}")
+        worst = max(worst, diff, lp)
+        lines.append(f"{name} logits {diff:.1e}, {len(seq)} greedy ids equal, log-probs {lp:.1e}")
+    return "; ".join(lines)
+
+
+PIPELINE = "arithmetic-rl"
+SETS = ["--set", f"Pipelines:{PIPELINE}:Stages:0:Device=cuda", "--set", f"Pipelines:{PIPELINE}:Stages:1:Device=cuda",
+        "--set", f"Pipelines:{PIPELINE}:Stages:1:CheckpointEvery=5", "--set", f"Pipelines:{PIPELINE}:Stages:1:Steps=40"]
+
+
+def metrics(folder):
+    rows = {}
+    with open(os.path.join(folder, "metrics.jsonl")) as f:
+        for line in f:
+            row = json.loads(line)
+            key = (row.get("stage"), row.get("step"))
+            rows[key] = {k: v for k, v in row.items() if not k.startswith(TIMING)}
+    return rows
+
+
+def rl_on_cuda():
+    folder = os.path.join(WORK, "rl-a")
+    start = time.time()
+    run([FORGE, "run", "--pipeline", PIPELINE, "--output", folder, "--seed", "3", *SETS])
+    rows = metrics(folder)
+    rl = [r for (stage, _), r in sorted(rows.items()) if stage == "rl" and "reward/mean" in r]
+    if len(rl) != 40: raise AssertionError(f"{len(rl)} RL metric rows, expected 40")
+    bad = [k for r in rl for k, v in r.items() if isinstance(v, float) and not math.isfinite(v)]
+    if bad: raise AssertionError(f"non-finite metrics: {sorted(set(bad))}")
+    first, last = rl[0]["reward/mean"], sum(r["reward/mean"] for r in rl[-5:]) / 5
+    return f"SFT + 40 GRPO steps in {time.time() - start:.0f} s; reward {first:.3f} at step 0, {last:.3f} over the last 5"
+
+
+def resume_on_cuda():
+    folder = os.path.join(WORK, "rl-b")
+    child = subprocess.Popen([FORGE, "run", "--pipeline", PIPELINE, "--output", folder, "--seed", "3", *SETS],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    steps = os.path.join(folder, "checkpoints", "rl")
+    deadline = time.time() + 300
+    while time.time() < deadline and child.poll() is None:
+        done = [d for d in os.listdir(steps) if d.startswith("step-")] if os.path.isdir(steps) else []
+        if any(int(d.split("-")[1]) >= 15 for d in done if d.split("-")[1].isdigit()): break
+        time.sleep(0.2)
+    if child.poll() is not None: raise AssertionError("the run ended before it could be killed")
+    child.send_signal(signal.SIGKILL); child.wait()
+    killed_at = len([1 for (stage, _), r in metrics(folder).items() if stage == "rl" and "reward/mean" in r])
+    run([FORGE, "run", "--resume", "--output", folder, *SETS])
+    want, got = metrics(os.path.join(WORK, "rl-a")), metrics(folder)
+    if sorted(want) != sorted(got): raise AssertionError(f"metric rows differ: {len(want)} uninterrupted, {len(got)} resumed")
+    worst, exact = 0.0, True
+    for key in want:
+        for name, v in want[key].items():
+            w = got[key].get(name)
+            if isinstance(v, (int, float)) and isinstance(w, (int, float)):
+                if v != w: exact = False
+                worst = max(worst, abs(v - w) / max(1.0, abs(v)))
+            elif v != w: raise AssertionError(f"{key} {name}: {v!r} != {w!r}")
+    if worst > 1e-5: raise AssertionError(f"resumed metrics differ by up to {worst:.2e} (relative)")
+    return f"killed after {killed_at} RL rows, resumed; {len(want)} metric rows {'identical' if exact else f'equal within {worst:.1e}'}"
+
+
+def checkpoint_in_transformers():
+    folder = os.path.join(WORK, "rl-a", "checkpoints", "rl")
+    ids = list(range(1, 20))
+    diff = float(np.abs(hf_logits(hf_model(folder), ids) - forge_logits(folder, ids)).max())
+    if diff > TOL: raise AssertionError(f"logits differ by {diff:.2e}")
+    return f"transformers loads Forge's RL checkpoint; logits equal within {diff:.1e}"
+
+
+if __name__ == "__main__":
+    print(f"torch {torch.__version__}, {torch.cuda.get_device_name()}", flush=True)
+    for fn in (parity, rl_on_cuda, resume_on_cuda, checkpoint_in_transformers):
+        check(fn)
+    print(f"{sum(results)} passed, {len(results) - sum(results)} failed", flush=True)
+    sys.exit(0 if all(results) else 1)
