@@ -31,16 +31,11 @@ public sealed class GrpoOptimizer(GrpoOptions options) : IPolicyOptimizer
             mask = mask * rollout.Truncated.logical_not().to(float32).unsqueeze(-1);
         var totals = new BatchTotals(rows, (long)mask.sum().ToDouble(), limit, microBatches.Count);
 
-        var traceClock = System.Diagnostics.Stopwatch.StartNew(); // TRACE (temporary diagnosis)
-        bool trace = Environment.GetEnvironmentVariable("TRACE_DIAG") == "1";
-        void Trace(string what) { if (trace) Console.Error.WriteLine($"TRACE grpo {what} at {traceClock.Elapsed.TotalMilliseconds:0} ms"); }
-        Trace($"start rows {rows} width {mask.shape[1]}");
         Tensor? reference = options.Beta != 0 ? context.EvaluateWithoutGrad(context.Reference, batch).LogProbs : null;
         // With one update per batch the ratio is exactly 1 (old = current, detached); with μ > 1 the old policy's
         // log-probs are taken once, before the first update, as TRL does.
         Tensor? old = options.NumIterations > 1 ? context.EvaluateWithoutGrad(context.Policy, batch).LogProbs : null;
 
-        Trace("reference done");
         var metrics = new MetricAccumulator();
         for (int iteration = 0; iteration < options.NumIterations; iteration++)
         {
@@ -58,10 +53,8 @@ public sealed class GrpoOptimizer(GrpoOptions options) : IPolicyOptimizer
                     sliceMask, options, totals);
                 context.Backward(result.Loss);
                 metrics.Add(result, result.Loss.ToDouble(), entropy is null ? null : (entropy * sliceMask).sum().ToDouble());
-                Trace($"micro {start}+{length} done");
             }
             var step = context.OptimizerStep();
-            Trace("optimizer step done");
             metrics.AddStep(step);
             if (options.RefSyncSteps > 0 && context.StepNumber % options.RefSyncSteps == 0)
                 context.SyncReference(options.RefSyncAlpha);

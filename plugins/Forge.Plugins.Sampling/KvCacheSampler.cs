@@ -8,8 +8,9 @@ namespace Forge.Plugins.Sampling;
 
 /// <summary>
 /// Batched generation with a key/value cache: prompts of different lengths are left-padded into one batch, every
-/// step feeds one token per unfinished row, and rows that finish are dropped from the batch (and the cache) so they
-/// stop costing compute. Seeded: the same request and seed give the same completions.
+/// step feeds one token per row, and rows that finish are dropped from the batch (and the cache) so they stop costing
+/// compute — at once on the CPU, by buckets on CUDA, where shapes stay fixed (<see cref="DecodeShapes"/>). Seeded: the
+/// same request and seed give the same completions.
 /// Log-probs are under the model's raw distribution for greedy decoding and under the sampling distribution
 /// (after penalty, temperature and filtering) otherwise.
 /// </summary>
@@ -31,7 +32,7 @@ public sealed class KvCacheSampler(SamplerOptions options) : ISampler
             for (int start = 0, chunk = 0; start < rows.Count; start += options.MaxBatchRows, chunk++)
             {
                 var batch = rows.Skip(start).Take(options.MaxBatchRows).ToList();
-                results.AddRange(Generate(request, batch, stops, request.Seed + chunk, cancellationToken));
+                results.AddRange(Generate(request, batch, stops, Shapes(request.Model), request.Seed + chunk, cancellationToken));
             }
         }
         finally
@@ -41,16 +42,20 @@ public sealed class KvCacheSampler(SamplerOptions options) : ISampler
         return results;
     }
 
+    private DecodeShapes Shapes(ILanguageModel model) =>
+        new(options.FixedShapes == FixedShapes.On || (options.FixedShapes == FixedShapes.Auto && model.Device.type == DeviceType.CUDA));
+
     private static List<Completion> Generate(SamplingRequest request, List<(int Index, IReadOnlyList<int> Ids)> batch,
-        StopConditions stops, long seed, CancellationToken cancellationToken)
+        StopConditions stops, DecodeShapes shapes, long seed, CancellationToken cancellationToken)
     {
         var model = request.Model;
         var settings = request.Settings;
-        int rows = batch.Count, width = batch.Max(b => b.Ids.Count);
-        if (width == 0) throw new ArgumentException("a prompt has no tokens");
+        int rows = batch.Count, longest = batch.Max(b => b.Ids.Count);
+        if (longest == 0) throw new ArgumentException("a prompt has no tokens");
         int positions = model.MaxPositions;
-        if (width >= positions)
-            throw new PluginInputException($"a prompt of {width} tokens leaves no room to generate: the model has {positions} positions (max_position_embeddings)");
+        if (longest >= positions)
+            throw new PluginInputException($"a prompt of {longest} tokens leaves no room to generate: the model has {positions} positions (max_position_embeddings)");
+        int width = shapes.Width(longest);
         var tokens = new List<int>[rows];
         var logProbs = new List<float>[rows];
         var finished = new bool[rows];
@@ -59,10 +64,6 @@ public sealed class KvCacheSampler(SamplerOptions options) : ISampler
 
         using var outer = NewDisposeScope();
         using var noGrad = no_grad();
-        var traceClock = System.Diagnostics.Stopwatch.StartNew(); // TRACE (temporary diagnosis)
-        bool trace = Environment.GetEnvironmentVariable("TRACE_DIAG") == "1";
-        double lastTrace = 0;
-        void Trace(string what) { if (!trace) return; double now = traceClock.Elapsed.TotalMilliseconds; if (now - lastTrace > 30 || what.StartsWith('!')) Console.Error.WriteLine($"TRACE sampler {what} +{now - lastTrace:0.0} ms at {now:0} ms"); lastTrace = now; }
         var device = model.Device;
         var ids = new long[rows * width];
         var mask = new long[rows * width];
@@ -84,10 +85,9 @@ public sealed class KvCacheSampler(SamplerOptions options) : ISampler
         Tensor? seen = settings.RepetitionPenalty != 1.0
             ? zeros([rows, model.VocabSize], ScalarType.Bool, device).scatter(1, inputIds, ones_like(inputIds, ScalarType.Bool))
             : null;
-        var alive = Enumerable.Range(0, rows).ToList(); // batch row of each cache row
-        Trace($"!prefill rows {rows} width {width}");
+        var alive = Enumerable.Range(0, rows).ToList(); // batch row of each cache row; with fixed shapes finished rows may stay
 
-        for (int step = 0; step < settings.MaxNewTokens && alive.Count > 0; step++)
+        for (int step = 0; step < settings.MaxNewTokens; step++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
@@ -100,24 +100,29 @@ public sealed class KvCacheSampler(SamplerOptions options) : ISampler
             float[] host = stack([next.to(float32), chosen, finite.to(float32)]).cpu().data<float>().ToArray();
             int count = alive.Count;
             for (int i = 0; i < count; i++)
-                if (host[2 * count + i] == 0)
+                if (!finished[alive[i]] && host[2 * count + i] == 0)
                     throw new PluginInputException($"the model's logits are NaN or infinite at generated token {step + 1}: its weights cannot run in {model.DType} "
                         + "(a float16 overflow? try float32) or are damaged");
 
-            var keep = new List<long>();
-            for (int i = 0; i < alive.Count; i++)
+            var unfinished = new List<long>();
+            var done = new List<long>();
+            for (int i = 0; i < count; i++)
             {
                 int r = alive[i];
+                if (finished[r]) { done.Add(i); continue; }
                 tokens[r].Add((int)host[i]);
                 logProbs[r].Add(host[count + i]);
-                if (stops.IsStop(tokens[r])) finished[r] = true;
-                else if (tokens[r].Count >= settings.MaxNewTokens || batch[r].Ids.Count + tokens[r].Count >= positions) truncated[r] = finished[r] = true;
-                else keep.Add(i);
+                if (stops.IsStop(tokens[r])) { finished[r] = true; done.Add(i); }
+                else if (tokens[r].Count >= settings.MaxNewTokens || batch[r].Ids.Count + tokens[r].Count >= positions) { truncated[r] = finished[r] = true; done.Add(i); }
+                else unfinished.Add(i);
             }
-            if (keep.Count == 0) break;
+            if (unfinished.Count == 0) break;
             var nextInput = next.unsqueeze(1);
-            if (keep.Count < alive.Count)
+            int size = shapes.BatchFor(unfinished.Count, count);
+            if (size < count)
             {
+                // The unfinished rows and, up to the bucket, finished ones as filler (their output is ignored), in batch order.
+                var keep = unfinished.Concat(done.Take(size - unfinished.Count)).Order().ToList();
                 var keepIndex = tensor(keep.ToArray()).to(device);
                 cache.Select(keepIndex);
                 nextInput = nextInput.index_select(0, keepIndex);
@@ -127,10 +132,8 @@ public sealed class KvCacheSampler(SamplerOptions options) : ISampler
             if (seen is not null) seen.scatter_(1, nextInput, ones_like(nextInput, ScalarType.Bool));
             var stepHidden = model.Hidden(nextInput, null, cache);
             logits = Replace(logits, model.Logits(stepHidden).squeeze(1));
-            Trace($"step {step} alive {alive.Count}");
         }
 
-        Trace("!decode done");
         return Enumerable.Range(0, rows).Select(r => new Completion(batch[r].Index, tokens[r], logProbs[r],
             stops.Cut(request.Tokenizer.Decode(tokens[r], skipSpecialTokens: true)), truncated[r] || !finished[r])).ToList();
     }

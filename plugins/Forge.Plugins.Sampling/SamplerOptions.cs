@@ -10,4 +10,21 @@ public sealed class SamplerOptions
     [Description("Most sequences decoded together; larger requests run in chunks of this many rows.")]
     [Range(1, 65536)]
     public int MaxBatchRows { get; set; } = 256;
+
+    /// <summary>Whether generation keeps fixed shapes (<see cref="DecodeShapes"/>): Auto (on CUDA only), On or Off.</summary>
+    [Description("Fixed shapes: prompts padded to a multiple of 32, finished rows kept until the rest fit a smaller batch bucket (Auto: on CUDA only, where each new attention shape costs a kernel plan)")]
+    public FixedShapes FixedShapes { get; set; } = FixedShapes.Auto;
+}
+
+/// <summary>When generation keeps fixed shapes.</summary>
+public enum FixedShapes
+{
+    /// <summary>On CUDA devices only.</summary>
+    Auto,
+
+    /// <summary>Always.</summary>
+    On,
+
+    /// <summary>Never: the batch shrinks by every finished row.</summary>
+    Off,
 }

@@ -6,7 +6,8 @@ namespace Forge.Core.Models;
 public static class AttentionMask
 {
     /// <summary>
-    /// [B, 1, T, past + T]: query i (absolute position past + i) may attend key j when j ≤ past + i and key j is real.
+    /// [B, 1, T, keys] (keys: the width of <paramref name="keyMask"/>, past + T or more): query i (absolute position
+    /// past + i) may attend key j when j ≤ past + i and key j is real.
     /// Each query may always attend itself, so padding rows never see an all-masked row (which would give NaN).
     /// </summary>
     public static Tensor Build(Tensor keyMask, long past, long time)
@@ -14,7 +15,7 @@ public static class AttentionMask
         using var scope = NewDisposeScope();
         var device = keyMask.device;
         var queries = arange(past, past + time, ScalarType.Int64, device).unsqueeze(1);
-        var keys = arange(0, past + time, ScalarType.Int64, device).unsqueeze(0);
+        var keys = arange(0, keyMask.shape[1], ScalarType.Int64, device).unsqueeze(0); // past + time, or a fixed-length cache's capacity
         var allowed = (keys <= queries).unsqueeze(0).logical_and(keyMask.to(ScalarType.Bool).unsqueeze(1));
         allowed = allowed.logical_or((keys == queries).unsqueeze(0));
         return allowed.unsqueeze(1).MoveToOuterDisposeScope();

@@ -50,6 +50,7 @@ public sealed class DecoderModel : nn.Module, ILanguageModel
         foreach (var parameter in parameters()) parameter.DetachFromDisposeScope();
         Device = device;
         DType = dtype;
+        FixedShapeDecoding = device.type == DeviceType.CUDA;
         _rotary = new RotaryEmbedding(config.HeadDim, config.RopeTheta, config.RopeScaling, device);
     }
 
@@ -96,7 +97,7 @@ public sealed class DecoderModel : nn.Module, ILanguageModel
             positions = kv.NextPosition.unsqueeze(1) + arange(time, ScalarType.Int64, inputIds.device);
             kv.KeyMask.narrow(1, past, time).fill_(true);
             kv.NextPosition.add_(time);
-            if (kv.HasPadding || (past > 0 && time > 1)) attention = AttentionMask.Build(kv.KeyMask.narrow(1, 0, past + time), past, time);
+            if (kv.HasPadding || kv.FixedLength || (past > 0 && time > 1)) attention = AttentionMask.Build(kv.KeyMask.narrow(1, 0, kv.KeysAfter(time)), past, time);
             else causal = past == 0;
         }
         else
@@ -106,12 +107,14 @@ public sealed class DecoderModel : nn.Module, ILanguageModel
             positions = AttentionMask.Positions(attentionMask, kv.NextPosition);
             kv.NextPosition.add_(attentionMask.to(ScalarType.Int64).sum(1));
             if (past == 0) kv.HasPadding = true;
-            attention = AttentionMask.Build(kv.KeyMask.narrow(1, 0, past + time), past, time);
+            attention = AttentionMask.Build(kv.KeyMask.narrow(1, 0, kv.KeysAfter(time)), past, time);
         }
 
         var (cos, sin) = _rotary.Tables(positions, DType);
         var x = embedding.forward(inputIds);
-        foreach (var layer in layers) x = layer.Forward(x, cos, sin, attention, kv, causal);
+        bool recompute = ActivationCheckpointing && kv is null && training && is_grad_enabled() && x.requires_grad;
+        foreach (var layer in layers)
+            x = recompute ? CheckpointedLayer.Apply(layer, x, cos, sin, attention, causal) : layer.Forward(x, cos, sin, attention, kv, causal);
         kv?.Advance((int)time);
         return norm.forward(x).MoveToOuterDisposeScope();
     }
@@ -121,7 +124,19 @@ public sealed class DecoderModel : nn.Module, ILanguageModel
         head is not null ? head.forward(hidden) : nn.functional.linear(hidden, embedding.weight!);
 
     /// <inheritdoc />
-    public IKeyValueCache CreateCache(int batchSize, int capacity) => new KeyValueCache(Config, batchSize, capacity, Device, DType);
+    public IKeyValueCache CreateCache(int batchSize, int capacity) => new KeyValueCache(Config, batchSize, capacity, Device, DType, FixedShapeDecoding);
+
+    /// <summary>
+    /// Recompute each layer in backward instead of keeping its activations (<see cref="CheckpointedLayer"/>); applies to
+    /// training forward passes with gradients.
+    /// </summary>
+    public bool ActivationCheckpointing { get; set; }
+
+    /// <summary>
+    /// Whether caches of this model attend over their whole capacity (<see cref="KeyValueCache.FixedLength"/>) so that
+    /// decoding steps keep their shapes; on by default on CUDA, where a new attention shape costs a kernel plan.
+    /// </summary>
+    public bool FixedShapeDecoding { get; set; }
 
     /// <inheritdoc />
     public ILanguageModel Clone(bool frozen)

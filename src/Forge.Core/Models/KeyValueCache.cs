@@ -5,7 +5,9 @@ namespace Forge.Core.Models;
 
 /// <summary>
 /// Preallocated keys and values of every layer ([B, kvHeads, capacity, headDim]), the key padding mask and each row's
-/// next position. Decoding writes into the buffers in place, so a step allocates nothing per layer.
+/// next position. Decoding writes into the buffers in place, so a step allocates nothing per layer. With
+/// <see cref="FixedLength"/> attention reads the whole capacity (unwritten positions masked), so every decoding step
+/// of a batch has the same shapes.
 /// </summary>
 public sealed class KeyValueCache : IKeyValueCache
 {
@@ -13,9 +15,10 @@ public sealed class KeyValueCache : IKeyValueCache
     private Tensor[] _values;
 
     /// <summary>An empty cache.</summary>
-    public KeyValueCache(ModelConfig config, int batchSize, int capacity, Device device, ScalarType dtype)
+    public KeyValueCache(ModelConfig config, int batchSize, int capacity, Device device, ScalarType dtype, bool fixedLength = false)
     {
         Capacity = capacity;
+        FixedLength = fixedLength;
         _keys = new Tensor[config.NumHiddenLayers];
         _values = new Tensor[config.NumHiddenLayers];
         for (int i = 0; i < config.NumHiddenLayers; i++)
@@ -33,6 +36,16 @@ public sealed class KeyValueCache : IKeyValueCache
     /// <summary>Positions the buffers can hold.</summary>
     public int Capacity { get; }
 
+    /// <summary>
+    /// True when attention reads all <see cref="Capacity"/> positions, masking those not written yet, instead of the
+    /// <see cref="Length"/> written so far: the shapes of a decoding step then do not change from step to step, which
+    /// matters on CUDA, where attention kernels are planned per shape (a new shape costs tens of milliseconds).
+    /// </summary>
+    public bool FixedLength { get; }
+
+    /// <summary>The key positions attention reads after <paramref name="time"/> more positions are written.</summary>
+    public long KeysAfter(long time) => FixedLength ? Capacity : Length + time;
+
     /// <summary>[B, capacity] true where a real (not padding) key is stored.</summary>
     public Tensor KeyMask { get; private set; }
 
@@ -49,7 +62,8 @@ public sealed class KeyValueCache : IKeyValueCache
         if (Length + length > Capacity) throw new InvalidOperationException($"KV cache capacity {Capacity} exceeded");
         _keys[layer].narrow(2, Length, length).copy_(keys);
         _values[layer].narrow(2, Length, length).copy_(values);
-        return (_keys[layer].narrow(2, 0, Length + length), _values[layer].narrow(2, 0, Length + length));
+        long readable = KeysAfter(length);
+        return (_keys[layer].narrow(2, 0, readable), _values[layer].narrow(2, 0, readable));
     }
 
     /// <summary>Marks <paramref name="length"/> positions as written (after every layer has appended).</summary>

@@ -1,5 +1,6 @@
 using Forge.Contracts.Models;
 using Forge.Contracts.Training;
+using Forge.Core.Models;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -12,7 +13,8 @@ namespace Forge.Core.Training;
 /// clipping, a guard that skips non-finite updates and stops the run after too many in a row, a lazily created frozen
 /// reference, and chunked log-probs. Weights kept in bfloat16 or float16 are
 /// trained through float32 master copies (the optimizer and its state are float32; the model is refreshed from them
-/// after every update), so small updates are not rounded away.
+/// after every update), so small updates are not rounded away — unless <see cref="TrainingOptions.MasterWeights"/> is
+/// off, when AdamW updates them directly with its state in their dtype.
 /// </summary>
 public sealed partial class TrainingContext : ITrainingContext, IDisposable
 {
@@ -33,6 +35,7 @@ public sealed partial class TrainingContext : ITrainingContext, IDisposable
         Policy = policy;
         _options = options;
         Teacher = teacher;
+        if (policy is DecoderModel decoder) decoder.ActivationCheckpointing = options.ActivationCheckpointing;
     }
 
     /// <inheritdoc />
@@ -75,7 +78,7 @@ public sealed partial class TrainingContext : ITrainingContext, IDisposable
         using var scope = NewDisposeScope();
         long length = batch.InputIds.shape[1] - batch.CompletionStart;
         // The hidden state at position p predicts the token at p + 1.
-        var hidden = model.Hidden(batch.InputIds, batch.AttentionMask).narrow(1, batch.CompletionStart - 1, length);
+        var hidden = SequenceEvaluator.Hidden(model, batch).narrow(1, batch.CompletionStart - 1, length);
         return model.Logits(hidden).to(ScalarType.Float32).MoveToOuterDisposeScope();
     }
 
@@ -181,7 +184,7 @@ public sealed partial class TrainingContext : ITrainingContext, IDisposable
     {
         using (no_grad())
         {
-            _masters = Trainable().Where(p => p.dtype != ScalarType.Float32)
+            _masters = Trainable().Where(p => _options.MasterWeights && p.dtype != ScalarType.Float32)
                 .Select(p => (p, new Parameter(p.detach().to(ScalarType.Float32).clone().DetachFromDisposeScope(), requires_grad: true)))
                 .ToList();
         }

@@ -76,6 +76,14 @@ public sealed class TrainingOptions
     [Range(1, 1000)]
     public int MaxNonFiniteSteps { get; set; } = 5;
 
+    /// <summary>Train bfloat16/float16 weights through float32 master copies (and float32 AdamW state).</summary>
+    [Description("Train bfloat16/float16 weights through float32 master copies with float32 AdamW state (false: update the half-precision weights directly, AdamW state in their dtype, as a pure-bf16 PyTorch loop; less memory, small updates may round away).")]
+    public bool MasterWeights { get; set; } = true;
+
+    /// <summary>Recompute each decoder layer's activations in backward instead of keeping them.</summary>
+    [Description("Activation (gradient) checkpointing per decoder layer: keep only each layer's input and recompute the layer in backward (about a third more compute, activation memory of one layer instead of all).")]
+    public bool ActivationCheckpointing { get; set; }
+
     /// <summary>A copy, for a stage to complete (TotalSteps, Temperature) without touching the configured options.</summary>
     public TrainingOptions Copy() => (TrainingOptions)MemberwiseClone();
 }
