@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `forge run` of one RL stage on a Qwen2.5-shaped model, the product path the benchmarks' GRPO step stands for: GRPO,
 # PROMPTS prompts × GROUP completions × NEW_TOKENS tokens, the real Qwen3 tokenizer, bf16, random weights, the
-# `arithmetic` task, accuracy + 0.2 format. Prints one JSON line per step from metrics.jsonl (step time and its phases).
+# `arithmetic` task, accuracy + 0.2 format; MASTER_WEIGHTS=false and CHECKPOINTING=true set the Training keys of the
+# same names. Prints one JSON line per step from metrics.jsonl (step time and its phases).
 #   usage (on the GPU machine, from run-gpu.sh): FORGE=… bench/forge-run-gpu.sh OUT_FOLDER [--set KEY=VALUE …]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,8 +21,18 @@ cat > "$config" <<JSON
   "Optimizer":{"Plugin":"grpo","Beta":0.04,"LossType":"Grpo"},"Rewards":{"accuracy":1.0,"format":0.2},
   "Steps":${RL_STEPS:-10},"PromptsPerStep":${PROMPTS:-16},"CompletionsPerPrompt":${GROUP:-8},
   "Generation":{"MaxNewTokens":${NEW_TOKENS:-256},"Temperature":1.0},
-  "Training":{"LearningRate":1e-6,"MicroBatchSize":${MICRO:-16}}}]}}}
+  "Training":{"LearningRate":1e-6,"MicroBatchSize":${MICRO:-16},"MasterWeights":${MASTER_WEIGHTS:-true},"ActivationCheckpointing":${CHECKPOINTING:-false}}}]}}}
 JSON
+# STOP_EVERY=N: every N-th token id (of the first 150,000) ends a completion, so that lengths vary from row to row
+# as a trained model's do (a random model almost never samples its end-of-text token).
+if [[ -n ${STOP_EVERY:-} ]]; then
+  python3 - "$config" "$STOP_EVERY" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1])); n = int(sys.argv[2])
+c["Pipelines"]["gpu-rl"]["Stages"][0]["Generation"]["StopTokenIds"] = list(range(n, 150000, n))
+json.dump(c, open(sys.argv[1], "w"))
+PY
+fi
 "$FORGE" run --config "$config" --pipeline gpu-rl --output "$out" --seed 0 "$@" >&2
 python3 - "$out/metrics.jsonl" "$shape" <<'PY'
 import json, sys

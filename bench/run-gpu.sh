@@ -27,7 +27,7 @@ steps=${STEPS:-generate grpo forge-run}
 for step in $steps; do
   case $step in
     generate)
-      for b in 1 64 128; do
+      for b in ${BATCHES:-1 64 128}; do
         measure "forge-generate-b$b" "$bench" generate --shape qwen2.5-0.5b --device cuda --dtype bfloat16 --batch $b --prompt-len 128 --new-tokens 256
         measure "transformers-generate-b$b" python3 peer_generate.py --shape qwen2.5-0.5b --batch $b --prompt-len 128 --new-tokens 256
       done

@@ -28,7 +28,12 @@ internal static class GrpoStepBench
         double beta = args.Double("beta", 0.04), eps = args.Double("eps", 0.2);
         using var policy = Shapes.Create(args);
         var device = policy.Device;
-        using var context = new TrainingContext(policy, new TrainingOptions { LearningRate = 1e-6, MaxGradNorm = 1.0, MicroBatchSize = micro, LogitsChunk = args.Int("logits-chunk", 256) });
+        // --no-master-weights: AdamW on the bf16 weights with bf16 state, as the peer; --activation-checkpointing: per layer.
+        using var context = new TrainingContext(policy, new TrainingOptions
+        {
+            LearningRate = 1e-6, MaxGradNorm = 1.0, MicroBatchSize = micro, LogitsChunk = args.Int("logits-chunk", 256),
+            MasterWeights = !args.Flag("no-master-weights"), ActivationCheckpointing = args.Flag("activation-checkpointing"),
+        });
         var optimizer = new GrpoOptimizer(new GrpoOptions { Beta = beta, EpsilonLow = eps, EpsilonHigh = eps, LossType = GrpoLossType.Grpo });
         var sampler = new KvCacheSampler(new SamplerOptions { MaxBatchRows = 4096 });
         var tokenizer = new BenchTokenizer(policy.VocabSize);
@@ -69,6 +74,8 @@ internal static class GrpoStepBench
             prompt_len = promptLength,
             new_tokens = newTokens,
             beta,
+            master_weights = !args.Flag("no-master-weights"),
+            activation_checkpointing = args.Flag("activation-checkpointing"),
             generate_s = Math.Round(Median(r => r.Generate), 3),
             update_s = Math.Round(Median(r => r.Update), 3),
             step_s = Math.Round(Median(r => r.Step), 3),

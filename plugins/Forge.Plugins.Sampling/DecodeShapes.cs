@@ -3,7 +3,8 @@ namespace Forge.Plugins.Sampling;
 /// <summary>
 /// The shapes a generation runs in. Dynamic (as on the CPU): the batch is as wide as its longest prompt and shrinks
 /// by every row that finishes. Fixed (as on CUDA, where attention kernels are planned per shape and a new shape costs
-/// tens of milliseconds): prompts are left-padded to a multiple of <see cref="WidthAlignment"/>, and the batch keeps
+/// tens of milliseconds): prompts are left-padded to a multiple of <see cref="WidthAlignment"/>, the cache holds a
+/// multiple of <see cref="CapacityAlignment"/> positions, and the batch keeps
 /// finished rows (their output ignored) until the unfinished ones fit a smaller bucket — 1, 2, 4, 8, then multiples of
 /// 8, as vLLM's CUDA-graph sizes — so a run meets a few shapes, each planned once, instead of a new one per row that
 /// ends.
@@ -15,6 +16,17 @@ internal sealed class DecodeShapes(bool fixedShapes)
 
     /// <summary>True when shapes are bucketed.</summary>
     public bool Fixed => fixedShapes;
+
+    /// <summary>A fixed-mode cache's capacity is rounded up to a multiple of this.</summary>
+    public const int CapacityAlignment = 128;
+
+    /// <summary>
+    /// The cache's positions for prompts <paramref name="width"/> wide and <paramref name="newTokens"/> to generate:
+    /// in fixed mode rounded up to a multiple of <see cref="CapacityAlignment"/>, so that batches whose prompts differ in
+    /// width still decode in the same shapes (attention reads the whole capacity).
+    /// </summary>
+    public int Capacity(int width, int newTokens) =>
+        fixedShapes ? (width + newTokens + CapacityAlignment - 1) / CapacityAlignment * CapacityAlignment : width + newTokens;
 
     /// <summary>The batch's prompt width for a longest prompt of <paramref name="longest"/> tokens.</summary>
     public int Width(int longest) => fixedShapes ? (longest + WidthAlignment - 1) / WidthAlignment * WidthAlignment : longest;

@@ -78,7 +78,7 @@ public sealed class KvCacheSampler(SamplerOptions options) : ISampler
         // TorchSharp's Generator lives on the CPU; on CUDA the device's default generator is seeded instead.
         Generator? generator = device.type == DeviceType.CPU ? new Generator((ulong)seed, device) : null;
         if (generator is null) cuda.manual_seed(seed);
-        using var cache = model.CreateCache(rows, width + settings.MaxNewTokens);
+        using var cache = model.CreateCache(rows, shapes.Capacity(width, settings.MaxNewTokens));
         var inputIds = tensor(ids, [rows, width]).to(device);
         var hidden = model.Hidden(inputIds, padded ? tensor(mask, [rows, width]).to(device) : null, cache);
         var logits = model.Logits(hidden.narrow(1, width - 1, 1)).squeeze(1);

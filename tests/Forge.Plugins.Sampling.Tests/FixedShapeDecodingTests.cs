@@ -87,13 +87,16 @@ public class FixedShapeDecodingTests
         DecodeShapes.Bucket(120).Should().Be(120);
 
         var on = new DecodeShapes(fixedShapes: true);
+        var off = new DecodeShapes(fixedShapes: false);
         on.BatchFor(unfinished: 127, current: 128).Should().Be(128, "one finished row does not change the shape");
         on.BatchFor(unfinished: 120, current: 128).Should().Be(120);
         on.BatchFor(unfinished: 3, current: 120).Should().Be(4);
         on.BatchFor(unfinished: 5, current: 6).Should().Be(6, "a bucket above the batch keeps the batch");
         on.Width(1).Should().Be(32);
         on.Width(33).Should().Be(64);
-        var off = new DecodeShapes(fixedShapes: false);
+        on.Capacity(width: 96, newTokens: 256).Should().Be(384, "prompts 96 or 128 wide share one decoding shape");
+        on.Capacity(width: 128, newTokens: 256).Should().Be(384);
+        off.Capacity(width: 96, newTokens: 256).Should().Be(352);
         off.BatchFor(unfinished: 127, current: 128).Should().Be(127);
         off.Width(33).Should().Be(33);
     }
