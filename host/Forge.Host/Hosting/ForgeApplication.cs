@@ -5,6 +5,7 @@ using Forge.Host.Plugins;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Forge.Core.Devices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -126,6 +127,12 @@ internal sealed class ForgeApplication : IDisposable
         {
             host.Dispose();
             throw;
+        }
+        if (forge.Deterministic)
+        {
+            var log = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Forge.Determinism");
+            if (Determinism.Enable() is { } why) log.LogWarning("Forge:Deterministic: {Reason}; kernels stay as they are", why);
+            else log.LogInformation("Forge:Deterministic: deterministic algorithms on, CUBLAS_WORKSPACE_CONFIG={Workspace}", Determinism.GetEnvironment("CUBLAS_WORKSPACE_CONFIG"));
         }
         return new ForgeApplication(host, trust, catalog, settings, layers, optionTypes, forge);
     }

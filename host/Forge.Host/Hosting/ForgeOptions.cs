@@ -23,6 +23,10 @@ internal sealed class ForgeOptions
     [Description("SHA-256 hashes every file in a plugin folder must have (a list, from forge plugins --sha256; empty allows all)")]
     public List<string> AllowedPluginSha256 { get; set; } = [];
 
+    /// <summary>Deterministic kernels on CUDA (<see cref="Forge.Core.Devices.Determinism"/>).</summary>
+    [Description("Bit-for-bit repeatable CUDA runs: libtorch's deterministic algorithms (warning where an op has none) and CUBLAS_WORKSPACE_CONFIG=:4096:8; slower. The CPU is deterministic either way")]
+    public bool Deterministic { get; set; }
+
     /// <summary>How reward failures are contained.</summary>
     [Description("Reward timeout and failure policy")]
     public RewardIsolationOptions RewardIsolation { get; set; } = new();
