@@ -42,11 +42,11 @@ public static class GrpoLoss
         var masked = perToken * mask;
         var loss = options.LossType switch
         {
-            GrpoLossType.Grpo => (masked.sum(-1) / mask.sum(-1).clamp_min(1.0)).sum() / totals.Rows,
-            GrpoLossType.Bnpo => masked.sum() / mask.sum().clamp_min(1.0) / totals.MicroBatches,
+            GrpoLossType.Grpo => MaskedMean.PerSequenceShare(perToken, mask, totals.Rows),
+            GrpoLossType.Bnpo => MaskedMean.PerToken(perToken, mask) / totals.MicroBatches,
             // A constant of the run (rows × the configured limit): a token weighs the same in a batch of short completions.
             GrpoLossType.DrGrpo => masked.sum() / (totals.Rows * totals.MaxCompletionLength),
-            GrpoLossType.Dapo => masked.sum() / Math.Max(1, totals.ActiveTokens),
+            GrpoLossType.Dapo => MaskedMean.PerTokenShare(perToken, mask, totals.ActiveTokens),
             _ => throw new ArgumentOutOfRangeException(nameof(options)),
         };
 

@@ -3,7 +3,7 @@ namespace Forge.Host.Tests.Support;
 /// <summary>
 /// Forge.Contracts and Forge.Templates packed with <c>dotnet pack</c> into a local folder feed, once per test run, and
 /// a workspace whose nuget.config restores from that feed only. Projects restored there use a package folder of their
-/// own: the user's global folder may hold an older Forge.Contracts 1.0.0, which NuGet would use instead of the fresh
+/// own: the user's global folder may hold an older Forge.Contracts of the same version, which NuGet would use instead of the fresh
 /// pack. Every other package comes from the user's global folder, offered as a fallback folder without Forge's packages.
 /// </summary>
 internal static class PackedContracts
@@ -14,7 +14,7 @@ internal static class PackedContracts
     /// <summary>A folder whose nuget.config restores Forge.Contracts from the fresh pack; build projects below it.</summary>
     public static string Root => Workspace.Value;
 
-    /// <summary>The local feed holding Forge.Contracts.1.0.0.nupkg.</summary>
+    /// <summary>The local feed holding the freshly packed Forge.Contracts package.</summary>
     public static string Feed => Path.Combine(Root, "feed");
 
     /// <summary>The global packages folder that projects under <see cref="Root"/> must restore into (NUGET_PACKAGES).</summary>
