@@ -6,7 +6,7 @@ namespace Forge.Host.Tests;
 
 /// <summary>
 /// Contracts 1.x are additive: a plugin built against the Forge.Contracts 1.0.0 package (TestData/contracts-1.0, kept as
-/// built; source and build script beside it) loads and runs in this host.
+/// built; its source and build script in TestData/contracts-1.0-source) loads and runs in this host.
 /// </summary>
 public class ContractsCompatibilityTests
 {
