@@ -1,7 +1,7 @@
 namespace Forge.Host.Tests.Support;
 
 /// <summary>
-/// Forge.Contracts and Forge.Templates packed with <c>dotnet pack</c> into a local folder feed, once per test run, and
+/// Forge.Contracts, Forge.Testing and Forge.Templates packed with <c>dotnet pack</c> into local folder feeds, once per test run, and
 /// a workspace whose nuget.config restores from that feed only. Projects restored there use a package folder of their
 /// own: the user's global folder may hold an older Forge.Contracts of the same version, which NuGet would use instead of the fresh
 /// pack. Every other package comes from the user's global folder, offered as a fallback folder without Forge's packages.
@@ -50,6 +50,7 @@ internal static class PackedContracts
             try { Directory.Delete(root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         };
         Pack(Path.Combine(RepositoryRoot, "contracts", "Forge.Contracts", "Forge.Contracts.csproj"), feed, Path.Combine(root, "artifacts"));
+        Pack(Path.Combine(RepositoryRoot, "src", "Forge.Testing", "Forge.Testing.csproj"), feed, Path.Combine(root, "artifacts"));
         CreateFallbackFolder(fallback);
         File.WriteAllText(Path.Combine(root, "nuget.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>

@@ -1,7 +1,7 @@
 namespace Forge.MyOptimizer;
 
 /// <summary>The advantage of each completion: its reward minus the mean reward of its prompt's group.</summary>
-public static class GroupBaseline
+public static class SampleOptimizerBaseline
 {
     /// <summary>Advantages for <paramref name="rewards"/> in consecutive groups of <paramref name="groupSize"/>.</summary>
     public static double[] Advantages(IReadOnlyList<double> rewards, int groupSize)

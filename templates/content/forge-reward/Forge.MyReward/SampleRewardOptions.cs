@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Forge.MyReward;
 
 /// <summary>Options, bound from <c>Rewards:my-reward</c> and validated before a run starts.</summary>
-public sealed class KeywordRewardOptions
+public sealed class SampleRewardOptions
 {
     /// <summary>The text a completion must contain.</summary>
     [Required(AllowEmptyStrings = false)]

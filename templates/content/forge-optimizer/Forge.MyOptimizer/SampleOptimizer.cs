@@ -10,7 +10,7 @@ namespace Forge.MyOptimizer;
 /// computes losses, calls <see cref="ITrainingContext.Backward"/> per micro-batch and
 /// <see cref="ITrainingContext.OptimizerStep"/> once, and returns its metrics.
 /// </summary>
-public sealed class ReinforceOptimizer(ReinforceOptions options) : IPolicyOptimizer
+public sealed class SampleOptimizer(SampleOptimizerOptions options) : IPolicyOptimizer
 {
     /// <inheritdoc />
     public IReadOnlyDictionary<string, double> Step(Rollout rollout, ITrainingContext context, CancellationToken cancellationToken = default)
@@ -20,7 +20,7 @@ public sealed class ReinforceOptimizer(ReinforceOptions options) : IPolicyOptimi
         using var scope = NewDisposeScope();
         var batch = rollout.Tokens;
         long rows = batch.RowCount;
-        var advantages = tensor(GroupBaseline.Advantages(rollout.Rewards.to(float64).cpu().data<double>().ToArray(), rollout.GroupSize))
+        var advantages = tensor(SampleOptimizerBaseline.Advantages(rollout.Rewards.to(float64).cpu().data<double>().ToArray(), rollout.GroupSize))
             .to(float32).to(batch.InputIds.device);
         var mask = batch.CompletionMask.to(float32);
         Tensor? reference = options.Beta != 0 ? context.EvaluateWithoutGrad(context.Reference, batch).LogProbs : null;

@@ -3,10 +3,10 @@ using Forge.Contracts.Rewards;
 namespace Forge.MyReward;
 
 /// <summary>
-/// Scores <see cref="KeywordRewardOptions.Score"/> when the completion contains the keyword, else 0. A reward sees
+/// Scores <see cref="SampleRewardOptions.Score"/> when the completion contains the keyword, else 0. A reward sees
 /// text and the prompt row's dataset columns (<c>input.Row</c>), never tensors; return null for "no score".
 /// </summary>
-public sealed class KeywordReward(KeywordRewardOptions options) : RewardModel
+public sealed class SampleReward(SampleRewardOptions options) : RewardModel
 {
     private readonly StringComparison _comparison = options.IgnoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
 

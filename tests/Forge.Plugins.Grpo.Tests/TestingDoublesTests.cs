@@ -1,0 +1,38 @@
+using Forge.Testing;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Forge.Plugins.Grpo.Tests;
+
+/// <summary>
+/// The Forge.Testing doubles a plugin author gets, driving the built-in GRPO as they would drive their own optimizer:
+/// the recording context sees one backward per micro-batch and one update, and the update favours the rewarded row.
+/// </summary>
+public class TestingDoublesTests
+{
+    [Fact]
+    public void Grpo_through_the_recording_context_backs_up_per_micro_batch_and_raises_the_rewarded_completion()
+    {
+        using var context = new RecordingTrainingContext(new TinyLanguageModel(vocabSize: 24, seed: 3), microBatchSize: 3);
+        var rollout = Rollouts.Build(prompts: [[1, 2], [3, 4, 5]], completions: [[6, 7, 8], [9], [10, 11], [12, 13], [14, 15, 16], [17]],
+            rewards: [1, 0, 0, 0, 0, 1], groupSize: 3);
+        double Rewarded()
+        {
+            using var noGrad = no_grad();
+            var logProbs = context.Evaluate(context.Policy, rollout.Tokens).LogProbs;
+            return (logProbs[0] * rollout.Tokens.CompletionMask[0]).sum().ToDouble() + (logProbs[5] * rollout.Tokens.CompletionMask[5]).sum().ToDouble();
+        }
+        double before = Rewarded();
+
+        var metrics = new GrpoOptimizer(new GrpoOptions { Beta = 0.04, LossType = GrpoLossType.Grpo }).Step(rollout, context);
+
+        context.BackwardsPerStep.Should().Equal(2);
+        context.OptimizerSteps.Should().ContainSingle().Which.Applied.Should().BeTrue();
+        context.BackwardLosses.Sum().Should().BeApproximately(metrics["loss"], 1e-6);
+        Rewarded().Should().BeGreaterThan(before);
+        rollout.Tokens.CompletionMask.sum().ToDouble().Should().Be(12, "completions are right-padded and masked");
+        rollout.Tokens.AttentionMask[0].data<long>().ToArray().Should().Equal([0L, 1, 1, 1, 1, 1], "the shorter prompt is left-padded");
+        rollout.Tokens.InputIds[0].data<long>().ToArray().Should().Equal([0L, 1, 2, 6, 7, 8]);
+        rollout.Tokens.InputIds[4].data<long>().ToArray().Should().Equal([3L, 4, 5, 14, 15, 16]);
+    }
+}
