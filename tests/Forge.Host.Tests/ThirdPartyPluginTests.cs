@@ -61,29 +61,62 @@ public class ThirdPartyPluginTests
         result.ErrorText.Trim().Should().Be("error: rloo: CompletionsPerPrompt is 1; a leave-one-out baseline needs at least 2 completions per prompt");
     }
 
+    /// <summary>
+    /// A new author's path, as each template's README gives it, run literally (the README's sh block, extracted, one
+    /// bash script, <c>$FORGE</c> set to this build's forge) against the freshly packed Forge.Contracts, Forge.Testing
+    /// and Forge.Templates: <c>dotnet new</c>, the example test on tensors, the plugin in forge's list, and its column
+    /// in a run's metrics.
+    /// </summary>
     [Theory]
-    [InlineData("forge-reward", "Acme.Rewards", "acme-rewards", "reward")]
-    [InlineData("forge-optimizer", "Acme.Optimizers", "acme-optimizers", "optimizer")]
-    public void A_template_makes_a_plugin_whose_example_test_passes_and_that_forge_lists(string template, string name, string plugin, string kind)
+    [InlineData("forge-reward", "Acme.Rewards", "acme-rewards", "AcmeRewards", "reward/acme-rewards/mean")]
+    [InlineData("forge-optimizer", "Acme.Optimizers", "acme-optimizers", "AcmeOptimizers", "advantage/abs_mean")]
+    public void A_templates_README_goes_from_dotnet_new_to_a_tensor_test_and_the_plugins_column_in_a_run(string template, string name, string plugin,
+        string className, string column)
     {
         string folder = PackedContracts.NewFolder(template);
         PackedContracts.Dotnet(folder, "new", template, "-n", name, "--contracts-feed", PackedContracts.Feed, "--debug:custom-hive", PackedContracts.TemplateHive);
         string solution = Path.Combine(folder, name);
         File.ReadAllText(Path.Combine(solution, "nuget.config")).Should().Contain(PackedContracts.Feed);
+        foreach (string file in new[] { $"{name}/{className}.cs", $"{name}/{className}Options.cs", $"{name}/{className}Plugin.cs", $"{name}.Tests/{className}Tests.cs" })
+            File.Exists(Path.Combine(solution, file)).Should().BeTrue($"the sample is named after -n: {file}");
+        Directory.GetFiles(solution, "*.cs", SearchOption.AllDirectories).Select(Path.GetFileName).Should().NotContain(f => f!.StartsWith("Sample", StringComparison.Ordinal));
 
-        string test = PackedContracts.Dotnet(solution, "test", "-c", "Release");
+        string readme = File.ReadAllText(Path.Combine(solution, "README.md"));
+        int open = readme.IndexOf("```sh\n", StringComparison.Ordinal);
+        open.Should().BeGreaterThan(0, "the README has its commands in an sh block");
+        string script = readme[(open + 6)..readme.IndexOf("```", open + 6, StringComparison.Ordinal)];
+        string output = Bash(solution, script, new() { ["FORGE"] = Path.Combine(AppContext.BaseDirectory, "forge"), ["NUGET_PACKAGES"] = PackedContracts.PackagesFolder });
 
-        test.Should().MatchRegex(@"Passed!\s+-\s+Failed:\s+0,\s+Passed:\s+1,", "the template's one example test runs and passes");
-        string drop = Path.Combine(PackedContracts.NewFolder("template-plugins"), name);
-        Directory.CreateDirectory(drop);
-        foreach (string file in Directory.GetFiles(Path.Combine(solution, name, "bin", "Release", "net10.0")))
-            File.Copy(file, Path.Combine(drop, Path.GetFileName(file)));
-        Directory.GetFiles(drop).Select(Path.GetFileName).Should().BeEquivalentTo(
+        output.Should().MatchRegex(@"Passed!\s+-\s+Failed:\s+0,\s+Passed:\s+1,", "the template's one example test runs and passes");
+        output.Should().MatchRegex($@"(?m)^{plugin}\s+{(template == "forge-reward" ? "reward" : "optimizer")}\s", "forge plugins lists it");
+        System.Text.RegularExpressions.Regex.Matches(output, $"\"{column}\":-?[0-9]").Should().HaveCount(3, "the README's grep shows the plugin's column in the run's last three steps");
+        Directory.GetFiles(Path.Combine(folder, "plugins", name)).Select(Path.GetFileName).Should().BeEquivalentTo(
             [$"{name}.dll", $"{name}.pdb", $"{name}.deps.json", $"{name}.runtimeconfig.json"], "the host provides everything else");
-        var listed = ForgeProcess.Run("plugins", "--plugins", Path.GetDirectoryName(drop)!, "--json");
-        listed.ExitCode.Should().Be(0, listed.Error);
-        var entry = JsonDocument.Parse(listed.Out).RootElement.EnumerateArray().Single(p => p.GetProperty("name").GetString() == plugin);
-        entry.GetProperty("kind").GetString().Should().Be(kind);
-        entry.GetProperty("assembly").GetString().Should().Be(Path.Combine(drop, name + ".dll"));
+    }
+
+    /// <summary>Runs <paramref name="script"/> with bash -euo pipefail in <paramref name="folder"/>; throws with its output unless it exits 0.</summary>
+    private static string Bash(string folder, string script, Dictionary<string, string> environment)
+    {
+        string file = Path.Combine(folder, "readme-commands.sh");
+        File.WriteAllText(file, script);
+        var start = new System.Diagnostics.ProcessStartInfo("bash", ["-euo", "pipefail", file])
+        {
+            WorkingDirectory = folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        // The test host's MSBuild variables would point the child builds at the wrong MSBuild.
+        foreach (string key in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToList())
+            start.Environment.Remove(key);
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        foreach (var (key, value) in environment) start.Environment[key] = value;
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        string stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        string output = stdout.Result + stderr;
+        process.ExitCode.Should().Be(0, $"the README's commands ran:\n{script}\n{output}");
+        return output;
     }
 }
