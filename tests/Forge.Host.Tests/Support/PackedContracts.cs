@@ -81,13 +81,19 @@ internal static class PackedContracts
     private static void Pack(string project, string output, string artifacts) =>
         DotnetCli.Run(RepositoryRoot, null, "pack", project, "-c", "Release", "-o", output, $"-p:ArtifactsPath={artifacts}/", "--nologo", "-v", "q");
 
+    /// <summary>The user's NuGet global packages folder, as NuGet spells it (<c>/root/.nuget/packages/</c>).</summary>
+    internal static string GlobalPackagesFolder()
+    {
+        const string Prefix = "global-packages:"; // the line "global-packages: /root/.nuget/packages/"
+        return DotnetCli.Run(RepositoryRoot, null, "nuget", "locals", "global-packages", "--list")
+            .Split('\n').Single(line => line.StartsWith(Prefix, StringComparison.Ordinal))[Prefix.Length..].Trim();
+    }
+
     /// <summary>Links every package of the user's global folder except Forge's own into <paramref name="fallback"/>.</summary>
-    private static void CreateFallbackFolder(string fallback)
+    internal static void CreateFallbackFolder(string fallback, string? global = null)
     {
         Directory.CreateDirectory(fallback);
-        const string Prefix = "global-packages:"; // the line "global-packages: /root/.nuget/packages/"
-        string global = DotnetCli.Run(RepositoryRoot, null, "nuget", "locals", "global-packages", "--list")
-            .Split('\n').Single(line => line.StartsWith(Prefix, StringComparison.Ordinal))[Prefix.Length..].Trim();
+        global ??= GlobalPackagesFolder();
         foreach (string package in Directory.GetDirectories(global))
         {
             string id = Path.GetFileName(package);
