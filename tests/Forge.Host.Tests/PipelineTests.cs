@@ -78,6 +78,9 @@ public class PipelineTests
         kept.Should().NotBeEmpty();
         kept.Should().OnlyContain(l => JsonDocument.Parse(l).RootElement.GetProperty("rewards").GetProperty("format").GetDouble() >= 1.0);
         summary.GetProperty("stages")[3].GetProperty("metrics").GetProperty("traces").GetDouble().Should().Be(kept.Length);
+        var rejection = summary.GetProperty("stages")[2].GetProperty("metrics");
+        foreach (string reward in new[] { "accuracy", "format", "language-consistency" })
+            rejection.GetProperty($"reward/{reward}/failed").GetDouble().Should().Be(0, "the rejection stage counts every reward's failures");
         foreach (string stage in new[] { "cold-start", "reasoning-rl", "sft", "all-scenario-rl" })
             File.Exists(dir.Combine("run", "checkpoints", stage, "model.safetensors")).Should().BeTrue(stage);
     }

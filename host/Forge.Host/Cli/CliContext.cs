@@ -1,12 +1,15 @@
 using System.CommandLine;
 using Forge.Core;
+using Forge.Core.Rewards;
 using Forge.Host.Hosting;
 
 namespace Forge.Host.Cli;
 
 /// <summary>
 /// Where verbs write, and the one place errors become exit codes: bad input (<see cref="ForgeDataException"/>) is one
-/// line and exit 2; anything else is one line and exit 1; stack traces only with --verbose.
+/// line and exit 2; a reward plugin's fault (<see cref="RewardFaultException"/>, its message already naming the reward
+/// and its own exception) is one line and exit 1; anything else is one line with its type and exit 1; stack traces
+/// only with --verbose.
 /// </summary>
 internal sealed class CliContext(TextWriter output, TextWriter error, GlobalOptions globals, ShutdownSignals signals, IReadOnlyList<string> arguments)
 {
@@ -44,6 +47,12 @@ internal sealed class CliContext(TextWriter output, TextWriter error, GlobalOpti
             Error.WriteLine($"error: {ex.Message}");
             if (verbose) Error.WriteLine(ex);
             return UserError;
+        }
+        catch (RewardFaultException ex)
+        {
+            Error.WriteLine($"error: {ex.Message}");
+            if (verbose) Error.WriteLine(ex);
+            return InternalError;
         }
         catch (Exception ex)
         {

@@ -4,13 +4,15 @@ using System.Text.Json;
 using Forge.Core;
 using Forge.Core.Data;
 using Forge.Core.Rewards;
+using Forge.Core.Tokenizers;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Forge.Host.Cli;
 
 /// <summary>
-/// <c>forge score --rewards a,b --input FILE.jsonl [--weights 1,0.5] [--json]</c>: one output line per input line,
-/// in order: <c>{"rewards":{"a":…,"b":null},"total":…}</c>.
+/// <c>forge score --rewards a,b --input FILE.jsonl [--weights 1,0.5] [--tokenizer PATH] [--json]</c>: one output line
+/// per input line, in order: <c>{"rewards":{"a":…,"b":null},"total":…}</c>. A completion's tokens (for length rewards)
+/// are its line's <c>completion_tokens</c>, else counted with <c>--tokenizer</c>, else 0.
 /// </summary>
 internal static class ScoreCommand
 {
@@ -19,13 +21,18 @@ internal static class ScoreCommand
         var rewards = new Option<string>("--rewards") { Description = "Comma-separated reward plugin names", Required = true };
         var input = new Option<string>("--input") { Description = "JSONL file: prompt, completion and dataset columns per line", Required = true };
         var weights = new Option<string?>("--weights") { Description = "Comma-separated weights, one per reward (default: all 1)" };
+        var tokenizer = new Option<string?>("--tokenizer")
+        {
+            Description = "tokenizer.json (or its folder) counting a completion's tokens where its line has no completion_tokens",
+        };
         var json = new Option<bool>("--json") { Description = "JSON lines (default: one readable line per completion)" };
-        var command = new Command("score", "Score completions with reward plugins") { rewards, input, weights, json };
+        var command = new Command("score", "Score completions with reward plugins") { rewards, input, weights, tokenizer, json };
         command.SetAction((parse, cancellationToken) => Task.FromResult(cli.WithApplication(parse, app =>
         {
             string[] names = parse.GetValue(rewards)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             double[] weightValues = ParseWeights(parse.GetValue(weights), names.Length);
-            var rows = CompletionFile.Read(parse.GetValue(input)!);
+            var counter = parse.GetValue(tokenizer) is { } path ? TokenizerLoader.Load(path) : null;
+            var rows = CompletionFile.Read(parse.GetValue(input)!, counter);
             var composer = app.Services.GetRequiredService<RewardComposerFactory>().Create(names.Zip(weightValues));
             var scores = composer.Score(rows, cancellationToken);
             bool asJson = parse.GetValue(json);

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Reflection;
 using Forge.Contracts.Rewards;
 using Microsoft.Extensions.Logging;
 
@@ -5,8 +7,11 @@ namespace Forge.Core.Rewards;
 
 /// <summary>
 /// Scores completions with several rewards and sums them with their weights. A reward that throws is retried row by
-/// row so that only the offending rows score null (with a warning); one that exceeds the timeout scores null for the
-/// batch. With <see cref="RewardIsolationOptions.FailOnError"/> either case fails instead.
+/// row so that only the offending rows score null; one that exceeds the timeout scores null for the batch. Either way
+/// one warning per reward and call says how many completions it failed on, with the first failure's message, and
+/// <see cref="ScoredBatch.Failed"/> counts them. With <see cref="RewardIsolationOptions.FailOnError"/> either case is a
+/// <see cref="RewardFaultException"/> carrying the reward's own exception instead; a reward that returns a number of
+/// scores other than the number of completions is one in any case.
 /// </summary>
 public sealed class RewardComposer
 {
@@ -28,9 +33,10 @@ public sealed class RewardComposer
     /// <summary>The reward names, in order.</summary>
     public IEnumerable<string> Names => _rewards.Select(r => r.Name);
 
-    /// <summary>One <see cref="RewardScores"/> per input, in order.</summary>
-    public IReadOnlyList<RewardScores> Score(IReadOnlyList<RewardInput> batch, CancellationToken cancellationToken = default)
+    /// <summary>One <see cref="RewardScores"/> per input, in order, and the number of inputs each reward failed on.</summary>
+    public ScoredBatch Score(IReadOnlyList<RewardInput> batch, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(batch);
         var perReward = _rewards.Select(r => ScoreOne(r, batch, cancellationToken)).ToArray();
         var results = new RewardScores[batch.Count];
         for (int row = 0; row < batch.Count; row++)
@@ -39,69 +45,123 @@ public sealed class RewardComposer
             double total = 0;
             for (int r = 0; r < _rewards.Count; r++)
             {
-                double? value = perReward[r][row];
+                double? value = perReward[r].Scores[row];
                 scores[_rewards[r].Name] = value;
                 if (value is double v) total += _rewards[r].Weight * v;
             }
             results[row] = new RewardScores(scores, total);
         }
-        return results;
+        var failed = new Dictionary<string, int>(_rewards.Count);
+        for (int r = 0; r < _rewards.Count; r++) failed[_rewards[r].Name] = perReward[r].Failed;
+        return new ScoredBatch(results, failed);
     }
 
-    private double?[] ScoreOne(WeightedReward reward, IReadOnlyList<RewardInput> batch, CancellationToken cancellationToken)
+    private (double?[] Scores, int Failed) ScoreOne(WeightedReward reward, IReadOnlyList<RewardInput> batch, CancellationToken cancellationToken)
     {
+        IReadOnlyList<double?>? scores;
+        bool finished;
         try
         {
-            return Checked(reward, RunWithTimeout(reward, batch, cancellationToken), batch.Count);
+            finished = TryRun(reward, batch, cancellationToken, out scores);
         }
-        catch (TimeoutException)
+        catch (Exception ex) when (IsRewardFailure(ex, cancellationToken))
         {
-            string message = $"reward '{reward.Name}' exceeded its timeout of {_isolation.Timeout.TotalSeconds:0.###} s on a batch of {batch.Count}";
-            if (_isolation.FailOnError) throw new ForgeDataException(message);
-            _logger.LogWarning("{Message}; its scores for the batch are null", message);
-            return new double?[batch.Count];
+            return ScoreRowByRow(reward, batch, Unwrap(ex), cancellationToken);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException and not ForgeDataException)
-        {
-            return ScoreRowByRow(reward, batch, cancellationToken);
-        }
+        if (finished) return (Checked(reward, scores, batch.Count), 0);
+
+        var timeout = new TimeoutException(TimeoutMessage(batch.Count));
+        if (_isolation.FailOnError) throw new RewardFaultException(reward.Name, null, timeout);
+        _logger.LogWarning("reward '{Reward}' {Message}; its scores for the batch are null", reward.Name, timeout.Message);
+        return (new double?[batch.Count], batch.Count);
     }
 
-    private double?[] ScoreRowByRow(WeightedReward reward, IReadOnlyList<RewardInput> batch, CancellationToken cancellationToken)
+    private (double?[] Scores, int Failed) ScoreRowByRow(WeightedReward reward, IReadOnlyList<RewardInput> batch, Exception batchFailure,
+        CancellationToken cancellationToken)
     {
         var scores = new double?[batch.Count];
+        int failed = 0;
+        (string Row, Exception Error)? first = null;
         for (int row = 0; row < batch.Count; row++)
         {
+            Exception? failure;
             try
             {
-                scores[row] = Checked(reward, RunWithTimeout(reward, [batch[row]], cancellationToken), 1)[0];
+                bool finished = TryRun(reward, [batch[row]], cancellationToken, out var one);
+                failure = finished ? null : new TimeoutException(TimeoutMessage(1));
+                if (finished) scores[row] = Checked(reward, one, 1)[0];
             }
-            catch (Exception ex) when (ex is not OperationCanceledException and not ForgeDataException)
+            catch (Exception ex) when (IsRewardFailure(ex, cancellationToken))
             {
-                string message = $"reward '{reward.Name}' failed on row {row + 1} ({batch[row].Row.Id}): {ex.Message.ReplaceLineEndings(" ")}";
-                if (_isolation.FailOnError) throw new ForgeDataException(message, ex);
-                _logger.LogWarning("{Message}; scored null", message);
+                failure = Unwrap(ex);
             }
+            if (failure is null) continue;
+            string where = $"row {(row + 1).ToString(CultureInfo.InvariantCulture)} ({batch[row].Row.Id})";
+            if (_isolation.FailOnError) throw new RewardFaultException(reward.Name, where, failure);
+            failed++;
+            first ??= (where, failure);
         }
-        return scores;
+        if (first is { } f)
+            _logger.LogWarning("reward '{Reward}' failed on {Failed} of {Count} completions (first: {Row}: {Error}); they score null",
+                reward.Name, failed, batch.Count, f.Row, Describe(f.Error));
+        else
+            _logger.LogWarning("reward '{Reward}' failed on the batch of {Count} ({Error}) but on no completion alone; scored one by one",
+                reward.Name, batch.Count, Describe(batchFailure));
+        return (scores, failed);
     }
 
-    private IReadOnlyList<double?> RunWithTimeout(WeightedReward reward, IReadOnlyList<RewardInput> batch, CancellationToken cancellationToken)
+    /// <summary>Runs the reward on <paramref name="batch"/>: false when it did not finish within the timeout.</summary>
+    private bool TryRun(WeightedReward reward, IReadOnlyList<RewardInput> batch, CancellationToken cancellationToken, out IReadOnlyList<double?>? scores)
     {
+        scores = null;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var task = Task.Run(() => reward.Model.Score(batch, timeout.Token), CancellationToken.None);
-        if (!task.Wait(_isolation.Timeout, cancellationToken))
+        try
         {
-            timeout.Cancel(); // a cooperative reward stops; a hung one is abandoned on its thread-pool thread
-            throw new TimeoutException();
+            if (!task.Wait(_isolation.Timeout, cancellationToken))
+            {
+                timeout.Cancel(); // a cooperative reward stops; a hung one is abandoned on its thread-pool thread
+                return false;
+            }
         }
-        return task.GetAwaiter().GetResult();
+        catch (AggregateException)
+        {
+            // The reward threw: GetResult below rethrows its own exception rather than the task's wrapper.
+        }
+        scores = task.GetAwaiter().GetResult();
+        return true;
     }
 
-    private static double?[] Checked(WeightedReward reward, IReadOnlyList<double?> scores, int expected)
+    private string TimeoutMessage(int count) =>
+        $"exceeded its timeout of {_isolation.Timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s on a batch of {count}";
+
+    /// <summary>An exception of the reward's own, as opposed to bad input, a fault already described, or the caller's cancellation.</summary>
+    private static bool IsRewardFailure(Exception ex, CancellationToken cancellationToken) =>
+        ex is not (ForgeDataException or RewardFaultException) && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested);
+
+    /// <summary>The reward's own exception inside the wrappers of tasks and reflection.</summary>
+    private static Exception Unwrap(Exception ex)
     {
-        if (scores.Count != expected)
-            throw new ForgeDataException($"reward '{reward.Name}' returned {scores.Count} scores for {expected} completions");
+        while (true)
+        {
+            switch (ex)
+            {
+                case AggregateException { InnerExceptions.Count: > 0 } aggregate: ex = aggregate.InnerExceptions[0]; break;
+                case TargetInvocationException { InnerException: { } inner }: ex = inner; break;
+                default: return ex;
+            }
+        }
+    }
+
+    private static string Describe(Exception ex) => $"{ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}";
+
+    private static double?[] Checked(WeightedReward reward, IReadOnlyList<double?>? scores, int expected)
+    {
+        if (scores is null || scores.Count != expected)
+        {
+            throw new RewardFaultException(reward.Name, null,
+                new InvalidOperationException($"returned {scores?.Count.ToString(CultureInfo.InvariantCulture) ?? "null instead of"} scores for {expected} completions"));
+        }
         var result = new double?[expected];
         for (int i = 0; i < expected; i++)
             result[i] = scores[i] is double v && !double.IsFinite(v) ? null : scores[i];

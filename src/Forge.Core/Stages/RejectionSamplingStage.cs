@@ -47,6 +47,7 @@ public sealed class RejectionSamplingStage(IModelStore store, IPluginResolver pl
         var reasons = Enum.GetValues<RejectionReason>().ToDictionary(r => r, _ => 0);
         var covered = new HashSet<string>();
         var passed = rewards.Names.ToDictionary(n => n, _ => 0);
+        var failed = rewards.Names.ToDictionary(n => n, _ => 0);
         int sampled = 0;
         for (int start = 0; start < rows.Count; start += batchPrompts)
         {
@@ -55,6 +56,7 @@ public sealed class RejectionSamplingStage(IModelStore store, IPluginResolver pl
             var written = teacher.Generate(chunk, samples, generation, context.Seed * 1_000_003L + start * 7919L, context.CancellationToken);
             var scores = rewards.Score(written.Select(s => new RewardInput(chunk[s.RowIndex], s.Text, s.Tokens, s.Truncated)).ToList(),
                 context.CancellationToken);
+            foreach (var (name, count) in scores.Failed) failed[name] += count;
             for (int i = 0; i < written.Count; i++)
             {
                 var (row, sample) = (chunk[written[i].RowIndex], written[i]);
@@ -85,6 +87,7 @@ public sealed class RejectionSamplingStage(IModelStore store, IPluginResolver pl
             ["rejected/over_cap"] = reasons[RejectionReason.OverCap],
         };
         foreach (var (name, count) in passed) metrics[$"pass_rate/{name}"] = sampled == 0 ? 0 : count / (double)sampled;
+        foreach (var (name, count) in failed) metrics[RewardMetricKeys.FailedOf(name)] = count;
         using (var log = new MetricsLog(context.RunDirectory)) log.Record(context.Name, 0, metrics);
         if (writer.Count == 0)
             logger.LogWarning("{Stage}: no sample passed the filter; {Path} is empty (lower Thresholds or raise SamplesPerPrompt)", context.Name, context.DataPath);

@@ -23,6 +23,9 @@ namespace Forge.Core.Stages;
 /// groups whose rewards are all equal carry no signal and are replaced by fresh prompts. Prompts pass through a
 /// <c>ShuffleBuffer</c> (default 10,000 rows; 0 keeps the source's order). Step checkpoints
 /// (<see cref="StageCheckpoints"/>) carry the prompt cycle's position; sampling is seeded by (seed, step, round).
+/// Each step records <c>reward/&lt;name&gt;/failed</c>, the completions a reward failed on among all those scored in the
+/// step (refills included); under <c>Forge:RewardIsolation:FailOnError</c> a reward failure ends the run as a fault of
+/// that reward plugin.
 /// </summary>
 public sealed class RlStage(IModelStore store, IPluginResolver plugins, RewardComposerFactory rewardFactory, ILogger<RlStage> logger) : IStage
 {
@@ -60,6 +63,7 @@ public sealed class RlStage(IModelStore store, IPluginResolver plugins, RewardCo
             var clock = Stopwatch.StartNew();
             var phases = new StepPhases();
             var scored = new List<ScoredGroup>();
+            var failed = rewards.Names.ToDictionary(n => n, _ => 0);
             int generated = 0, rounds = 0;
             while (scored.Count < promptsPerStep && rounds++ <= (dynamic ? maxRefills : 0))
             {
@@ -69,8 +73,9 @@ public sealed class RlStage(IModelStore store, IPluginResolver plugins, RewardCo
                 var completions = phases.Time("sample", () => current.Call("sampler", samplerName, () => sampler.Sample(new SamplingRequest(model.Model,
                     model.Tokenizer, promptIds, group, generation, context.Seed * 1_000_003L + step * 101L + rounds), CancellationToken.None)));
                 generated += completions.Sum(c => c.TokenIds.Count);
-                var scores = phases.Time("reward", () => rewards.Score(completions.Select(c => new RewardInput(rows[c.PromptIndex], c.Text, c.TokenIds.Count,
-                    c.Truncated)).ToList(), CancellationToken.None));
+                var scores = phases.Time("reward", () => current.Score(rewards, completions.Select(c => new RewardInput(rows[c.PromptIndex], c.Text,
+                    c.TokenIds.Count, c.Truncated)).ToList()));
+                foreach (var (name, count) in scores.Failed) failed[name] += count;
                 for (int p = 0; p < rows.Count; p++)
                 {
                     var g = new ScoredGroup(promptIds[p], completions.Skip(p * group).Take(group).ToList(), scores.Skip(p * group).Take(group).ToList());
@@ -94,6 +99,7 @@ public sealed class RlStage(IModelStore store, IPluginResolver plugins, RewardCo
             {
                 var values = all.Select(x => x.Second.Rewards[name]).OfType<double>().ToList();
                 if (values.Count > 0) stepMetrics[RewardMetricKeys.MeanOf(name)] = values.Average();
+                stepMetrics[RewardMetricKeys.FailedOf(name)] = failed[name]; // every completion scored in the step, refills included
             }
             stepMetrics["completion/length_mean"] = all.Average(x => x.First.TokenIds.Count);
             stepMetrics["completion/length_max"] = all.Max(x => x.First.TokenIds.Count);

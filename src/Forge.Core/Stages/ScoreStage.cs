@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Forge.Core.Artifacts;
 using Forge.Core.Data;
 using Forge.Core.Metrics;
 using Forge.Core.Pipelines;
@@ -8,15 +9,18 @@ namespace Forge.Core.Stages;
 
 /// <summary>
 /// <c>score</c>: scores a completion file (<c>Input</c>) with the configured <c>Rewards</c> (name → weight) and writes
-/// each row with its scores to <c>data/&lt;stage&gt;.jsonl</c>.
+/// each row with its scores to <c>data/&lt;stage&gt;.jsonl</c>. A completion's tokens are its line's
+/// <c>completion_tokens</c>, else counted with <c>Tokenizer</c> when one is given. Metrics: the means and, for every
+/// reward, <c>reward/&lt;name&gt;/failed</c>, the rows it failed on.
 /// </summary>
-public sealed class ScoreStage(RewardComposerFactory rewards) : IStage
+public sealed class ScoreStage(RewardComposerFactory rewards, IModelStore store) : IStage
 {
     /// <inheritdoc />
     public StageResult Run(StageContext context)
     {
         var options = context.Options<ScoreStageOptions>();
-        var rows = CompletionFile.Read(context.ResolvePath(options.Input)!);
+        var tokenizer = options.Tokenizer is null ? null : store.LoadTokenizer(context.ResolvePath(options.Tokenizer)!);
+        var rows = CompletionFile.Read(context.ResolvePath(options.Input)!, tokenizer);
         var composer = rewards.Create(options.Rewards!);
         var scores = composer.Score(rows, context.CancellationToken);
 
@@ -46,6 +50,7 @@ public sealed class ScoreStage(RewardComposerFactory rewards) : IStage
                 if (values.Count > 0) metrics[RewardMetricKeys.MeanOf(name)] = values.Average();
             }
         }
+        foreach (var (name, count) in scores.Failed) metrics[RewardMetricKeys.FailedOf(name)] = count;
         return new StageResult(metrics);
     }
 }

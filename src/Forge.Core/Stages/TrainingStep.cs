@@ -1,12 +1,14 @@
 using Forge.Contracts.Plugins;
+using Forge.Contracts.Rewards;
 using Forge.Core.Checkpoints;
 using Forge.Core.Pipelines;
+using Forge.Core.Rewards;
 
 namespace Forge.Core.Stages;
 
 /// <summary>
 /// One training step under way (from <see cref="StageCheckpoints.BeginStep"/>): its plugin calls (sampler, optimizer,
-/// distiller) are guarded so that a failure becomes one line naming the plugin, the stage and the step, with a
+/// distiller, rewards) are guarded so that a failure becomes one line naming the plugin, the stage and the step, with a
 /// checkpoint of the boundary the step started from. Bad input (<see cref="ForgeDataException"/>,
 /// <see cref="PluginInputException"/>, such as the non-finite stop) and cancellation pass through as they are.
 /// </summary>
@@ -44,6 +46,23 @@ internal sealed class TrainingStep
         catch (Exception ex) when (ex is not (OperationCanceledException or ForgeDataException or PluginInputException or PluginFaultException))
         {
             throw _checkpoints.AfterFault(new PluginFaultException(kind, plugin, _stage, Index, ex), this);
+        }
+    }
+
+    /// <summary>
+    /// Scores <paramref name="batch"/> with <paramref name="rewards"/> (the step runs to its end: no cancellation); a
+    /// <see cref="RewardFaultException"/> becomes the fault of that reward plugin at this step.
+    /// </summary>
+    public ScoredBatch Score(RewardComposer rewards, IReadOnlyList<RewardInput> batch)
+    {
+        ArgumentNullException.ThrowIfNull(rewards);
+        try
+        {
+            return rewards.Score(batch, CancellationToken.None);
+        }
+        catch (RewardFaultException ex)
+        {
+            throw _checkpoints.AfterFault(ex.InStep(_stage, Index), this);
         }
     }
 }
