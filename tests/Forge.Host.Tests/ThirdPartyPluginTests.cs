@@ -99,24 +99,8 @@ public class ThirdPartyPluginTests
     {
         string file = Path.Combine(folder, "readme-commands.sh");
         File.WriteAllText(file, script);
-        var start = new System.Diagnostics.ProcessStartInfo("bash", ["-euo", "pipefail", file])
-        {
-            WorkingDirectory = folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        // The test host's MSBuild variables would point the child builds at the wrong MSBuild.
-        foreach (string key in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToList())
-            start.Environment.Remove(key);
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        foreach (var (key, value) in environment) start.Environment[key] = value;
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        string stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        string output = stdout.Result + stderr;
-        process.ExitCode.Should().Be(0, $"the README's commands ran:\n{script}\n{output}");
+        var (exit, output) = DotnetCli.RunTool("bash", ["-euo", "pipefail", file], folder, environment);
+        exit.Should().Be(0, $"the README's commands ran:\n{script}\n{output}");
         return output;
     }
 }

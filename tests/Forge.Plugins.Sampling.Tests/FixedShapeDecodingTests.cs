@@ -1,6 +1,4 @@
-using System.Text.Json;
 using Forge.Contracts.Sampling;
-using Forge.Core.Checkpoints;
 using Forge.Core.Models;
 using static TorchSharp.torch;
 
@@ -12,20 +10,17 @@ namespace Forge.Plugins.Sampling.Tests;
 /// </summary>
 public class FixedShapeDecodingTests
 {
-    private static readonly string Root = Path.Combine(AppContext.BaseDirectory, "TestData", "models");
-    private static readonly JsonElement Expected = JsonDocument.Parse(File.ReadAllText(Path.Combine(Root, "expected.json"))).RootElement;
     private static readonly KvCacheSampler Fixed = new(new SamplerOptions { FixedShapes = FixedShapes.On });
     private static readonly KvCacheSampler Dynamic = new(new SamplerOptions { FixedShapes = FixedShapes.Off });
 
     private static DecoderModel Load(string arch, bool fixedLength)
     {
-        var model = CheckpointLoader.Load(Path.Combine(Root, arch), CPU, ScalarType.Float32);
+        var model = SamplerFixtures.Load(arch);
         model.FixedShapeDecoding = fixedLength;
         return model;
     }
 
-    private static List<int[]> Prompts(string arch, string key = "prompt_ids") =>
-        Expected.GetProperty(arch).GetProperty("cases").EnumerateArray().Select(c => c.GetProperty(key).EnumerateArray().Select(v => v.GetInt32()).ToArray()).ToList();
+    private static List<int[]> Prompts(string arch, string key = "prompt_ids") => SamplerFixtures.Ints(arch, key);
 
     [Theory]
     [InlineData("qwen2")]
@@ -35,8 +30,7 @@ public class FixedShapeDecodingTests
         using var model = Load(arch, fixedLength: true);
         var prompts = Prompts(arch);
         var greedy = Prompts(arch, "greedy_ids");
-        var logProbs = Expected.GetProperty(arch).GetProperty("cases").EnumerateArray()
-            .Select(c => c.GetProperty("sequence_logprobs").EnumerateArray().Select(v => v.GetDouble()).ToArray()).ToList();
+        var logProbs = SamplerFixtures.LogProbs(arch);
         var completions = Fixed.Sample(new SamplingRequest(model, new IdTokenizer(model.VocabSize), prompts.Select(p => (IReadOnlyList<int>)p).ToList(), 1,
             new GenerationSettings { Greedy = true, MaxNewTokens = 16 }, 1));
         for (int i = 0; i < prompts.Count; i++)

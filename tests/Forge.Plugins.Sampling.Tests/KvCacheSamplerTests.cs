@@ -8,17 +8,13 @@ namespace Forge.Plugins.Sampling.Tests;
 
 public class KvCacheSamplerTests
 {
-    private static readonly string Root = Path.Combine(AppContext.BaseDirectory, "TestData", "models");
-    private static readonly JsonElement Expected = JsonDocument.Parse(File.ReadAllText(Path.Combine(Root, "expected.json"))).RootElement;
+    private static readonly string Root = SamplerFixtures.Root;
     private static readonly KvCacheSampler Sampler = new(new SamplerOptions { MaxBatchRows = 64 });
 
-    private static DecoderModel Load(string arch) => CheckpointLoader.Load(Path.Combine(Root, arch), CPU, ScalarType.Float32);
+    private static DecoderModel Load(string arch) => SamplerFixtures.Load(arch);
 
     private static List<(int[] Prompt, int[] Greedy, double[] LogProbs)> Cases(string arch) =>
-        Expected.GetProperty(arch).GetProperty("cases").EnumerateArray().Select(c => (
-            c.GetProperty("prompt_ids").EnumerateArray().Select(v => v.GetInt32()).ToArray(),
-            c.GetProperty("greedy_ids").EnumerateArray().Select(v => v.GetInt32()).ToArray(),
-            c.GetProperty("sequence_logprobs").EnumerateArray().Select(v => v.GetDouble()).ToArray())).ToList();
+        SamplerFixtures.Ints(arch, "prompt_ids").Zip(SamplerFixtures.Ints(arch, "greedy_ids"), SamplerFixtures.LogProbs(arch)).ToList();
 
     private static SamplingRequest Request(DecoderModel model, IEnumerable<int[]> prompts, GenerationSettings settings, int g = 1, long seed = 1) =>
         new(model, new IdTokenizer(model.VocabSize), prompts.Select(p => (IReadOnlyList<int>)p).ToList(), g, settings, seed);

@@ -12,7 +12,20 @@ internal static class DotnetCli
     /// </summary>
     public static string Run(string workingDirectory, string? packagesFolder, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet", args)
+        var (exit, output) = RunTool("dotnet", args, workingDirectory, packagesFolder is null ? [] : new() { ["NUGET_PACKAGES"] = packagesFolder });
+        if (exit != 0)
+            throw new InvalidOperationException($"dotnet {string.Join(' ', args)} (in {workingDirectory}) exited {exit}:\n{output}");
+        return output;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="fileName"/> with <paramref name="args"/> as dotnet's own child would run (the test host's
+    /// MSBuild variables removed, no logo or telemetry, <paramref name="environment"/> added); returns its exit code and
+    /// everything it printed.
+    /// </summary>
+    public static (int ExitCode, string Output) RunTool(string fileName, IEnumerable<string> args, string workingDirectory, Dictionary<string, string> environment)
+    {
+        var start = new ProcessStartInfo(fileName, args)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -23,14 +36,11 @@ internal static class DotnetCli
             start.Environment.Remove(key);
         start.Environment["DOTNET_NOLOGO"] = "1";
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        if (packagesFolder is not null) start.Environment["NUGET_PACKAGES"] = packagesFolder;
+        foreach (var (key, value) in environment) start.Environment[key] = value;
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         string stderr = process.StandardError.ReadToEnd();
         process.WaitForExit();
-        string output = stdout.Result + stderr;
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"dotnet {string.Join(' ', args)} (in {workingDirectory}) exited {process.ExitCode}:\n{output}");
-        return output;
+        return (process.ExitCode, stdout.Result + stderr);
     }
 }
