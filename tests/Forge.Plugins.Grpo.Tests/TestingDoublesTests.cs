@@ -35,4 +35,29 @@ public class TestingDoublesTests
         rollout.Tokens.InputIds[0].data<long>().ToArray().Should().Equal([0L, 1, 2, 6, 7, 8]);
         rollout.Tokens.InputIds[4].data<long>().ToArray().Should().Equal([3L, 4, 5, 14, 15, 16]);
     }
+
+    [Fact]
+    public void The_scripted_sampler_hands_out_its_script_in_turn_grouped_by_prompt_and_records_each_request()
+    {
+        var sampler = new ScriptedSampler([[5, 6], [7], [8, 9, 10]]);
+        using var model = new TinyLanguageModel();
+        var tokenizer = new ListTokenizer();
+        var request = new Forge.Contracts.Sampling.SamplingRequest(model, tokenizer, [[1], [2, 3]], 2, new Forge.Contracts.Sampling.GenerationSettings(), 0);
+
+        var completions = sampler.Sample(request);
+
+        completions.Select(c => c.PromptIndex).Should().Equal(0, 0, 1, 1);
+        completions.Select(c => c.Text).Should().Equal("5 6", "7", "8 9 10", "5 6");
+        completions.Should().AllSatisfy(c => c.LogProbs.Should().HaveCount(c.TokenIds.Count));
+        sampler.Requests.Should().ContainSingle().Which.Should().BeSameAs(request);
+    }
+
+    private sealed class ListTokenizer : Forge.Contracts.Models.ITokenizer
+    {
+        public int VocabSize => 32;
+        public IReadOnlyList<int> StopTokenIds => [];
+        public int PadTokenId => 0;
+        public IReadOnlyList<int> Encode(string text) => text.Split(' ').Select(int.Parse).ToList();
+        public string Decode(IEnumerable<int> ids, bool skipSpecialTokens = false) => string.Join(' ', ids);
+    }
 }
