@@ -64,6 +64,6 @@ public class InlinePluginOptionsTests
             "--set", "Pipelines:r1-mini:Stages:1:Optimizer:Plugin=grop", "--set", "Pipelines:r1-mini:Stages:1:Optimizer:Beta=0.02");
 
         result.ExitCode.Should().Be(2);
-        result.ErrorText.Trim().Should().Be("error: Pipelines:r1-mini:Stages:1:Optimizer:Plugin: no optimizer plugin named 'grop'; did you mean grpo? (available: grpo, ppo)");
+        result.ErrorText.Trim().Should().Be("error: Pipelines:r1-mini:Stages:1:Optimizer:Plugin: no optimizer plugin named 'grop'; did you mean grpo? (available: grpo, grpo-kl, ppo)");
     }
 }

@@ -37,10 +37,15 @@ public class GrpoDefaultsTests
         rlStages.Should().HaveCountGreaterThan(3);
         foreach (var stage in rlStages)
         {
-            var grpo = stage.GetProperty("Optimizer");
-            grpo.GetProperty("Plugin").GetString().Should().Be("grpo");
-            grpo.GetProperty("Beta").GetDouble().Should().Be(0.04);
-            grpo.GetProperty("LossType").GetString().Should().Be(nameof(GrpoLossType.Grpo));
+            // Inline ({"Plugin": "grpo", "Beta": …}) or a named instance (Optimizers:<name>: {"Plugin": "grpo", "Options": {…}}).
+            var selection = stage.GetProperty("Optimizer");
+            var (plugin, options) = selection.ValueKind == JsonValueKind.String
+                ? (settings.RootElement.GetProperty("Optimizers").GetProperty(selection.GetString()!).GetProperty("Plugin"),
+                    settings.RootElement.GetProperty("Optimizers").GetProperty(selection.GetString()!).GetProperty("Options"))
+                : (selection.GetProperty("Plugin"), selection);
+            plugin.GetString().Should().Be("grpo");
+            options.GetProperty("Beta").GetDouble().Should().Be(0.04);
+            options.GetProperty("LossType").GetString().Should().Be(nameof(GrpoLossType.Grpo));
         }
     }
 }
