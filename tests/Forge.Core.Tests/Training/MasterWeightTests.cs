@@ -90,3 +90,22 @@ public class MemoryOptionTests
         (aligned - plain).abs().max().ToDouble().Should().BeLessThan(1e-5);
     }
 }
+
+public class MasterWeightOptionTests
+{
+    [Theory]
+    [InlineData("float16", true)]
+    [InlineData("half", true)]
+    [InlineData("bfloat16", false)]
+    [InlineData("float32", false)]
+    public void Training_float16_weights_without_master_copies_is_refused_before_the_run(string dtype, bool refused)
+    {
+        var options = new Forge.Core.Stages.SftStageOptions { Kind = "sft", Model = "m", DType = dtype, Data = "d.jsonl" };
+        options.Training.MasterWeights = false;
+
+        var validate = () => Forge.Core.Configuration.OptionsValidator.Validate(options, "Pipelines:p:Stages:0");
+
+        if (refused) validate.Should().Throw<ForgeDataException>().WithMessage("Pipelines:p:Stages:0:Training:MasterWeights: false needs DType bfloat16 or float32*");
+        else validate.Should().NotThrow();
+    }
+}

@@ -46,5 +46,9 @@ public abstract class TrainingStageOptions : StageOptions, System.ComponentModel
             yield return new("give Model (a checkpoint folder) or NewModel (a config to train from scratch)", [nameof(Model)]);
         else if (Model is not null && NewModel is not null)
             yield return new("give Model or NewModel, not both", [nameof(NewModel)]);
+        // AdamW's ε (1e-8) is 0 in float16, so its state there divides by zero; bfloat16 has float32's range.
+        if (!Training.MasterWeights && DType is "float16" or "fp16" or "half")
+            yield return new("false needs DType bfloat16 or float32: AdamW's state in float16 underflows (its epsilon, 1e-8, is 0 there)",
+                [$"{nameof(Training)}:{nameof(Training.MasterWeights)}"]);
     }
 }
