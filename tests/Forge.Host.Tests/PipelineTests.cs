@@ -72,6 +72,8 @@ public class PipelineTests
         var coldStart = summary.GetProperty("stages")[0].GetProperty("eval").GetProperty("pass_at_1").GetDouble();
         result.OutLines[1].Should().StartWith("cold-start").And.Contain(coldStart.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture));
         result.OutLines[3].Should().MatchRegex(@"^rejection +rejection-sampling +[0-9.]+ +- +- +kept \d+ of \d+ samples$");
+        result.Error.Split('\n').Should().Contain(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^\[3/5\] rejection  step 1/1  100%  .*kept \d+ of 96$"),
+            "the display shows the samples kept while the stage runs");
         Kinds(summary).Should().Equal("sft", "rl", "rejection-sampling", "sft", "rl");
         EveryModelStageIsEvaluated(summary, dir);
         var kept = File.ReadAllLines(dir.Combine("run", "data", "rejection.jsonl"));

@@ -21,7 +21,7 @@ public class ProgressTests
         lines.Should().Contain("[1/2] sft (sft) started").And.Contain("[2/2] rl (rl) started");
         lines.Should().ContainMatch("[1/2] sft  step 100/100  100%  elapsed *  eta 0s  loss *");
         lines.Where(l => l.StartsWith("[2/2] rl  step ", StringComparison.Ordinal)).Should().HaveCount(5, "one line per tenth passed, 5 steps")
-            .And.AllSatisfy(l => l.Should().MatchRegex(@"step \d/5  \d+%  elapsed \d+s  eta \d+s  reward [\d.]+  accuracy [\d.]+$"));
+            .And.AllSatisfy(l => l.Should().MatchRegex(@"step \d/5  \d+%  elapsed \d+s  eta (\d+s|…)  reward [\d.]+  accuracy [\d.]+$"));
         lines.Should().ContainMatch("[2/2] rl done in * s");
     }
 
@@ -40,7 +40,7 @@ public class ProgressTests
         });
 
         answer.Should().Be(42);
-        console.Output.Should().Contain("[2/5] reasoning-rl (rl) step 10/40  reward 0.281  accuracy 0.25").And.Contain("25%");
+        console.Output.Should().Contain("[2/5] reasoning-rl (rl) step 10/40  eta …  reward 0.281  accuracy 0.25").And.Contain("25%");
     }
 
     [Fact]
@@ -103,5 +103,27 @@ public class ProgressTests
     {
         ProgressDisplay.IsLive(new StringWriter(), new TestConsole().Interactive()).Should().BeFalse("a captured writer is not a terminal");
         ProgressDisplay.IsLive(Console.Out, new TestConsole()).Should().BeFalse("a console without interaction cannot redraw");
+    }
+
+    [Fact]
+    public void The_remaining_time_follows_the_pace_of_the_last_steps_not_a_slow_start()
+    {
+        var rate = new StepRate();
+        rate.Remaining(100).Should().BeNull("one step says nothing of the pace");
+        rate.Add(TimeSpan.FromSeconds(60), 1); // the first step carried loading and warm-up
+        for (int done = 2; done <= 10; done++) rate.Add(TimeSpan.FromSeconds(60 + done - 1), done);
+
+        rate.Remaining(100).Should().Be(TimeSpan.FromSeconds(90), "90 steps left at 1 s a step, not 90 × 6.9 s");
+        for (int done = 11; done <= 40; done++) rate.Add(TimeSpan.FromSeconds(69 + 2 * (done - 10)), done);
+        rate.Remaining(100).Should().Be(TimeSpan.FromSeconds(120), "the window follows a slower pace (2 s a step)");
+        ProgressText.Eta(rate.Remaining(100)).Should().Be("eta 2m00s");
+        ProgressText.Eta(null).Should().Be("eta …");
+    }
+
+    [Fact]
+    public void Rejection_sampling_shows_how_many_samples_it_kept_of_those_sampled()
+    {
+        ProgressText.Metrics(new Dictionary<string, double> { ["kept"] = 825, ["sampled"] = 4096 }).Should().Be("kept 825 of 4096");
+        ProgressText.Metrics(new Dictionary<string, double> { ["kept"] = 3 }).Should().Be("kept 3");
     }
 }

@@ -6,11 +6,14 @@ using Spectre.Console;
 namespace Forge.Host.Progress;
 
 /// <summary>
-/// Spectre.Console's live progress: a row per stage with its bar, percentage, elapsed and remaining time, and the
-/// latest reward and each reward's mean, or the loss, in the description (<see cref="ProgressText"/>).
+/// Spectre.Console's live progress: a row per stage with its bar, percentage and elapsed time, and in the description
+/// the remaining time at the pace of the last steps (<see cref="StepRate"/>) and the latest reward and each reward's
+/// mean, or the loss (<see cref="ProgressText"/>).
 /// </summary>
 internal sealed class LiveProgress(ProgressContext context) : IRunProgress
 {
+    private readonly System.Diagnostics.Stopwatch _clock = new();
+    private readonly StepRate _rate = new();
     private ProgressTask? _task;
     private string _prefix = "";
 
@@ -18,6 +21,8 @@ internal sealed class LiveProgress(ProgressContext context) : IRunProgress
     {
         _prefix = $"[{index}/{count}] {stage} ({kind})";
         _task = context.AddTask(Markup.Escape(_prefix), maxValue: 1);
+        _rate.Clear();
+        _clock.Restart();
     }
 
     public void StageSteps(string stage, int total)
@@ -29,7 +34,9 @@ internal sealed class LiveProgress(ProgressContext context) : IRunProgress
     {
         if (_task is null) return;
         _task.Value = Math.Min(step + 1, _task.MaxValue);
-        _task.Description = Markup.Escape($"{_prefix} step {(int)_task.Value}/{(int)_task.MaxValue}  {ProgressText.Metrics(metrics)}".TrimEnd());
+        _rate.Add(_clock.Elapsed, (int)_task.Value);
+        _task.Description = Markup.Escape(
+            $"{_prefix} step {(int)_task.Value}/{(int)_task.MaxValue}  {ProgressText.Eta(_rate.Remaining((int)_task.MaxValue))}  {ProgressText.Metrics(metrics)}".TrimEnd());
     }
 
     public void StageFinished(string stage, double seconds, EvalResult? eval)

@@ -13,6 +13,7 @@ namespace Forge.Host.Progress;
 internal sealed class PlainProgress(TextWriter output) : IRunProgress
 {
     private readonly Stopwatch _clock = new();
+    private readonly StepRate _rate = new();
     private string _prefix = "";
     private int _total;
     private int _lastTenth = -1;
@@ -22,6 +23,7 @@ internal sealed class PlainProgress(TextWriter output) : IRunProgress
         _prefix = $"[{index}/{count}] {stage}";
         _total = 0;
         _lastTenth = -1;
+        _rate.Clear();
         _clock.Restart();
         output.WriteLine($"{_prefix} ({kind}) started");
     }
@@ -32,12 +34,13 @@ internal sealed class PlainProgress(TextWriter output) : IRunProgress
     {
         if (_total <= 0) return;
         int done = Math.Min(step + 1, _total);
+        _rate.Add(_clock.Elapsed, done);
         int tenth = done * 10 / _total;
         if (tenth == _lastTenth) return;
         _lastTenth = tenth;
-        string eta = ProgressText.Duration(ProgressText.Eta(_clock.Elapsed, done, _total));
+        string eta = ProgressText.Eta(_rate.Remaining(_total));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{_prefix}  step {done}/{_total}  {done * 100 / _total}%  elapsed {ProgressText.Duration(_clock.Elapsed)}  eta {eta}  {ProgressText.Metrics(metrics)}").TrimEnd());
+            $"{_prefix}  step {done}/{_total}  {done * 100 / _total}%  elapsed {ProgressText.Duration(_clock.Elapsed)}  {eta}  {ProgressText.Metrics(metrics)}").TrimEnd());
     }
 
     public void StageFinished(string stage, double seconds, EvalResult? eval)

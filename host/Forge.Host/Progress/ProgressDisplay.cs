@@ -21,7 +21,7 @@ internal static class ProgressDisplay
             .AutoClear(false)
             .HideCompleted(false)
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
-                new ElapsedTimeColumn(), new RemainingTimeColumn())
+                new ElapsedTimeColumn())
             .Start(context => body(new LiveProgress(context)));
     }
 

@@ -23,7 +23,9 @@ internal static class ProgressText
         Show(RewardMetricKeys.Mean, "reward");
         foreach (string key in RewardMetricKeys.In(metrics.Keys)) Show(key, RewardMetricKeys.RewardOf(key)!);
         if (!metrics.ContainsKey(RewardMetricKeys.Mean)) Show("loss", "loss");
-        Show("kept", "kept");
+        if (metrics.TryGetValue("kept", out double kept) && metrics.TryGetValue("sampled", out double sampled))
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"kept {kept:0} of {sampled:0}"));
+        else Show("kept", "kept");
         Show(StageEvaluation.PassAt1Key, "pass@1");
         return string.Join("  ", parts);
     }
@@ -33,7 +35,6 @@ internal static class ProgressText
         ? string.Create(CultureInfo.InvariantCulture, $"{(int)span.TotalMinutes}m{span.Seconds:00}s")
         : string.Create(CultureInfo.InvariantCulture, $"{Math.Max(0, (int)Math.Round(span.TotalSeconds))}s");
 
-    /// <summary>Remaining time if the steps left take as long as those done.</summary>
-    public static TimeSpan Eta(TimeSpan elapsed, int done, int total) =>
-        done <= 0 || total <= done ? TimeSpan.Zero : elapsed * ((total - done) / (double)done);
+    /// <summary><c>eta 1m12s</c>, or <c>eta …</c> while the pace is unknown.</summary>
+    public static string Eta(TimeSpan? remaining) => remaining is { } left ? $"eta {Duration(left)}" : "eta …";
 }

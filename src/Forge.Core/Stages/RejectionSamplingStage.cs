@@ -49,6 +49,7 @@ public sealed class RejectionSamplingStage(IModelStore store, IPluginResolver pl
         var passed = rewards.Names.ToDictionary(n => n, _ => 0);
         var failed = rewards.Names.ToDictionary(n => n, _ => 0);
         int sampled = 0;
+        context.Progress.StageSteps(context.Name, (rows.Count + batchPrompts - 1) / batchPrompts);
         for (int start = 0; start < rows.Count; start += batchPrompts)
         {
             context.CancellationToken.ThrowIfCancellationRequested();
@@ -69,6 +70,8 @@ public sealed class RejectionSamplingStage(IModelStore store, IPluginResolver pl
                 covered.Add(row.Id);
             }
             sampled += written.Count;
+            // The display only (metrics.jsonl gets the stage's totals at its end): chunks done, samples kept so far.
+            context.Progress.StepRecorded(context.Name, start / batchPrompts, new Dictionary<string, double> { ["kept"] = writer.Count, ["sampled"] = sampled });
             logger.LogInformation("{Stage}: {Done}/{Total} prompts, {Kept} of {Sampled} samples kept", context.Name,
                 Math.Min(start + batchPrompts, rows.Count), rows.Count, writer.Count, sampled);
         }
