@@ -32,13 +32,15 @@ internal static class RunCommand
         var allowConfigChange = new Option<bool>("--allow-config-change") { Description = "With --resume: continue even though the configuration differs from the run folder's config.json (which then records the new one)" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Check the pipeline and print every stage's effective settings (defaults and plugin options included) and where each came from; runs nothing, writes nothing" };
         var json = new Option<bool>("--json") { Description = "With --dry-run: print the settings as one JSON object" };
+        var otlp = new Option<string?>("--otlp") { Description = "Also export the run's metrics over OTLP to this collector URL, e.g. http://127.0.0.1:4317 (meter Forge, one gauge per metric)" };
+        var otlpProtocol = new Option<string>("--otlp-protocol") { Description = "grpc (collectors' port 4317) or http (OTLP/HTTP with protobuf, port 4318)", DefaultValueFactory = _ => "grpc" };
         var command = new Command("run", "Run a pipeline (the default one when none is named); the run folder's config.json repeats it: forge run --config RUN/config.json")
         {
-            pipeline, output, seed, resume, overwrite, allowConfigChange, dryRun, json,
+            pipeline, output, seed, resume, overwrite, allowConfigChange, dryRun, json, otlp, otlpProtocol,
         };
         command.SetAction((parse, _) =>
         {
-            var options = new RunOptions(pipeline, output, seed, resume, overwrite, allowConfigChange, dryRun, json);
+            var options = new RunOptions(pipeline, output, seed, resume, overwrite, allowConfigChange, dryRun, json, otlp, otlpProtocol);
             bool live = !parse.GetValue(dryRun) && ProgressDisplay.IsLive(cli.Out, AnsiConsole.Console);
             return Task.FromResult(cli.WithApplication(parse, app => Run(cli, parse, app, live, options), quietConsoleLog: live || parse.GetValue(dryRun)));
         });
@@ -46,12 +48,13 @@ internal static class RunCommand
     }
 
     private sealed record RunOptions(Option<string?> Pipeline, Option<string?> Output, Option<int?> Seed, Option<bool> Resume, Option<bool> Overwrite,
-        Option<bool> AllowConfigChange, Option<bool> DryRun, Option<bool> Json);
+        Option<bool> AllowConfigChange, Option<bool> DryRun, Option<bool> Json, Option<string?> Otlp, Option<string> OtlpProtocol);
 
     private static int Run(CliContext cli, ParseResult parse, ForgeApplication app, bool live, RunOptions options)
     {
-        var (pipeline, output, seed, resume, overwrite, allowConfigChange, dryRun, json) = options;
+        var (pipeline, output, seed, resume, overwrite, allowConfigChange, dryRun, json, otlp, otlpProtocol) = options;
         app.LogPluginTrust();
+        using var telemetry = parse.GetValue(dryRun) ? null : OtlpMetrics.Start(parse.GetValue(otlp), parse.GetValue(otlpProtocol)!);
         if (parse.GetValue(json) && !parse.GetValue(dryRun)) throw new ForgeDataException("--json goes with --dry-run");
         bool resuming = parse.GetValue(resume);
         string? outputValue = parse.GetValue(output);

@@ -5,7 +5,8 @@ namespace Forge.Core.Metrics;
 
 /// <summary>
 /// Appends one JSON object per training or evaluation step to the run's <c>metrics.jsonl</c>, flushed at once so a
-/// crash loses nothing already reported, and the same numbers to TensorBoard (<see cref="TensorBoardLog"/>).
+/// crash loses nothing already reported, and the same numbers to TensorBoard (<see cref="TensorBoardLog"/>) and to
+/// .NET's metrics API (<see cref="ForgeMeter"/>: dotnet-counters, OpenTelemetry).
 /// </summary>
 public sealed class MetricsLog : IDisposable
 {
@@ -36,6 +37,7 @@ public sealed class MetricsLog : IDisposable
         foreach (var (key, value) in metrics) line[key] = double.IsFinite(value) ? value : double.NaN.ToString();
         _writer.WriteLine(JsonSerializer.Serialize(line, ForgeJson.Compact));
         _tensorBoard.Record(stage, step, metrics);
+        ForgeMeter.Record(stage, step, metrics);
         Recorded?.Invoke(stage, step, metrics);
     }
 
