@@ -18,17 +18,8 @@ internal static class RunSummaryTable
         {
             string pass = stage.Eval is { } e ? Number(e.PassAt1, "0.000") : "-";
             string cons = stage.Eval is { } c ? Number(c.ConsAtK, "0.000") : "-";
-            output.WriteLine($"{stage.Name.PadRight(width)}  {stage.Kind,-18}  {Number(stage.WallSeconds, "0.0"),8}  {pass,6}  {cons,6}  {Headline(stage)}");
+            output.WriteLine($"{stage.Name.PadRight(width)}  {stage.Kind,-18}  {Number(stage.WallSeconds, "0.0"),8}  {pass,6}  {cons,6}  {Core.Reports.StageHeadline.Of(stage)}");
         }
-    }
-
-    private static string Headline(StageSummary stage)
-    {
-        var m = stage.Metrics;
-        if (m.TryGetValue(Core.Metrics.RewardMetricKeys.Mean, out double reward)) return $"reward {Number(reward, "0.###")}";
-        if (m.TryGetValue("kept", out double kept)) return $"kept {kept:0} of {m.GetValueOrDefault("sampled"):0} samples";
-        if (m.TryGetValue("loss", out double loss)) return $"loss {Number(loss, "0.####")}";
-        return "";
     }
 
     private static string Number(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);

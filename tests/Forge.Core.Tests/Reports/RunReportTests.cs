@@ -41,16 +41,31 @@ public class RunReportTests
     };
 
     [Fact]
-    public void Each_stage_gets_the_curves_its_metrics_hold()
+    public void Each_stage_gets_a_chart_per_metric_key_it_logged_headline_curves_first()
     {
         string html = RunReport.Render(Summary(), Rows(), Evals());
 
-        Regex.Count(html, "<svg ").Should().Be(5, "one loss chart for the SFT stage, reward, accuracy, KL and length for RL");
-        html.Should().Contain("aria-label=\"accuracy\"").And.Contain("aria-label=\"KL to reference\"").And.Contain("aria-label=\"completion length (tokens)\"");
-        Regex.Matches(html, "<polyline class=\"series\" points=\"([^\"]+)\"").Select(m => m.Groups[1].Value.Split(' ').Length)
-            .Should().AllBeEquivalentTo(10);
-        html.Should().Contain("<td>0.375</td><td>0.500</td>").And.Contain("<th>kept</th><td>42</td>");
+        Charts(html, "cold-start").Should().Equal("loss");
+        Charts(html, "rl").Should().Equal("reward", "accuracy", "KL to reference", "completion length (tokens)");
+        html.Should().Contain("<td>0.375</td><td>0.500</td><td>reward 0.5</td>").And.Contain("<th>kept</th><td>42</td>");
     }
+
+    [Fact]
+    public void Keys_past_the_headline_curves_are_charted_too_and_a_key_logged_once_is_a_number()
+    {
+        var rows = Enumerable.Range(0, 4).Select(step => new MetricsFile.Row("rl", step, new Dictionary<string, double>
+        {
+            ["time/sampling"] = 1.5, ["learning_rate"] = 1e-4 * step, ["reward/mean"] = 0.1 * step, ["entropy"] = 2.0,
+        })).Append(new MetricsFile.Row("rl", 3, new Dictionary<string, double> { ["eval/pass_at_1"] = -1.49e-8 })).ToList();
+
+        string html = RunReport.Render(Summary(), rows, Evals());
+
+        Charts(html, "rl").Should().Equal("reward", "entropy", "learning_rate", "time/sampling");
+        html.Should().Contain("<th>eval/pass_at_1</th><td>-1.49e-8</td>");
+    }
+
+    private static List<string> Charts(string html, string stage) =>
+        Regex.Matches(html, $"<div class=\"chart\" role=\"img\" aria-label=\"([^\"]+)\" data-stage=\"{stage}\"").Select(m => m.Groups[1].Value).ToList();
 
     [Fact]
     public void Every_reward_a_stage_recorded_gets_its_curve_in_the_order_first_seen()
@@ -62,7 +77,7 @@ public class RunReportTests
 
         string html = RunReport.Render(Summary(), rows, Evals());
 
-        Regex.Matches(html, "aria-label=\"([^\"]+)\"").Select(m => m.Groups[1].Value).Should().Equal("reward", "my-reward", "format");
+        Charts(html, "rl").Should().Equal("reward", "my-reward", "format", "reward/std");
     }
 
     [Fact]
@@ -84,7 +99,10 @@ public class RunReportTests
         string html = RunReport.Render(Summary(), Rows(), Evals());
 
         html.Should().Contain("&lt;think&gt;1+2=3&lt;/think&gt;&lt;answer&gt;3&lt;/answer&gt;").And.NotContain("<think>");
-        html.Should().NotContainAny("http:", "https:", "src=", "href=", "<script", "@import");
+        Regex.Matches(html, "<script[^>]*>").Select(m => m.Value).Should().Equal(
+            ["<script>", "<script type=\"application/json\" id=\"report-data\">", "<script>", "<script>"], "scripts are inline: the error catcher, the data, plotly.js, the charts");
+        string markup = Regex.Replace(html, "<script[^>]*>.*?</script>", "", RegexOptions.Singleline);
+        markup.Should().NotContainAny("http:", "https:", "src=", "href=", "@import");
     }
 
     [Fact]

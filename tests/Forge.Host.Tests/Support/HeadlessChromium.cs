@@ -13,11 +13,16 @@ internal static class HeadlessChromium
         throw new InvalidOperationException("chromium not found on PATH: install Debian's chromium package (apt-get install -y chromium); .ci/run does so when it is missing");
     }
 
-    /// <summary>The serialized DOM after Chromium loaded and laid out <paramref name="file"/>.</summary>
-    public static string DumpDom(string file) => Run("--dump-dom", new Uri(file).AbsoluteUri);
+    /// <summary>
+    /// The serialized DOM after Chromium loaded and laid out <paramref name="file"/> and ran its scripts (virtual time
+    /// lets the page's timers and animation frames run out before the dump).
+    /// </summary>
+    public static string DumpDom(string file) => Run(VirtualTime, "--dump-dom", new Uri(file).AbsoluteUri);
 
     /// <summary>Writes a PNG screenshot of <paramref name="file"/> to <paramref name="png"/>.</summary>
-    public static void Screenshot(string file, string png) => Run($"--screenshot={png}", "--window-size=1200,1600", new Uri(file).AbsoluteUri);
+    public static void Screenshot(string file, string png) => Run(VirtualTime, $"--screenshot={png}", "--window-size=1200,1600", new Uri(file).AbsoluteUri);
+
+    private const string VirtualTime = "--virtual-time-budget=20000";
 
     private static string Run(params string[] args)
     {
