@@ -30,7 +30,7 @@ public static class RunReport
     [
         (RewardMetricKeys.Mean, "reward"),
         .. RewardMetricKeys.In(stageRows.SelectMany(r => r.Values.Keys)).Select(key => (key, RewardMetricKeys.RewardOf(key)!)),
-        ("kl", "KL to reference"), ("completion/length_mean", "completion length (tokens)"), ("loss", "loss"),
+        ("kl", "KL to reference"), ("completion/length_mean", "completion length (tokens)"), ("loss", "loss"), (Stages.StageEvaluation.PassAt1Key, "held-out pass@1"),
     ];
 
     /// <summary>
