@@ -27,7 +27,8 @@ public sealed class EvaluatedRlRun : IDisposable
                     {
                         new
                         {
-                            Name = "sft", Kind = "sft", Data = traces, MaxSteps = 4, BatchSize = 8,
+                            Name = "sft", Kind = "sft", Data = traces, MaxSteps = 4, BatchSize = 8, EvalEvery = 2,
+                            Eval = new { PromptSource = "arithmetic", Prompts = 6, K = 2, MaxNewTokens = 8 },
                             NewModel = new { hidden_size = 16, intermediate_size = 32, num_hidden_layers = 1, num_attention_heads = 2, num_key_value_heads = 1, max_position_embeddings = 64 },
                         },
                         new
@@ -35,7 +36,7 @@ public sealed class EvaluatedRlRun : IDisposable
                             Name = "rl", Kind = "rl", Model = "checkpoints/sft", PromptSource = "arithmetic",
                             Rewards = new Dictionary<string, double> { ["my-reward"] = 1.0, ["format"] = 0.5 },
                             Steps = 3, PromptsPerStep = 2, CompletionsPerPrompt = 2, Generation = new { MaxNewTokens = 8 },
-                            Eval = new { Prompts = 6, K = 2, MaxNewTokens = 8 },
+                            Eval = new { Prompts = 6, K = 2, MaxNewTokens = 8 }, EvalEvery = 1,
                         },
                     },
                 },
@@ -67,10 +68,24 @@ public class EvaluatedRlRunTests(EvaluatedRlRun run) : IClassFixture<EvaluatedRl
         var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(run.Folder, "summary.json"))).RootElement.GetProperty("stages")[1];
         var eval = summary.GetProperty("eval");
 
-        var evaluated = records.Where(r => r.TryGetProperty("eval/pass_at_1", out _)).Should().ContainSingle().Which;
+        var evaluated = records.Where(r => r.TryGetProperty("eval/pass_at_1", out _)).Last();
         evaluated.GetProperty("eval/pass_at_1").GetDouble().Should().Be(eval.GetProperty("pass_at_1").GetDouble());
         evaluated.GetProperty("eval/cons_at_k").GetDouble().Should().Be(eval.GetProperty("cons_at_k").GetDouble());
-        evaluated.GetProperty("step").GetInt32().Should().Be(3, "one record after the last of the 3 steps");
+        evaluated.GetProperty("step").GetInt32().Should().Be(3, "the last record follows the last of the 3 steps");
+    }
+
+    [Fact]
+    public void With_eval_every_n_each_training_stage_records_its_evaluation_after_steps_n_2n_and_at_the_end_once_each()
+    {
+        run.Result.ExitCode.Should().Be(0, run.Result.Error);
+        var evaluations = File.ReadLines(Path.Combine(run.Folder, "metrics.jsonl")).Select(l => JsonDocument.Parse(l).RootElement)
+            .Where(r => r.TryGetProperty("eval/pass_at_1", out _) && r.TryGetProperty("eval/cons_at_k", out _)).ToList();
+        evaluations.Select(r => (r.GetProperty("stage").GetString(), r.GetProperty("step").GetInt32()))
+            .Should().Equal(("sft", 2), ("sft", 4), ("rl", 1), ("rl", 2), ("rl", 3));
+
+        string html = File.ReadAllText(Path.Combine(run.Folder, "report.html"));
+        html[html.IndexOf("id=\"stage-rl\"", StringComparison.Ordinal)..].Should().Contain("aria-label=\"held-out pass@1\"", "the curve of the periodic evaluations");
+        run.Result.Error.Split('\n').Should().Contain(l => l.StartsWith("[2/2] rl  eval after step 2/3  pass@1 ", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Forge.Core.Evaluation;
 using Forge.Core.Pipelines;
+using Forge.Core.Stages;
 using Spectre.Console;
 
 namespace Forge.Host.Progress;
@@ -16,10 +17,12 @@ internal sealed class LiveProgress(ProgressContext context) : IRunProgress
     private readonly StepRate _rate = new();
     private ProgressTask? _task;
     private string _prefix = "";
+    private string _eval = "";
 
     public void StageStarted(string stage, string kind, int index, int count)
     {
         _prefix = $"[{index}/{count}] {stage} ({kind})";
+        _eval = "";
         _task = context.AddTask(Markup.Escape(_prefix), maxValue: 1);
         _rate.Clear();
         _clock.Restart();
@@ -33,10 +36,16 @@ internal sealed class LiveProgress(ProgressContext context) : IRunProgress
     public void StepRecorded(string stage, int step, IReadOnlyDictionary<string, double> metrics)
     {
         if (_task is null) return;
+        // A periodic evaluation (EvalEvery) is recorded after its step: it moves no bar, and its pass@1 stays in view.
+        if (metrics.ContainsKey(StageEvaluation.PassAt1Key))
+        {
+            _eval = ProgressText.Metrics(metrics);
+            return;
+        }
         _task.Value = Math.Min(step + 1, _task.MaxValue);
         _rate.Add(_clock.Elapsed, (int)_task.Value);
         _task.Description = Markup.Escape(
-            $"{_prefix} step {(int)_task.Value}/{(int)_task.MaxValue}  {ProgressText.Eta(_rate.Remaining((int)_task.MaxValue))}  {ProgressText.Metrics(metrics)}".TrimEnd());
+            $"{_prefix} step {(int)_task.Value}/{(int)_task.MaxValue}  {ProgressText.Eta(_rate.Remaining((int)_task.MaxValue))}  {ProgressText.Metrics(metrics)}  {_eval}".TrimEnd());
     }
 
     public void StageFinished(string stage, double seconds, EvalResult? eval)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Forge.Core.Evaluation;
 using Forge.Core.Pipelines;
+using Forge.Core.Stages;
 
 namespace Forge.Host.Progress;
 
@@ -33,6 +34,12 @@ internal sealed class PlainProgress(TextWriter output) : IRunProgress
     public void StepRecorded(string stage, int step, IReadOnlyDictionary<string, double> metrics)
     {
         if (_total <= 0) return;
+        if (metrics.ContainsKey(StageEvaluation.PassAt1Key))
+        {
+            // A periodic evaluation (EvalEvery), after `step` steps: always a line; the one after the last step is the stage's end.
+            if (step < _total) output.WriteLine($"{_prefix}  eval after step {step}/{_total}  {ProgressText.Metrics(metrics)}".TrimEnd());
+            return;
+        }
         int done = Math.Min(step + 1, _total);
         _rate.Add(_clock.Elapsed, done);
         int tenth = done * 10 / _total;

@@ -49,6 +49,7 @@ public static class ReportCharts
             (RewardMetricKeys.Mean, "reward"),
             .. RewardMetricKeys.In(all).Select(key => (key, RewardMetricKeys.RewardOf(key)!)),
             ("kl", "KL to reference"), ("completion/length_mean", "completion length (tokens)"), ("loss", "loss"),
+            (Stages.StageEvaluation.PassAt1Key, "held-out pass@1"),
         ];
         var keys = headline.Where(k => present.Contains(k.Item1)).ToList();
         var named = keys.Select(k => k.Item1).ToHashSet(StringComparer.Ordinal);

@@ -23,6 +23,7 @@ namespace Forge.Core.Stages;
 /// groups whose rewards are all equal carry no signal and are replaced by fresh prompts. Prompts pass through a
 /// <c>ShuffleBuffer</c> (default 10,000 rows; 0 keeps the source's order). Step checkpoints
 /// (<see cref="StageCheckpoints"/>) carry the prompt cycle's position; sampling is seeded by (seed, step, round).
+/// <c>EvalEvery</c> adds the held-out evaluation after every N steps (<see cref="StageEvaluation.AfterStep"/>).
 /// Each step records <c>reward/&lt;name&gt;/failed</c>, the completions a reward failed on among all those scored in the
 /// step (refills included); under <c>Forge:RewardIsolation:FailOnError</c> a reward failure ends the run as a fault of
 /// that reward plugin.
@@ -86,6 +87,7 @@ public sealed class RlStage(IModelStore store, IPluginResolver plugins, RewardCo
             if (scored.Count == 0)
             {
                 logger.LogWarning("{Stage} step {Step}: every group had equal rewards; no update", context.Name, step);
+                StageEvaluation.AfterStep(context, plugins, model, template, metrics, step + 1, steps, settings.PromptSource.InstanceName, generation.MaxNewTokens);
                 checkpoints.AfterStep(step + 1, prompts.Position);
                 continue;
             }
@@ -112,6 +114,7 @@ public sealed class RlStage(IModelStore store, IPluginResolver plugins, RewardCo
             metrics.Record(context.Name, step, stepMetrics);
             last = stepMetrics;
             if (step % 10 == 0) logger.Log(ProgressLogLevel.Of(context.Progress), "{Stage} step {Step}/{Total} reward {Reward:0.###}", context.Name, step, steps, stepMetrics[RewardMetricKeys.Mean]);
+            StageEvaluation.AfterStep(context, plugins, model, template, metrics, step + 1, steps, settings.PromptSource.InstanceName, generation.MaxNewTokens);
             checkpoints.AfterStep(step + 1, prompts.Position);
         }
         int end = Math.Max(steps, checkpoints.FirstStep);

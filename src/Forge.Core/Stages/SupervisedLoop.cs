@@ -25,7 +25,8 @@ namespace Forge.Core.Stages;
 /// similar length with <c>LengthBucketing</c> (off by default, as in TRL). The completion is followed by the
 /// end-of-sequence token so the model learns to stop. Writes the model to <c>checkpoints/&lt;stage&gt;/</c>, and step
 /// checkpoints to resume from beneath it (<see cref="StageCheckpoints"/>); the data position is the epoch (whose
-/// batch plan is seeded by it) and the row offset of the next batch in that plan.
+/// batch plan is seeded by it) and the row offset of the next batch in that plan. <c>EvalEvery</c> adds the held-out
+/// evaluation after every N steps (<see cref="StageEvaluation.AfterStep"/>).
 /// </summary>
 internal sealed class SupervisedLoop(IModelStore store, IPluginResolver plugins, ILogger logger)
 {
@@ -96,6 +97,7 @@ internal sealed class SupervisedLoop(IModelStore store, IPluginResolver plugins,
                 next = new DataPosition(epoch, (b + 1) * batchSize);
                 metrics.Record(context.Name, step, last);
                 if (step % 20 == 0) logger.Log(ProgressLogLevel.Of(context.Progress), "{Stage} step {Step}/{Total} loss {Loss:0.####}", context.Name, step, maxSteps, last.GetValueOrDefault("loss"));
+                StageEvaluation.AfterStep(context, plugins, model, template, metrics, step + 1, maxSteps, maxNewTokens: options.Generation.MaxNewTokens);
                 checkpoints.AfterStep(step + 1, next);
             }
         }

@@ -34,6 +34,11 @@ public abstract class TrainingStageOptions : StageOptions, System.ComponentModel
     [System.ComponentModel.DataAnnotations.Range(0, int.MaxValue)]
     public int CheckpointEvery { get; set; }
 
+    /// <summary>Held-out evaluation every N steps as well as after the stage; 0 only after it.</summary>
+    [Description("Run the held-out Eval every N steps as well (0: only after the stage); recorded as eval/pass_at_1 and eval/cons_at_k at that step")]
+    [System.ComponentModel.DataAnnotations.Range(0, int.MaxValue)]
+    public int EvalEvery { get; set; }
+
     /// <summary>Step checkpoints kept.</summary>
     [Description("Step checkpoints kept (older ones are deleted)")]
     [System.ComponentModel.DataAnnotations.Range(1, 1000)]
