@@ -11,24 +11,6 @@ namespace Forge.Host.Tests;
 /// </summary>
 public class OtlpExportTests
 {
-    private static string TinyPipeline(TempDirectory dir) => dir.Write("tiny.json", JsonSerializer.Serialize(new
-    {
-        Pipelines = new Dictionary<string, object>
-        {
-            ["tiny"] = new
-            {
-                Stages = new object[]
-                {
-                    new
-                    {
-                        Name = "first", Kind = "sft", Data = LearningTests.Traces(dir, 8, 1), MaxSteps = 3, BatchSize = 8,
-                        NewModel = new { hidden_size = 16, intermediate_size = 32, num_hidden_layers = 1, num_attention_heads = 2, num_key_value_heads = 1, max_position_embeddings = 64 },
-                    },
-                },
-            },
-        },
-    }));
-
     [Theory]
     [InlineData("grpc")]
     [InlineData("http")]
@@ -37,7 +19,7 @@ public class OtlpExportTests
         using var dir = new TempDirectory();
         await using var receiver = new OtlpReceiver(grpc: protocol == "grpc");
 
-        var result = ForgeProcess.Run("run", "--config", TinyPipeline(dir), "--pipeline", "tiny", "--output", dir.Combine("run"),
+        var result = ForgeProcess.Run("run", "--config", TinySft.Config(dir), "--pipeline", TinySft.Pipeline, "--output", dir.Combine("run"),
             "--otlp", receiver.Url, "--otlp-protocol", protocol);
 
         result.ExitCode.Should().Be(0, result.Error);
@@ -48,7 +30,7 @@ public class OtlpExportTests
             .Select(p => p.Name).Where(n => n is not ("stage" or "step" or "time")).Distinct().ToList();
         logged.Should().Contain("loss");
         foreach (string key in logged) payload.Should().Contain(ForgeMeter.InstrumentName(key), $"metrics.jsonl's {key} is exported");
-        payload.Should().Contain("forge.stage").And.Contain("first");
+        payload.Should().Contain("forge.stage").And.Contain("sft");
     }
 
     [Fact]
@@ -62,7 +44,7 @@ public class OtlpExportTests
     public void A_bad_otlp_url_is_one_line_and_exit_2()
     {
         using var dir = new TempDirectory();
-        var result = ForgeProcess.Run("run", "--config", TinyPipeline(dir), "--pipeline", "tiny", "--output", dir.Combine("run"), "--otlp", "127.0.0.1:4317");
+        var result = ForgeProcess.Run("run", "--config", TinySft.Config(dir), "--pipeline", TinySft.Pipeline, "--output", dir.Combine("run"), "--otlp", "127.0.0.1:4317");
         result.ExitCode.Should().Be(2);
         result.ErrorText.Trim().Should().EndWith("error: --otlp: '127.0.0.1:4317' is not an http(s) URL such as http://127.0.0.1:4317");
     }
