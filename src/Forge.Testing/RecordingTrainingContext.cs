@@ -18,6 +18,7 @@ public sealed class RecordingTrainingContext : ITrainingContext, IDisposable
     private readonly List<nn.Module> _extra = [];
     private readonly List<double> _losses = [];
     private readonly List<OptimizerStepResult> _steps = [];
+    private readonly List<int> _backwardsPerStep = [];
     private ILanguageModel? _reference;
     private int _backwardsSinceStep;
 
@@ -57,8 +58,6 @@ public sealed class RecordingTrainingContext : ITrainingContext, IDisposable
 
     /// <summary>How many <see cref="Backward"/> calls each <see cref="OptimizerStep"/> followed, in order.</summary>
     public IReadOnlyList<int> BackwardsPerStep => _backwardsPerStep;
-
-    private readonly List<int> _backwardsPerStep = [];
 
     /// <summary>Modules added with <see cref="AddTrainable"/> or <see cref="ITrainingContext.Trainable{T}"/>.</summary>
     public IReadOnlyList<nn.Module> ExtraModules => _extra;

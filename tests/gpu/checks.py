@@ -120,7 +120,8 @@ def metrics(folder):
     with open(os.path.join(folder, "metrics.jsonl")) as f:
         for line in f:
             row = json.loads(line)
-            key = (row.get("stage"), row.get("step"))
+            # An evaluation is recorded at the step count it followed, beside that index's training row.
+            key = (row.get("stage"), row.get("step"), "eval/pass_at_1" in row)
             rows[key] = {k: v for k, v in row.items() if not k.startswith(TIMING)}
     return rows
 
@@ -130,7 +131,7 @@ def rl_on_cuda():
     start = time.time()
     run([FORGE, "run", "--pipeline", PIPELINE, "--output", folder, "--seed", "3", *SETS])
     rows = metrics(folder)
-    rl = [r for (stage, _), r in sorted(rows.items()) if stage == "rl" and "reward/mean" in r]
+    rl = [r for (stage, _, _), r in sorted(rows.items()) if stage == "rl" and "reward/mean" in r]
     if len(rl) != 40: raise AssertionError(f"{len(rl)} RL metric rows, expected 40")
     bad = [k for r in rl for k, v in r.items() if isinstance(v, float) and not math.isfinite(v)]
     if bad: raise AssertionError(f"non-finite metrics: {sorted(set(bad))}")
@@ -150,7 +151,7 @@ def resume_on_cuda():
         time.sleep(0.2)
     if child.poll() is not None: raise AssertionError("the run ended before it could be killed")
     child.send_signal(signal.SIGKILL); child.wait()
-    killed_at = len([1 for (stage, _), r in metrics(folder).items() if stage == "rl" and "reward/mean" in r])
+    killed_at = len([1 for (stage, _, _), r in metrics(folder).items() if stage == "rl" and "reward/mean" in r])
     run([FORGE, "run", "--resume", "--output", folder, *SETS])
     want, got = metrics(os.path.join(WORK, "rl-a")), metrics(folder)
     if sorted(want) != sorted(got): raise AssertionError(f"metric rows differ: {len(want)} uninterrupted, {len(got)} resumed")

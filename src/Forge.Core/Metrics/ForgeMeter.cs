@@ -9,7 +9,9 @@ namespace Forge.Core.Metrics;
 /// Every recorded metric also goes out through <see cref="System.Diagnostics.Metrics"/>, the .NET metrics API that
 /// <c>dotnet-counters</c> and OpenTelemetry listen to: meter <c>Forge</c>, one gauge per metric key named
 /// <c>forge.&lt;key&gt;</c> (characters an instrument name may not hold become <c>_</c>: <c>eval/pass@1</c> →
-/// <c>forge.eval/pass_1</c>), each value tagged with its stage and step.
+/// <c>forge.eval/pass_1</c>), each value tagged with its stage. The step is not a tag: every distinct tag value is a
+/// time series of its own to a collector (OpenTelemetry keeps at most 2,000 per instrument), and the export time
+/// orders the values.
 /// </summary>
 public static class ForgeMeter
 {
@@ -20,10 +22,10 @@ public static class ForgeMeter
     private static readonly ConcurrentDictionary<string, Gauge<double>> Gauges = new(StringComparer.Ordinal);
 
     /// <summary>Publishes one record's values.</summary>
-    public static void Record(string stage, int step, IReadOnlyDictionary<string, double> metrics)
+    public static void Record(string stage, IReadOnlyDictionary<string, double> metrics)
     {
         ArgumentNullException.ThrowIfNull(metrics);
-        var tags = new TagList { { "forge.stage", stage }, { "forge.step", step } };
+        var tags = new TagList { { "forge.stage", stage } };
         foreach (var (key, value) in metrics)
             if (double.IsFinite(value)) Gauges.GetOrAdd(key, k => Meter.CreateGauge<double>(InstrumentName(k))).Record(value, tags);
     }

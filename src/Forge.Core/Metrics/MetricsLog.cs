@@ -37,7 +37,7 @@ public sealed class MetricsLog : IDisposable
         foreach (var (key, value) in metrics) line[key] = double.IsFinite(value) ? value : double.NaN.ToString();
         _writer.WriteLine(JsonSerializer.Serialize(line, ForgeJson.Compact));
         _tensorBoard.Record(stage, step, metrics);
-        ForgeMeter.Record(stage, step, metrics);
+        ForgeMeter.Record(stage, metrics);
         Recorded?.Invoke(stage, step, metrics);
     }
 
