@@ -1,21 +1,24 @@
 #!/usr/bin/env python3
 """The GPU suite's checks (tests/gpu/run.sh runs them on a GPU machine against the packed Forge).
 
-1. parity: Forge's logits (float32, cuda) equal transformers' on cuda within 1e-4 for Qwen2 and Llama layouts, and
-   `forge generate --greedy` gives transformers' greedy ids exactly and their log-probs within 1e-4.
+1. parity: Forge's logits (float32, cuda) equal transformers' on cuda within 1e-4 for Qwen2, Llama, Qwen3 and Mistral
+   layouts, and `forge generate --greedy` gives transformers' greedy ids exactly and their log-probs within 1e-4.
 2. rl-on-cuda: `forge run` of the shipped `arithmetic-rl` pipeline (SFT, then GRPO) with every stage on cuda finishes
    and logs finite metrics.
 3. resume-on-cuda: the same run killed with SIGKILL during the RL stage and resumed with `forge run --resume` logs the
    same metrics as the uninterrupted run.
 4. checkpoint-in-transformers: the RL stage's checkpoint, written by Forge, loads in transformers and gives Forge's
    logits within 1e-4.
+5. save-in-transformers: each tiny architecture loaded by Forge and saved again (Forge's writer) loads in transformers
+   with the original's config keys and gives the original's logits within 1e-4.
 Each check prints one line `PASS name: …` or `FAIL name: …`; the last line is `N passed, N failed`.
 """
 import json, math, os, signal, subprocess, sys, tempfile, time, traceback
 
 import numpy as np
 import torch
-from transformers import AutoModelForCausalLM, LlamaConfig, Qwen2Config, Qwen2ForCausalLM, LlamaForCausalLM
+from transformers import (AutoModelForCausalLM, LlamaConfig, LlamaForCausalLM, MistralConfig, MistralForCausalLM, Qwen2Config,
+                          Qwen2ForCausalLM, Qwen3Config, Qwen3ForCausalLM)
 
 FORGE, CHECKS = os.environ["FORGE"], os.environ["CHECKS"]
 OUT = os.environ.get("OUT", tempfile.mkdtemp())
@@ -62,7 +65,12 @@ def hf_logits(model, ids):
 def random_model(name, cls, config):
     folder = os.path.join(WORK, name)
     torch.manual_seed(0)
-    cls(config).save_pretrained(folder)
+    model = cls(config)
+    with torch.no_grad():
+        # Norms start at one; drawn around one so that a misplaced norm weight (Qwen3's q_norm/k_norm among them) shows.
+        for name_, p in model.named_parameters():
+            if "norm" in name_: p.copy_(1 + 0.2 * torch.randn_like(p))
+    model.save_pretrained(folder)
     return folder
 
 
@@ -74,6 +82,15 @@ SHAPES = {
     "llama-tiny": (LlamaForCausalLM, LlamaConfig(vocab_size=400, hidden_size=64, intermediate_size=128, num_hidden_layers=2,
                                                   num_attention_heads=8, num_key_value_heads=4, tie_word_embeddings=False,
                                                   rope_theta=500000.0, max_position_embeddings=256, eos_token_id=2)),
+    # Qwen3: per-head q/k RMSNorm, head_dim 32 unlike hidden/heads, no QKV bias, GQA, tied embeddings
+    "qwen3-tiny": (Qwen3ForCausalLM, Qwen3Config(vocab_size=400, hidden_size=64, intermediate_size=128, num_hidden_layers=2,
+                                                  num_attention_heads=4, num_key_value_heads=2, head_dim=32, tie_word_embeddings=True,
+                                                  rope_theta=1000000.0, max_position_embeddings=256, eos_token_id=2)),
+    # Mistral v0.3 / Nemo style: explicit head_dim unlike hidden/heads, GQA 4:1, untied head, no sliding window
+    "mistral-tiny": (MistralForCausalLM, MistralConfig(vocab_size=400, hidden_size=64, intermediate_size=160, num_hidden_layers=2,
+                                                        num_attention_heads=8, num_key_value_heads=2, head_dim=16, sliding_window=None,
+                                                        tie_word_embeddings=False, rope_theta=1000000.0, max_position_embeddings=256,
+                                                        eos_token_id=2)),
     # Qwen2.5-0.5B's layer shape (head dim 64, 14 heads, 2 KV heads, its vocabulary), 4 of its 24 layers
     "qwen2.5-0.5b-4l": (Qwen2ForCausalLM, Qwen2Config(vocab_size=151936, hidden_size=896, intermediate_size=4864, num_hidden_layers=4,
                                                        num_attention_heads=14, num_key_value_heads=2, tie_word_embeddings=True,
@@ -177,9 +194,31 @@ def checkpoint_in_transformers():
     return f"transformers loads Forge's RL checkpoint; logits equal within {diff:.1e}"
 
 
+def save_in_transformers():
+    lines = []
+    for name in ("qwen2-tiny", "llama-tiny", "qwen3-tiny", "mistral-tiny"):
+        cls, config = SHAPES[name]
+        folder = os.path.join(WORK, name)
+        if not os.path.isdir(folder): folder = random_model(name, cls, config)
+        saved = os.path.join(WORK, name + "-saved-by-forge")
+        run([CHECKS, "save", folder, saved])
+        original, again = json.load(open(os.path.join(folder, "config.json"))), json.load(open(os.path.join(saved, "config.json")))
+        changed = sorted(k for k in set(original) | set(again) if k != "transformers_version" and original.get(k) != again.get(k))
+        if changed: raise AssertionError(f"{name}: config keys changed by Forge's save: {changed}")
+        ids = list(range(1, 24))
+        model = hf_model(saved)
+        if type(model).__name__ != cls.__name__: raise AssertionError(f"{name}: transformers loaded {type(model).__name__}, not {cls.__name__}")
+        diff = float(np.abs(hf_logits(model, ids) - hf_logits(hf_model(folder), ids)).max())
+        if diff > TOL: raise AssertionError(f"{name}: transformers' logits of Forge's saved folder differ by {diff:.2e}")
+        lines.append(f"{name} {diff:.1e}")
+    return "transformers loads Forge's saved folders, logits equal: " + ", ".join(lines)
+
+
 if __name__ == "__main__":
     print(f"torch {torch.__version__}, {torch.cuda.get_device_name()}", flush=True)
-    for fn in (parity, rl_on_cuda, resume_on_cuda, checkpoint_in_transformers):
+    only = sys.argv[1:]  # names of checks to run (all when none)
+    for fn in (parity, rl_on_cuda, resume_on_cuda, checkpoint_in_transformers, save_in_transformers):
+        if only and fn.__name__ not in only: continue
         check(fn)
     print(f"{sum(results)} passed, {len(results) - sum(results)} failed", flush=True)
     sys.exit(0 if all(results) else 1)

@@ -10,7 +10,7 @@ namespace Forge.Core.Checkpoints;
 public sealed record WeightSlot(string Name, long[] Shape, Tensor Target);
 
 /// <summary>
-/// The correspondence between Hugging Face Qwen2/Llama tensor names and <see cref="DecoderModel"/> parameters, used
+/// The correspondence between Hugging Face Qwen2/Qwen3/Llama/Mistral tensor names and <see cref="DecoderModel"/> parameters, used
 /// for loading and saving alike so the two can never disagree.
 /// </summary>
 public static class WeightMap
@@ -36,6 +36,11 @@ public static class WeightMap
                 yield return Rows(p + "self_attn.v_proj.bias", bias, q + kv, kv);
             }
             yield return Whole(p + "self_attn.o_proj.weight", layer.attention.output.weight!);
+            if (layer.attention is { query_norm: { } qNorm, key_norm: { } kNorm })
+            {
+                yield return Whole(p + "self_attn.q_norm.weight", qNorm.weight);
+                yield return Whole(p + "self_attn.k_norm.weight", kNorm.weight);
+            }
             yield return Rows(p + "mlp.gate_proj.weight", layer.mlp.gate_up.weight!, 0, inter);
             yield return Rows(p + "mlp.up_proj.weight", layer.mlp.gate_up.weight!, inter, inter);
             yield return Whole(p + "mlp.down_proj.weight", layer.mlp.down.weight!);
@@ -69,6 +74,11 @@ public static class WeightMap
                 yield return (p + "self_attn.v_proj.bias", [kv]);
             }
             yield return (p + "self_attn.o_proj.weight", [hidden, q]);
+            if (config.QueryKeyNorm)
+            {
+                yield return (p + "self_attn.q_norm.weight", [config.HeadDim]);
+                yield return (p + "self_attn.k_norm.weight", [config.HeadDim]);
+            }
             yield return (p + "mlp.gate_proj.weight", [inter, hidden]);
             yield return (p + "mlp.up_proj.weight", [inter, hidden]);
             yield return (p + "mlp.down_proj.weight", [hidden, inter]);

@@ -18,6 +18,12 @@ public sealed class Attention : nn.Module
     /// <summary>o_proj.</summary>
     public Linear output;
 
+    /// <summary>q_norm: Qwen3's RMSNorm over each query head, before RoPE; null for other architectures.</summary>
+    public RmsNorm? query_norm;
+
+    /// <summary>k_norm: the same over each key head.</summary>
+    public RmsNorm? key_norm;
+
     /// <summary>Attention of layer <paramref name="layer"/>; see <see cref="Projection"/> for <paramref name="initialize"/>.</summary>
     public Attention(ModelConfig config, int layer, Device device, ScalarType dtype, bool initialize = true) : base(nameof(Attention))
     {
@@ -27,6 +33,11 @@ public sealed class Attention : nn.Module
         _layer = layer;
         qkv = Projection.Create(config.HiddenSize, (_heads + 2 * _kvHeads) * _headDim, config.AttentionBias, device, dtype, initialize);
         output = Projection.Create(_heads * _headDim, config.HiddenSize, false, device, dtype, initialize);
+        if (config.QueryKeyNorm)
+        {
+            query_norm = new RmsNorm(_headDim, config.RmsNormEps, device, dtype);
+            key_norm = new RmsNorm(_headDim, config.RmsNormEps, device, dtype);
+        }
         RegisterComponents();
     }
 
@@ -39,7 +50,9 @@ public sealed class Attention : nn.Module
         using var scope = NewDisposeScope();
         long batch = x.shape[0], time = x.shape[1];
         var heads = qkv.forward(x).view(batch, time, _heads + 2 * _kvHeads, _headDim);
-        var rotated = RotaryEmbedding.Apply(heads.narrow(2, 0, _heads + _kvHeads), cos, sin);
+        var queriesAndKeys = query_norm is null || key_norm is null ? heads.narrow(2, 0, _heads + _kvHeads)
+            : cat([query_norm.forward(heads.narrow(2, 0, _heads)), key_norm.forward(heads.narrow(2, _heads, _kvHeads))], 2);
+        var rotated = RotaryEmbedding.Apply(queriesAndKeys, cos, sin);
         var q = rotated.narrow(2, 0, _heads).transpose(1, 2);
         var k = rotated.narrow(2, _heads, _kvHeads).transpose(1, 2);
         var v = heads.narrow(2, _heads + _kvHeads, _kvHeads).transpose(1, 2);

@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace Forge.Core.Models;
 
 /// <summary>
-/// A decoder-only transformer covering Qwen2 and Llama: token embedding, <see cref="DecoderLayer"/>s, a final
+/// A decoder-only transformer covering Qwen2, Qwen3, Llama and Mistral: token embedding, <see cref="DecoderLayer"/>s, a final
 /// <see cref="RmsNorm"/> and the LM head (tied to the embedding or not).
 /// </summary>
 public sealed class DecoderModel : nn.Module, ILanguageModel

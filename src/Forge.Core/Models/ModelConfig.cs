@@ -9,12 +9,15 @@ namespace Forge.Core.Models;
 public sealed record Llama3RopeScaling(double Factor, double LowFreqFactor, double HighFreqFactor, int OriginalMaxPositionEmbeddings);
 
 /// <summary>
-/// The decoder's shape, mirroring a Hugging Face <c>config.json</c> of a Qwen2 or Llama model. Unknown keys are kept
-/// so that a saved checkpoint round-trips them.
+/// The decoder's shape, mirroring a Hugging Face <c>config.json</c> of a Qwen2, Qwen3, Llama or Mistral model. Unknown
+/// keys are kept so that a saved checkpoint round-trips them.
 /// </summary>
 public sealed record ModelConfig
 {
-    /// <summary><c>qwen2</c> or <c>llama</c>.</summary>
+    /// <summary>The architectures Forge builds, by their Hugging Face <c>model_type</c>.</summary>
+    public static readonly IReadOnlyList<string> SupportedModelTypes = ["qwen2", "qwen3", "llama", "mistral"];
+
+    /// <summary><c>qwen2</c>, <c>qwen3</c>, <c>llama</c> or <c>mistral</c>.</summary>
     public required string ModelType { get; init; }
     /// <summary>Size of the vocabulary.</summary>
     public required int VocabSize { get; init; }
@@ -36,12 +39,17 @@ public sealed record ModelConfig
     public double RopeTheta { get; init; } = 10000;
     /// <summary>Llama-3 RoPE scaling, when configured.</summary>
     public Llama3RopeScaling? RopeScaling { get; init; }
-    /// <summary>Longest position the model was trained for.</summary>
+    /// <summary>
+    /// Longest sequence the model takes: <c>max_position_embeddings</c>, or the sliding window when one is configured and
+    /// shorter (a sequence no longer than the window attends exactly as with it; config.json keeps its own value).
+    /// </summary>
     public int MaxPositionEmbeddings { get; init; } = 2048;
     /// <summary>LM head shares the embedding matrix.</summary>
     public bool TieWordEmbeddings { get; init; }
-    /// <summary>Bias on the q, k, v projections (always for Qwen2; <c>attention_bias</c> for Llama).</summary>
+    /// <summary>Bias on the q, k, v projections (always for Qwen2; <c>attention_bias</c> for Llama and Qwen3; never for Mistral).</summary>
     public bool AttentionBias { get; init; }
+    /// <summary>Per-head RMSNorm of queries and keys before RoPE (Qwen3's q_norm/k_norm, weight of size <see cref="HeadDim"/>).</summary>
+    public bool QueryKeyNorm { get; init; }
     /// <summary>Weights' dtype as saved.</summary>
     public ScalarType DType { get; init; } = ScalarType.Float32;
     /// <summary>End-of-sequence ids declared by the config.</summary>
@@ -69,8 +77,8 @@ public sealed record ModelConfig
     {
         var reader = new ConfigReader(raw, source);
         string modelType = reader.String("model_type") ?? throw new ForgeDataException($"{source}: missing key \"model_type\"");
-        if (modelType is not ("qwen2" or "llama"))
-            throw new ForgeDataException($"{source}: model_type \"{modelType}\" is not supported (qwen2, llama)");
+        if (!SupportedModelTypes.Contains(modelType))
+            throw new ForgeDataException($"{source}: model_type \"{modelType}\" is not supported ({string.Join(", ", SupportedModelTypes)})");
         int hidden = reader.Int("hidden_size", 1, 1 << 16);
         int heads = reader.Int("num_attention_heads", 1, 1024);
         int kvHeads = reader.OptionalInt("num_key_value_heads", 1, 1024) ?? heads;
@@ -83,6 +91,15 @@ public sealed record ModelConfig
         double theta = reader.OptionalDouble("rope_theta") ?? (rope is null ? null : new ConfigReader(rope, source + " rope_parameters").OptionalDouble("rope_theta")) ?? 10000;
         if (!(theta > 0)) throw new ForgeDataException($"{source}: rope_theta must be positive");
         int vocab = reader.Int("vocab_size", 1, 1 << 24);
+        bool bias = modelType switch
+        {
+            "qwen2" => true,
+            "mistral" when reader.OptionalBool("attention_bias") == true =>
+                throw new ForgeDataException($"{source}: \"attention_bias\": true is not part of the mistral architecture (transformers ignores it); remove it"),
+            "mistral" => false,
+            _ => reader.OptionalBool("attention_bias") ?? false,
+        };
+        int maxPositions = reader.OptionalInt("max_position_embeddings", 1, 1 << 24) ?? 2048;
         return new ModelConfig
         {
             ModelType = modelType,
@@ -96,9 +113,10 @@ public sealed record ModelConfig
             RmsNormEps = reader.OptionalDouble("rms_norm_eps") ?? 1e-6,
             RopeTheta = theta,
             RopeScaling = ParseLlama3(rope, source),
-            MaxPositionEmbeddings = reader.OptionalInt("max_position_embeddings", 1, 1 << 24) ?? 2048,
+            MaxPositionEmbeddings = Math.Min(maxPositions, SlidingWindow(reader, modelType) ?? int.MaxValue),
             TieWordEmbeddings = reader.OptionalBool("tie_word_embeddings") ?? false,
-            AttentionBias = modelType == "qwen2" || (reader.OptionalBool("attention_bias") ?? false),
+            AttentionBias = bias,
+            QueryKeyNorm = modelType == "qwen3",
             DType = ParseDType(reader.String("dtype") ?? reader.String("torch_dtype") ?? "float32", source),
             EosTokenIds = reader.TokenIds("eos_token_id", vocab),
             Raw = raw,
@@ -130,6 +148,17 @@ public sealed record ModelConfig
         "bfloat16" or "bf16" => ScalarType.BFloat16,
         "float16" or "fp16" or "half" => ScalarType.Float16,
         _ => throw new ForgeDataException($"{source}: unsupported dtype \"{name}\" (float32, bfloat16, float16)"),
+    };
+
+    /// <summary>
+    /// The attention window, when the model uses one: Mistral's <c>sliding_window</c> (null in v0.2 and later, 4096 in
+    /// v0.1); Qwen's only with <c>use_sliding_window</c> true (its published configs set it false).
+    /// </summary>
+    private static int? SlidingWindow(ConfigReader reader, string modelType) => modelType switch
+    {
+        "mistral" => reader.OptionalInt("sliding_window", 1, int.MaxValue),
+        "qwen2" or "qwen3" when reader.OptionalBool("use_sliding_window") == true => reader.OptionalInt("sliding_window", 1, int.MaxValue),
+        _ => null,
     };
 
     private static Llama3RopeScaling? ParseLlama3(JsonObject? rope, string source)

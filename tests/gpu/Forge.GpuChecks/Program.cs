@@ -7,9 +7,19 @@ using static TorchSharp.torch;
 // forge-gpu-checks logits MODEL_DIR DEVICE DTYPE IDS OUT
 //   Writes the model's logits for the comma-separated token ids IDS (one sequence, no padding) as float32 [T, V],
 //   little-endian, to OUT, computed on DEVICE in DTYPE through Forge's own loader and decoder.
+// forge-gpu-checks save MODEL_DIR OUT_DIR
+//   Loads MODEL_DIR with Forge's loader (CPU, its own dtype) and saves it to OUT_DIR with Forge's writer.
+if (args.Length == 3 && args[0] == "save")
+{
+    var config = ModelConfig.Load(Path.Combine(args[1], "config.json"));
+    using var loaded = new ModelStore().Load(args[1], CPU, config.DType);
+    loaded.Save(args[2]);
+    Console.WriteLine($"{{\"saved\":\"{args[2]}\"}}");
+    return 0;
+}
 if (args.Length != 6 || args[0] != "logits")
 {
-    Console.Error.WriteLine("usage: Forge.GpuChecks logits MODEL_DIR DEVICE DTYPE IDS OUT");
+    Console.Error.WriteLine("usage: Forge.GpuChecks logits MODEL_DIR DEVICE DTYPE IDS OUT | save MODEL_DIR OUT_DIR");
     return 2;
 }
 var device = DeviceSelector.Parse(args[2]);
