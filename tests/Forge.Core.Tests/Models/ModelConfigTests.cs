@@ -39,6 +39,53 @@ public class ModelConfigTests
     }
 
     [Fact]
+    public void Qwen3_has_query_key_norms_its_own_head_dim_and_bias_only_when_configured()
+    {
+        var qwen3 = Parse($$$"""{"model_type": "qwen3", {{{Base}}}, "num_key_value_heads": 4, "head_dim": 128, "attention_bias": false}""");
+        qwen3.QueryKeyNorm.Should().BeTrue();
+        qwen3.HeadDim.Should().Be(128, "Qwen3 states head_dim, unlike hidden / heads");
+        qwen3.AttentionBias.Should().BeFalse();
+        Parse($$$"""{"model_type": "qwen3", {{{Base}}}}""").AttentionBias.Should().BeFalse("attention_bias defaults to false");
+        Parse($$$"""{"model_type": "qwen2", {{{Base}}}}""").QueryKeyNorm.Should().BeFalse();
+    }
+
+    [Fact]
+    public void Mistral_reads_head_dim_has_no_bias_and_refuses_one()
+    {
+        var mistral = Parse($$$"""{"model_type": "mistral", {{{Base}}}, "num_key_value_heads": 2, "head_dim": null, "sliding_window": null}""");
+        mistral.HeadDim.Should().Be(8, "a null head_dim means hidden / heads");
+        mistral.AttentionBias.Should().BeFalse();
+        mistral.QueryKeyNorm.Should().BeFalse();
+        mistral.MaxPositionEmbeddings.Should().Be(2048);
+        Parse($$$"""{"model_type": "mistral", {{{Base}}}, "head_dim": 32}""").HeadDim.Should().Be(32);
+        var act = () => Parse($$$"""{"model_type": "mistral", {{{Base}}}, "attention_bias": true}""");
+        act.Should().Throw<ForgeDataException>().WithMessage("test config: \"attention_bias\": true is not part of the mistral architecture*");
+    }
+
+    [Fact]
+    public void A_sliding_window_shorter_than_the_positions_caps_them_and_config_json_keeps_its_value()
+    {
+        // Mistral v0.1: a 4096-token window over 32768 positions. No sequence longer than the window is then taken, so
+        // attention never needs the window.
+        var v01 = Parse($$$"""{"model_type": "mistral", {{{Base}}}, "sliding_window": 4096, "max_position_embeddings": 32768}""");
+        v01.MaxPositionEmbeddings.Should().Be(4096);
+        v01.ToJson(ScalarType.Float32).Should().Contain("\"max_position_embeddings\": 32768");
+        Parse($$$"""{"model_type": "mistral", {{{Base}}}, "sliding_window": 65536, "max_position_embeddings": 32768}""").MaxPositionEmbeddings.Should().Be(32768);
+        // Qwen's window applies only when use_sliding_window is on (its published configs set it off).
+        Parse($$$"""{"model_type": "qwen3", {{{Base}}}, "sliding_window": 4096, "use_sliding_window": false, "max_position_embeddings": 40960}""")
+            .MaxPositionEmbeddings.Should().Be(40960);
+        Parse($$$"""{"model_type": "qwen2", {{{Base}}}, "sliding_window": 4096, "use_sliding_window": true, "max_position_embeddings": 32768}""")
+            .MaxPositionEmbeddings.Should().Be(4096);
+    }
+
+    [Fact]
+    public void Unknown_model_type_is_refused_naming_the_supported_ones()
+    {
+        var act = () => Parse($$$"""{"model_type": "gemma3", {{{Base}}}}""");
+        act.Should().Throw<ForgeDataException>().WithMessage("test config: model_type \"gemma3\" is not supported (qwen2, qwen3, llama, mistral)");
+    }
+
+    [Fact]
     public void Unsupported_rope_type_is_refused_with_the_source_named()
     {
         var act = () => Parse($$$"""{"model_type": "llama", {{{Base}}}, "rope_scaling": {"rope_type": "yarn", "factor": 4}}""");

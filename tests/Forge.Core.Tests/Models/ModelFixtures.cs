@@ -5,7 +5,10 @@ using static TorchSharp.torch;
 
 namespace Forge.Core.Tests.Models;
 
-/// <summary>The Hugging Face reference models and outputs of shared/fixtures, copied into TestData/models.</summary>
+/// <summary>
+/// The Hugging Face reference models and outputs: qwen2 and llama from shared/fixtures (cases in TestData/models/expected.json),
+/// qwen3-tiny and mistral-tiny from tests/gpu/fixtures/architectures.py (cases in the folder's own expected.json).
+/// </summary>
 internal static class ModelFixtures
 {
     public static readonly string Root = Path.Combine(AppContext.BaseDirectory, "TestData", "models");
@@ -14,7 +17,14 @@ internal static class ModelFixtures
 
     public static DecoderModel Load(string arch, ScalarType dtype = ScalarType.Float32) => CheckpointLoader.Load(Path.Combine(Root, arch), CPU, dtype);
 
-    public static IEnumerable<JsonElement> Cases(string arch) => Expected.GetProperty(arch).GetProperty("cases").EnumerateArray();
+    public static IEnumerable<JsonElement> Cases(string arch)
+    {
+        string own = Path.Combine(Root, arch, "expected.json");
+        if (File.Exists(own)) return JsonDocument.Parse(File.ReadAllText(own)).RootElement.GetProperty("cases").EnumerateArray().ToList();
+        if (!Expected.TryGetProperty(arch, out var shared))
+            throw new FileNotFoundException($"no reference cases for \"{arch}\": make them with tests/gpu/fixtures/architectures.sh on the GPU machine and copy $OUT/fixtures/{arch} to {Path.Combine("tests/Forge.Core.Tests/TestData/models", arch)}");
+        return shared.GetProperty("cases").EnumerateArray();
+    }
 
     public static long[] Ints(JsonElement e) => e.EnumerateArray().Select(v => v.GetInt64()).ToArray();
 

@@ -5,7 +5,9 @@ namespace Forge.Core.Tests.Models;
 /// <summary>Logits, greedy ids and log-probs against Hugging Face transformers (float32, CPU).</summary>
 public class ModelParityTests
 {
-    public static TheoryData<string> Architectures => new() { "qwen2", "llama" };
+    // qwen3-tiny and mistral-tiny: made by tests/gpu/fixtures/architectures.py (Qwen3's q/k norms and head_dim 32 ≠ 64/4;
+    // Mistral's head_dim 16 ≠ 64/8, GQA 4:1).
+    public static TheoryData<string> Architectures => new() { "qwen2", "llama", "qwen3-tiny", "mistral-tiny" };
 
     [Theory]
     [MemberData(nameof(Architectures))]
