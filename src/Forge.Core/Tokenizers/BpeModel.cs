@@ -5,7 +5,8 @@ namespace Forge.Core.Tokenizers;
 
 /// <summary>
 /// Reads tokenizer.json's byte-level BPE "model" (vocab, merges, options) and builds Microsoft.ML.Tokenizers'
-/// <see cref="BpeTokenizer"/> over it; Forge hands that tokenizer single pre-tokenized pieces.
+/// <see cref="BpeTokenizer"/> over it; Forge hands that tokenizer single pre-tokenized pieces. Its vocab and merges
+/// readers also serve <see cref="SentencePieceBpe"/>.
 /// </summary>
 internal sealed record BpeModel(BpeTokenizer Bpe, Dictionary<string, int> Vocab, bool IgnoreMerges)
 {
@@ -13,22 +14,9 @@ internal sealed record BpeModel(BpeTokenizer Bpe, Dictionary<string, int> Vocab,
 
     public static BpeModel Read(JsonElement model, string file)
     {
-        if (!model.TryGetProperty("vocab", out var vocabJson) || vocabJson.ValueKind != JsonValueKind.Object)
-            throw new ForgeDataException($"{file}: BPE model lacks a \"vocab\" object");
-        var vocab = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var entry in vocabJson.EnumerateObject())
-        {
-            // The bound keeps a corrupt id from sizing a huge id table; real vocabularies stay far below it.
-            if (entry.Value.ValueKind != JsonValueKind.Number || !entry.Value.TryGetInt32(out int id) || id is < 0 or > MaxId)
-                throw new ForgeDataException($"{file}: vocab entry \"{entry.Name}\" has no valid id");
-            vocab[entry.Name] = id;
-        }
-        if (TokenizerJson.Flag(model, "byte_fallback")) throw new ForgeDataException($"{file}: BPE with byte_fallback (SentencePiece style) is not supported; only byte-level BPE");
-        foreach (string key in new[] { "continuing_subword_prefix", "end_of_word_suffix" })
-            if (model.TryGetProperty(key, out var affix) && affix.ValueKind == JsonValueKind.String && affix.GetString()!.Length > 0)
-                throw new ForgeDataException($"{file}: BPE \"{key}\" is not supported; only byte-level BPE");
-
-        var merges = Merges(model, file, vocab);
+        var vocab = ReadVocab(model, file);
+        RefuseAffixes(model, file);
+        var merges = ReadMerges(model, file, vocab);
         try
         {
             var bpe = BpeTokenizer.Create(new BpeOptions(vocab) { Merges = merges, ByteLevel = true });
@@ -40,7 +28,32 @@ internal sealed record BpeModel(BpeTokenizer Bpe, Dictionary<string, int> Vocab,
         }
     }
 
-    private static List<string> Merges(JsonElement model, string file, Dictionary<string, int> vocab)
+    /// <summary>The "vocab" object: token → id, each id in [0, <see cref="MaxId"/>].</summary>
+    public static Dictionary<string, int> ReadVocab(JsonElement model, string file)
+    {
+        if (!model.TryGetProperty("vocab", out var vocabJson) || vocabJson.ValueKind != JsonValueKind.Object)
+            throw new ForgeDataException($"{file}: BPE model lacks a \"vocab\" object");
+        var vocab = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var entry in vocabJson.EnumerateObject())
+        {
+            // The bound keeps a corrupt id from sizing a huge id table; real vocabularies stay far below it.
+            if (entry.Value.ValueKind != JsonValueKind.Number || !entry.Value.TryGetInt32(out int id) || id is < 0 or > MaxId)
+                throw new ForgeDataException($"{file}: vocab entry \"{entry.Name}\" has no valid id");
+            vocab[entry.Name] = id;
+        }
+        return vocab;
+    }
+
+    /// <summary>Word-piece affixes (BERT-style BPE) are not part of the layouts Forge reads.</summary>
+    public static void RefuseAffixes(JsonElement model, string file)
+    {
+        foreach (string key in new[] { "continuing_subword_prefix", "end_of_word_suffix" })
+            if (model.TryGetProperty(key, out var affix) && affix.ValueKind == JsonValueKind.String && affix.GetString()!.Length > 0)
+                throw new ForgeDataException($"{file}: BPE \"{key}\" is not supported; only byte-level and SentencePiece-style BPE");
+    }
+
+    /// <summary>The merges, highest priority first, each as "left right" of two vocabulary tokens whose join is one too.</summary>
+    public static List<string> ReadMerges(JsonElement model, string file, Dictionary<string, int> vocab)
     {
         if (!model.TryGetProperty("merges", out var json) || json.ValueKind != JsonValueKind.Array)
             throw new ForgeDataException($"{file}: BPE model lacks a \"merges\" array");
@@ -55,7 +68,7 @@ internal sealed record BpeModel(BpeTokenizer Bpe, Dictionary<string, int> Vocab,
                     [merge[0].GetString()!, merge[1].GetString()!],
                 _ => null,
             };
-            // Byte-level tokens never hold a space (it is spelt 'Ġ'), so "a b" is unambiguous.
+            // Byte-level tokens never hold a space (it is spelt 'Ġ', or '▁' in SentencePiece vocabularies), so "a b" is unambiguous.
             if (parts is not { Length: 2 } || parts.Any(p => p.Length == 0 || p.Contains(' ')) || !vocab.ContainsKey(parts[0])
                 || !vocab.ContainsKey(parts[1]) || !vocab.ContainsKey(parts[0] + parts[1]))
                 throw new ForgeDataException($"{file}: merge #{merges.Count + 1} ({merge.GetRawText()}) is not a pair of vocabulary tokens whose join is in the vocabulary");

@@ -12,9 +12,6 @@ namespace Forge.Core.Tokenizers;
 /// </summary>
 public sealed class HfBpeTokenizer : ITokenizer
 {
-    // Added tokens that end a completion in the families Forge meets, besides the configured eos.
-    private static readonly string[] KnownStops = ["<|endoftext|>", "<|im_end|>", "<|end_of_text|>", "<|eot_id|>", "<|eom_id|>", "</s>", "<｜end▁of▁sentence｜>"];
-
     private readonly BpeModel _model;
     private readonly AddedTokenSplitter _added;
     private readonly Func<string, string> _normalize;
@@ -89,22 +86,16 @@ public sealed class HfBpeTokenizer : ITokenizer
         var model = BpeModel.Read(root.GetProperty("model"), file);
         var tokenizer = new HfBpeTokenizer(model, added, TextNormalizer.Read(root, file), PreTokenizerPipeline.Read(root, file));
         var config = TokenizerConfig.Read(Path.GetDirectoryName(Path.GetFullPath(file))!);
-        var addedIds = added.DistinctBy(a => a.Content).ToDictionary(a => a.Content, a => a.Id);
-        int? Id(string? token) => token is null ? null : addedIds.TryGetValue(token, out int a) ? a : model.Vocab.TryGetValue(token, out int v) ? v : null;
-
-        var stops = new List<int>();
-        if (Id(config.EosToken) is int eos) stops.Add(eos);
-        stops.AddRange(config.GenerationEosIds.Where(id => id < tokenizer.VocabSize));
-        stops.AddRange(KnownStops.Where(addedIds.ContainsKey).Select(s => addedIds[s]));
-        tokenizer.StopTokenIds = stops.Distinct().ToList();
-        tokenizer.PadTokenId = Id(config.PadToken) ?? Id("<|endoftext|>") ?? (stops.Count > 0 ? stops[0] : 0);
-        tokenizer.BosTokenId = Id(config.BosToken);
+        var specials = SpecialTokenIds.Resolve(config, added, model.Vocab, tokenizer.VocabSize);
+        tokenizer.StopTokenIds = specials.Stops;
+        tokenizer.PadTokenId = specials.Pad;
+        tokenizer.BosTokenId = specials.Bos;
         return tokenizer;
     }
 
     // A lone surrogate cannot be normalized or tokenized (Hugging Face's strings cannot hold one): it becomes U+FFFD,
     // as UTF-8 encoding would make it.
-    private static string WellFormed(string text) =>
+    internal static string WellFormed(string text) =>
         !text.AsSpan().ContainsAnyInRange('\uD800', '\uDFFF') || IsWellFormed(text) ? text : Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(text));
 
     private static bool IsWellFormed(string text)

@@ -27,6 +27,10 @@ public class MalformedTokenizerTests
         { """{"model":""" + Bpe + ""","pre_tokenizer":""" + ByteLevel + ""","normalizer":{"type":"Lowercase"}}""", "\"Lowercase\" is not supported" },
         { """{"model":""" + Bpe + ""","pre_tokenizer":""" + ByteLevel + ""","added_tokens":[{"content":"<x>"}]}""", "added token" },
         { """{"model":{"type":"BPE","byte_fallback":true,"vocab":{"a":0},"merges":[]},"pre_tokenizer":""" + ByteLevel + "}", "byte_fallback" },
+        { """{"model":{"type":"BPE","byte_fallback":true,"unk_token":"<unk>","vocab":{"a":0},"merges":[]}}""", "unk_token \"<unk>\" is not in the vocabulary" },
+        { """{"model":{"type":"BPE","byte_fallback":true,"vocab":{"a":0},"merges":[]},"decoder":{"type":"WordPiece"}}""", "decoder \"WordPiece\" is not supported" },
+        { """{"model":{"type":"BPE","byte_fallback":true,"vocab":{"a":0},"merges":[]},"normalizer":{"type":"Replace","pattern":{"Regex":" +"},"content":"▁"}}""", "regex patterns are not supported" },
+        { """{"model":{"type":"BPE","vocab":{"a":0},"merges":[]},"pre_tokenizer":{"type":"Metaspace","prepend_scheme":"sometimes"}}""", "prepend_scheme \"sometimes\"" },
         { """{"model":{"type":"WordLevel","vocab":{"a":0},"unk_token":"a"},"decoder":{"type":"Fuse"}}""", "lacks the added token \"<pad>\"" },
     };
 
