@@ -90,7 +90,7 @@ internal static partial class Filters
                 {
                     "ceil" => Math.Ceiling(value * scale) / scale,
                     "floor" => Math.Floor(value * scale) / scale,
-                    _ => Math.Round(value, precision, MidpointRounding.AwayFromZero),
+                    _ => Math.Round(value, precision, MidpointRounding.ToEven), // Python's round()
                 };
             case "reverse":
                 return v is string rs ? string.Concat(Py.Iterate(rs).Cast<string>().Reverse()) : Enumerable.Reverse(Py.Iterate(v)).ToList();

@@ -87,7 +87,7 @@ public sealed class JinjaTemplate
     };
 
     private static object Number(string text) =>
-        long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long l) ? l
+        long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long l) ? (object)l
         : double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
 
     private static List<object?> Range(IReadOnlyList<object?> a)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Forge.Core.Prompts.Jinja;
 
@@ -9,7 +10,7 @@ namespace Forge.Core.Prompts.Jinja;
 /// before a block or comment tag that starts its line go), <c>-</c> on a tag's side strips all whitespace on that side,
 /// <c>+</c> keeps it, and one trailing newline of the template goes (<c>keep_trailing_newline=False</c>).
 /// </summary>
-internal sealed class Lexer
+internal sealed partial class Lexer
 {
     private static readonly string[] Operators =
         ["//", "**", "==", "!=", "<=", ">=", "+", "-", "*", "/", "%", "~", "<", ">", "(", ")", "[", "]", "{", "}", ",", ".", ":", "|", "="];
@@ -62,6 +63,7 @@ internal sealed class Lexer
             strip = kind switch
             {
                 '#' => Comment(start),
+                '%' when RawBegin().Match(_source, start) is { Success: true } raw && raw.Index == start => Raw(start, raw),
                 '%' => Tag(start, TokenKind.BlockBegin, TokenKind.BlockEnd, '%'),
                 _ => Tag(start, TokenKind.VariableBegin, TokenKind.VariableEnd, '}'),
             };
@@ -84,6 +86,35 @@ internal sealed class Lexer
             if (_source[i + 1] is '{' or '%' or '#') return i;
         return -1;
     }
+
+    /// <summary><c>{% raw %}…{% endraw %}</c>: the text between, untouched but for the tags' whitespace control.</summary>
+    private StripNext Raw(int start, Match begin)
+    {
+        var end = RawEnd().Match(_source, begin.Index + begin.Length);
+        if (!end.Success) throw Error(start, "'{% raw %}' is never closed (expected '{% endraw %}')");
+        string content = _source[(begin.Index + begin.Length)..end.Index];
+        if (begin.Groups[1].Value == "-") content = content.TrimStart();
+        if (end.Groups[1].Value == "-") content = content.TrimEnd();
+        else if (end.Groups[1].Value != "+")
+        {
+            int lineStart = content.LastIndexOf('\n') + 1;
+            if (lineStart > 0 && content[lineStart..].All(c => c is ' ' or '\t')) content = content[..lineStart];
+        }
+        Emit(TokenKind.Text, content, begin.Index + begin.Length);
+        _pos = end.Index + end.Length;
+        return end.Groups[2].Value switch
+        {
+            "-" => StripNext.All,
+            "+" => StripNext.None,
+            _ => StripNext.Newline,
+        };
+    }
+
+    [GeneratedRegex(@"\{%[-+]?\s*raw\s*([-+]?)%\}")]
+    private static partial Regex RawBegin();
+
+    [GeneratedRegex(@"\{%([-+]?)\s*endraw\s*([-+]?)%\}")]
+    private static partial Regex RawEnd();
 
     private StripNext Comment(int start)
     {

@@ -66,3 +66,7 @@ internal sealed record ContinueStmt(int Line, int Column) : Stmt(Line, Column);
 
 /// <summary>transformers' <c>{% generation %}…{% endgeneration %}</c> (assistant-mask tracking): renders its body.</summary>
 internal sealed record GenerationStmt(IReadOnlyList<Stmt> Body, int Line, int Column) : Stmt(Line, Column);
+
+/// <summary><c>{% filter name(args) %}…{% endfilter %}</c>: the rendered body through a filter.</summary>
+internal sealed record FilterBlockStmt(string Filter, IReadOnlyList<Expr> Args, IReadOnlyList<(string Name, Expr Value)> Kwargs, IReadOnlyList<Stmt> Body,
+    int Line, int Column) : Stmt(Line, Column);

@@ -115,13 +115,22 @@ internal sealed class Parser
             case "continue":
                 Expect(TokenKind.BlockEnd);
                 return new ContinueStmt(tag.Line, tag.Column);
+            case "filter":
+                var filter = Expect(TokenKind.Name);
+                List<Expr> args = [];
+                List<(string, Expr)> kwargs = [];
+                if (Accept(TokenKind.Operator, "(")) (args, kwargs) = CallArguments();
+                Expect(TokenKind.BlockEnd);
+                var filtered = Until(tag, out _, "endfilter");
+                Expect(TokenKind.BlockEnd);
+                return new FilterBlockStmt(filter.Value, args, kwargs, filtered, tag.Line, tag.Column);
             case "generation":
                 Expect(TokenKind.BlockEnd);
                 var body = Until(tag, out _, "endgeneration");
                 Expect(TokenKind.BlockEnd);
                 return new GenerationStmt(body, tag.Line, tag.Column);
             default:
-                throw Error(tag, $"unsupported tag '{{% {tag.Value} %}}' (Forge's Jinja subset has if, for, set, macro, break, continue, generation)");
+                throw Error(tag, $"unsupported tag '{{% {tag.Value} %}}' (Forge's Jinja subset has if, for, set, macro, filter, raw, break, continue, generation)");
         }
     }
 

@@ -60,6 +60,18 @@ internal sealed class Renderer(string name)
                 throw new BreakSignal();
             case ContinueStmt:
                 throw new ContinueSignal();
+            case FilterBlockStmt fb:
+                string rendered = Render(fb.Body, scope);
+                try
+                {
+                    output.Append(Py.Str(Filters.Apply(fb.Filter, rendered, fb.Args.Select(a => Evaluate(a, scope)).ToList(),
+                        fb.Kwargs.ToDictionary(k => k.Name, k => Evaluate(k.Value, scope)))));
+                }
+                catch (JinjaRuntimeException ex)
+                {
+                    throw Fail(fb, ex.Message);
+                }
+                break;
             case GenerationStmt g:
                 Execute(g.Body, scope, output);
                 break;
