@@ -6,7 +6,7 @@ namespace Forge.Host.Tests;
 
 /// <summary>
 /// A checkpoint remembers the prompt template it was trained with (forge.json), and <c>forge generate</c> prompts it
-/// that way (as does <c>forge eval</c>) unless --template says otherwise; a model without one falls back to its tokenizer's ChatML chat template.
+/// that way (as does <c>forge eval</c>) unless --template says otherwise; a model without one uses its tokenizer's own chat template.
 /// </summary>
 public class CheckpointTemplateTests
 {
@@ -40,18 +40,23 @@ public class CheckpointTemplateTests
     }
 
     [Fact]
-    public void A_model_without_forge_json_takes_chatml_from_its_tokenizers_chat_template()
+    public void A_model_without_forge_json_takes_its_tokenizers_own_chat_template()
     {
         using var dir = new TempDirectory();
         string tokenizer = Path.Combine(AppContext.BaseDirectory, "TestData", "tokenizers", "qwen3");
 
-        var (_, spec, source) = CheckpointTemplate.Choose(null, dir.Path, tokenizer);
-        spec.Should().Be("chatml");
+        var (template, spec, source) = CheckpointTemplate.Choose(null, dir.Path, tokenizer);
+        spec.Should().Be("chat");
         source.Should().Be("tokenizer_config.json chat_template");
+        template.Format("hi").Should().Be("<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n", "Qwen3's own template, rendered for generation");
 
         CheckpointTemplate.Choose(null, dir.Path, null).Spec.Should().Be("{prompt}", "no forge.json and no chat template: the prompt as is");
         CheckpointTemplate.Write(dir.Path, "r1");
         CheckpointTemplate.Choose(null, dir.Path, tokenizer).Spec.Should().Be("r1", "the checkpoint's own template wins over the tokenizer's");
         CheckpointTemplate.Choose("{prompt}", dir.Path, tokenizer).Source.Should().Be("--template");
+        CheckpointTemplate.Write(dir.Path, "chat", new Forge.Core.Stages.ChatTemplateOptions { System = "Be brief.", EnableThinking = false });
+        CheckpointTemplate.Choose(null, dir.Path, tokenizer).Template.Format("hi").Should().Be(
+            "<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n<think>\n\n</think>\n\n",
+            "a chat checkpoint keeps its system turn and enable_thinking");
     }
 }

@@ -86,7 +86,7 @@ internal static class GenerateCommand
         return command;
     }
 
-    private static IReadOnlyList<int> PromptIds(string? text, string? ids, Func<PromptTemplate> template, ITokenizer tokenizer, bool hasTokenizer)
+    private static IReadOnlyList<int> PromptIds(string? text, string? ids, Func<IPromptTemplate> template, ITokenizer tokenizer, bool hasTokenizer)
     {
         if ((text is null) == (ids is null)) throw new ForgeDataException("give exactly one of --prompt and --prompt-ids");
         if (ids is not null)

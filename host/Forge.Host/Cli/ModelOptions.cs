@@ -42,6 +42,6 @@ internal sealed class ModelOptions
         + "trained with, from its forge.json; else chatml when its tokenizer's chat_template is ChatML; else the prompt as is)";
 
     /// <summary>--template, else the checkpoint's own template (<see cref="CheckpointTemplate"/>), with where it came from.</summary>
-    public (PromptTemplate Template, string Spec, string Source) ChooseTemplate(ParseResult parse) =>
+    public (IPromptTemplate Template, string Spec, string Source) ChooseTemplate(ParseResult parse) =>
         CheckpointTemplate.Choose(parse.GetValue(Template), parse.GetValue(Model)!, parse.GetValue(Tokenizer));
 }

@@ -1,16 +1,18 @@
 using Forge.Contracts.Sampling;
+using Forge.Core;
 using Forge.Core.Prompts;
 using Forge.Core.Stages;
 
 namespace Forge.Host.Serving;
 
 /// <summary>
-/// Answers chat requests with one local model: the conversation's system turn (if any) and last user turn become the
-/// prompt, formatted by the server's template; <c>n</c> completions are sampled as one group. <see cref="Prepare"/>
+/// Answers chat requests with one local model: with the model's own chat template (<c>chat</c>) the whole conversation
+/// is rendered by it, as vLLM does; with another template the conversation's system turn (if any) and last user turn
+/// become the prompt, formatted by it; <c>n</c> completions are sampled as one group. <see cref="Prepare"/>
 /// tokenizes and checks that prompt and completion fit the context (<see cref="ServeLimits.ContextLength"/>) before the
 /// request waits for the model; the work it returns stops between decode steps when its token is cancelled.
 /// </summary>
-internal sealed class ChatModel(StageModel model, ISampler sampler, PromptTemplate template, string name, ServeLimits limits)
+internal sealed class ChatModel(StageModel model, ISampler sampler, IPromptTemplate template, string name, ServeLimits limits)
 {
     public string Name => name;
 
@@ -20,9 +22,7 @@ internal sealed class ChatModel(StageModel model, ISampler sampler, PromptTempla
     public Func<CancellationToken, ChatCompletionResponse> Prepare(ChatCompletionRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        string user = request.Messages.Last(x => x.Role == "user").Content;
-        string? system = request.Messages.FirstOrDefault(x => x.Role is "system" or "developer")?.Content;
-        var ids = model.Tokenizer.Encode(template.Format(string.IsNullOrEmpty(system) ? user : system + "\n\n" + user));
+        var ids = model.Tokenizer.Encode(PromptText(request));
         int context = limits.ContextLength;
         if (ids.Count == 0) throw ApiError.Invalid("messages", "the prompt encodes to no tokens");
         if (ids.Count >= context)
@@ -46,6 +46,24 @@ internal sealed class ChatModel(StageModel model, ISampler sampler, PromptTempla
         };
         var sampling = new SamplingRequest(model.Model, model.Tokenizer, [ids], request.N, settings, request.Seed ?? Random.Shared.NextInt64());
         return cancellationToken => Respond(sampler.Sample(sampling, cancellationToken), ids.Count);
+    }
+
+    private string PromptText(ChatCompletionRequest request)
+    {
+        if (template is ChatPromptTemplate chat)
+        {
+            try
+            {
+                return chat.FormatConversation(request.Messages.Select(m => new ChatMessage(m.Role == "developer" ? "system" : m.Role, m.Content)).ToList());
+            }
+            catch (ForgeDataException ex)
+            {
+                throw ApiError.Invalid("messages", "the model's chat template refused the conversation: " + ex.Message);
+            }
+        }
+        string user = request.Messages.Last(x => x.Role == "user").Content;
+        string? system = request.Messages.FirstOrDefault(x => x.Role is "system" or "developer")?.Content;
+        return template.Format(string.IsNullOrEmpty(system) ? user : system + "\n\n" + user);
     }
 
     private ChatCompletionResponse Respond(IReadOnlyList<Completion> completions, int promptTokens)

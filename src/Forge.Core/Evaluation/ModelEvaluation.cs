@@ -11,7 +11,7 @@ namespace Forge.Core.Evaluation;
 public static class ModelEvaluation
 {
     /// <summary>Runs the evaluation; <paramref name="modelName"/> labels the report.</summary>
-    public static EvalReport Run(IPluginResolver plugins, StageModel model, PromptTemplate template, EvalSettings settings, string modelName,
+    public static EvalReport Run(IPluginResolver plugins, StageModel model, IPromptTemplate template, EvalSettings settings, string modelName,
         long seed, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plugins);

@@ -19,8 +19,8 @@ public sealed class EvalStage(IModelStore store, IPluginResolver plugins) : ISta
         ArgumentNullException.ThrowIfNull(context);
         var options = context.Options<EvalStageOptions>();
         var settings = EvalSettings.From(options.Evaluation, null, 256, context.Path);
-        var template = PromptTemplate.Parse(options.Template);
         using var model = ModelSettings.Load(context, store, options.Model!, options.Tokenizer);
+        var template = StageTemplate.For(options, model, $"{context.Path}:Template");
         var report = ModelEvaluation.Run(plugins, model, template, settings, context.ResolvePath(options.Model)!, context.Seed, context.CancellationToken);
         EvalFile.Write(context.EvalPath, report);
         var metrics = new Dictionary<string, double>();

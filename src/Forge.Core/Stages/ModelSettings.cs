@@ -18,6 +18,9 @@ public sealed record StageModel(ILanguageModel Model, ITokenizer Tokenizer, stri
     /// <summary>The prompt template the stage trains with; saved checkpoints record it (<see cref="CheckpointTemplate"/>).</summary>
     public string? PromptTemplate { get; init; }
 
+    /// <summary>The <c>Chat</c> settings of a <c>chat</c> template, recorded beside it.</summary>
+    public ChatTemplateOptions? ChatOptions { get; init; }
+
     /// <summary>
     /// Writes the model and its tokenizer into <paramref name="directory"/> (a Hugging Face folder), and forge.json
     /// naming <see cref="PromptTemplate"/> when set.
@@ -25,14 +28,14 @@ public sealed record StageModel(ILanguageModel Model, ITokenizer Tokenizer, stri
     public void Save(string directory)
     {
         Model.Save(directory);
-        if (PromptTemplate is not null) CheckpointTemplate.Write(directory, PromptTemplate);
+        if (PromptTemplate is not null) CheckpointTemplate.Write(directory, PromptTemplate, ChatOptions);
         if (Tokenizer is CharTokenizer chars) chars.Save(directory);
         else if (TokenizerSource is not null)
         {
             string file = Path.GetFullPath(Directory.Exists(TokenizerSource) ? Path.Combine(TokenizerSource, "tokenizer.json") : TokenizerSource);
             string folder = Path.GetDirectoryName(file)!;
             if (Path.GetFullPath(folder) == Path.GetFullPath(directory)) return;
-            foreach (string name in new[] { Path.GetFileName(file), "tokenizer_config.json" })
+            foreach (string name in new[] { Path.GetFileName(file), ChatTemplate.ConfigFile, ChatTemplate.JinjaFile })
                 if (File.Exists(Path.Combine(folder, name))) File.Copy(Path.Combine(folder, name), Path.Combine(directory, name), overwrite: true);
         }
     }
@@ -72,7 +75,7 @@ public static class ModelSettings
         config["eos_token_id"] = new JsonArray(tok.StopTokenIds.Select(id => (JsonNode)id).ToArray());
         config["pad_token_id"] = tok.PadTokenId;
         var created = weightsFrom is null ? store.Create(config.ToJsonString(), device, dtype, context.Seed) : store.Load(weightsFrom, device, dtype);
-        return new StageModel(created, tok, tokenizerPath) { PromptTemplate = options.Template };
+        return new StageModel(created, tok, tokenizerPath) { PromptTemplate = options.Template, ChatOptions = options.Chat };
     }
 
     /// <summary>
@@ -90,6 +93,7 @@ public static class ModelSettings
         return new StageModel(store.Load(weightsFrom ?? path, device, dtype), store.LoadTokenizer(tokenizerPath), tokenizerPath)
         {
             PromptTemplate = options.Template,
+            ChatOptions = options.Chat,
         };
     }
 

@@ -27,7 +27,6 @@ public sealed class RejectionSamplingStage(IModelStore store, IPluginResolver pl
     public StageResult Run(StageContext context)
     {
         var settings = context.Options<RejectionSamplingStageOptions>();
-        var template = PromptTemplate.Parse(settings.Template);
         var source = plugins.Resolve<IPromptSource>(settings.PromptSource!.InstanceName);
         var rewards = rewardFactory.Create(settings.Rewards!);
         var generation = settings.Generation.ToSettings();
@@ -42,7 +41,7 @@ public sealed class RejectionSamplingStage(IModelStore store, IPluginResolver pl
         };
 
         var rows = source.Rows(settings.Split, context.Seed).Take(prompts).ToList();
-        using var teacher = TeacherFactory.Create(context, store, plugins, template);
+        using var teacher = TeacherFactory.Create(context, store, plugins);
         using var writer = new TraceWriter(context.DataPath);
         var reasons = Enum.GetValues<RejectionReason>().ToDictionary(r => r, _ => 0);
         var covered = new HashSet<string>();

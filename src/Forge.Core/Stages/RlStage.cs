@@ -34,7 +34,7 @@ public sealed class RlStage(IModelStore store, IPluginResolver plugins, RewardCo
     public StageResult Run(StageContext context)
     {
         var settings = context.Options<RlStageOptions>();
-        var template = PromptTemplate.Parse(settings.Template);
+        var corpusFormat = StageTemplate.ForCorpus(settings, $"{context.Path}:Template");
         var source = plugins.Resolve<IPromptSource>(settings.PromptSource!.InstanceName);
         string samplerName = settings.Sampler.Plugin, optimizerName = settings.Optimizer.Plugin;
         var sampler = plugins.Resolve<ISampler>(settings.Sampler.InstanceName);
@@ -50,8 +50,9 @@ public sealed class RlStage(IModelStore store, IPluginResolver plugins, RewardCo
 
         var checkpoints = new StageCheckpoints(context, logger);
         manual_seed(context.Seed);
-        using var model = ModelSettings.Resolve(context, store, () => source.Rows("train", context.Seed).Take(1000).Select(r => template.Format(r.Prompt)),
+        using var model = ModelSettings.Resolve(context, store, () => source.Rows("train", context.Seed).Take(1000).Select(r => corpusFormat(r.Prompt)),
             checkpoints.Resumed?.Directory);
+        var template = StageTemplate.For(settings, model, $"{context.Path}:Template");
         using var training = new TrainingContext(model.Model, options);
         using var metrics = context.OpenMetrics(steps);
         checkpoints.Attach(model, training, metrics);
@@ -126,7 +127,7 @@ public sealed class RlStage(IModelStore store, IPluginResolver plugins, RewardCo
         return new StageResult(last, eval);
     }
 
-    private static IReadOnlyList<int> Encode(StageModel model, PromptTemplate template, PromptRow row) =>
+    private static IReadOnlyList<int> Encode(StageModel model, IPromptTemplate template, PromptRow row) =>
         model.Tokenizer.Encode(template.Format(row.Prompt));
 
     private static Dictionary<string, double> Update(List<ScoredGroup> groups, int groupSize, int maxCompletionLength, StageModel model,

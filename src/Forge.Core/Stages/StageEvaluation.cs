@@ -27,7 +27,7 @@ public static class StageEvaluation
     /// Evaluates <paramref name="model"/> when an evaluation applies and records the result in <paramref name="metrics"/>
     /// at <paramref name="step"/>; null when none applies.
     /// </summary>
-    public static EvalResult? Run(StageContext context, IPluginResolver plugins, StageModel model, PromptTemplate template, MetricsLog metrics, int step,
+    public static EvalResult? Run(StageContext context, IPluginResolver plugins, StageModel model, IPromptTemplate template, MetricsLog metrics, int step,
         string? promptSource = null, int maxNewTokens = 256)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -45,7 +45,7 @@ public static class StageEvaluation
     /// mode, restores the module's mode, and records at <paramref name="completedSteps"/>. It belongs to the step: it runs
     /// to its end when a stop is asked (the next step boundary writes the stop checkpoint), before the step's checkpoint.
     /// </summary>
-    public static void AfterStep(StageContext context, IPluginResolver plugins, StageModel model, PromptTemplate template, MetricsLog metrics,
+    public static void AfterStep(StageContext context, IPluginResolver plugins, StageModel model, IPromptTemplate template, MetricsLog metrics,
         int completedSteps, int totalSteps, string? promptSource = null, int maxNewTokens = 256)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -65,7 +65,7 @@ public static class StageEvaluation
         }
     }
 
-    private static EvalReport Evaluate(StageContext context, IPluginResolver plugins, StageModel model, PromptTemplate template,
+    private static EvalReport Evaluate(StageContext context, IPluginResolver plugins, StageModel model, IPromptTemplate template,
         string? promptSource, int maxNewTokens, CancellationToken cancellationToken) =>
         ModelEvaluation.Run(plugins, model, template, EvalSettings.From(context.Eval!, promptSource, maxNewTokens, context.EvalKey),
             context.CheckpointDirectory, context.Seed, cancellationToken);

@@ -36,21 +36,22 @@ internal sealed class SupervisedLoop(IModelStore store, IPluginResolver plugins,
         string data = context.ResolvePath(options.Data) ?? throw new ForgeDataException($"{context.Path}:Data: missing trace file");
         var traces = CompletionFile.Read(data);
         if (traces.Count == 0) throw new ForgeDataException($"{data}: no traces");
-        var template = PromptTemplate.Parse(options.Template);
+        var corpusFormat = StageTemplate.ForCorpus(options, $"{context.Path}:Template");
         string? teacherFolder = context.ResolvePath(distill?.Teacher);
         string distillerName = options.Distiller.Plugin;
         var checkpoints = new StageCheckpoints(context, logger);
         manual_seed(context.Seed);
         // The sft distiller learns from the traces alone, so its teacher lends only the tokenizer.
         using var teacher = distill is not null && (distill.LoadTeacher ?? distillerName != "sft") ? ModelSettings.Load(context, store, distill.Teacher!) : null;
-        using var model = ModelSettings.Resolve(context, store, () => traces.SelectMany(t => new[] { template.Format(t.Row.Prompt), t.Completion }),
+        using var model = ModelSettings.Resolve(context, store, () => traces.SelectMany(t => new[] { corpusFormat(t.Row.Prompt), t.Completion }),
             checkpoints.Resumed?.Directory, teacherFolder);
+        var template = StageTemplate.For(options, model, $"{context.Path}:Template");
         var tokenizer = model.Tokenizer;
         if (teacherFolder is not null)
             RequireSharedTokenizer(teacher?.Tokenizer ?? store.LoadTokenizer(teacherFolder), tokenizer,
                 traces.Take(64).Select(t => template.Format(t.Row.Prompt) + t.Completion), $"{context.Path}:Teacher");
         var prompts = traces.Select(t => tokenizer.Encode(template.Format(t.Row.Prompt))).ToList();
-        var completions = traces.Select(t => (IReadOnlyList<int>)[.. tokenizer.Encode(t.Completion), tokenizer.StopTokenIds[0]]).ToList();
+        var completions = traces.Select(t => CompletionIds(template, tokenizer, t.Row.Prompt, t.Completion)).ToList();
         var lengths = prompts.Zip(completions, (p, c) => p.Count + c.Count).ToList();
 
         int batchSize = options.BatchSize;
@@ -107,6 +108,18 @@ internal sealed class SupervisedLoop(IModelStore store, IPluginResolver plugins,
         model.Save(context.CheckpointDirectory);
         var eval = StageEvaluation.Run(context, plugins, model, template, metrics, step, maxNewTokens: options.Generation.MaxNewTokens);
         return new StageResult(new Dictionary<string, double>(last) { ["steps"] = step, ["traces"] = traces.Count }, eval);
+    }
+
+    /// <summary>
+    /// The ids a trace's completion is trained on: with a chat template, the assistant turn as the template writes it
+    /// after the prompt (end-of-turn tokens included, as TRL's prompt-completion SFT trains), else the completion as is;
+    /// followed by the end-of-sequence token when nothing in it stops the model.
+    /// </summary>
+    internal static IReadOnlyList<int> CompletionIds(IPromptTemplate template, ITokenizer tokenizer, string prompt, string completion)
+    {
+        string text = template is ChatPromptTemplate chat && chat.Completion(prompt, completion) is { } turn ? turn : completion;
+        var ids = tokenizer.Encode(text);
+        return template is ChatPromptTemplate && ids.Any(tokenizer.StopTokenIds.Contains) ? ids : [.. ids, tokenizer.StopTokenIds[0]];
     }
 
     /// <summary>One sample of the student per prompt (GKD's on-policy batches); the stop token stays when one ended it.</summary>

@@ -6,7 +6,7 @@ using Forge.Core.Stages;
 namespace Forge.Core.Teachers;
 
 /// <summary>A model loaded in this process, sampled by a sampler plugin; prompts are formatted by the stage's template.</summary>
-public sealed class LocalTeacher(StageModel model, ISampler sampler, PromptTemplate template, string description) : ITeacher
+public sealed class LocalTeacher(StageModel model, ISampler sampler, IPromptTemplate template, string description) : ITeacher
 {
     /// <summary>Prompts per sampling call; bounds the KV-cache memory.</summary>
     public int PromptsPerBatch { get; init; } = 32;

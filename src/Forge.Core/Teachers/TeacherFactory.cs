@@ -18,13 +18,23 @@ namespace Forge.Core.Teachers;
 public static class TeacherFactory
 {
     /// <summary>Creates the teacher the stage configures.</summary>
-    public static ITeacher Create(StageContext context, IModelStore store, IPluginResolver plugins, PromptTemplate template)
+    public static ITeacher Create(StageContext context, IModelStore store, IPluginResolver plugins)
     {
         var options = context.Options<RejectionSamplingStageOptions>();
         if (options.Teacher is { Endpoint: { } endpoint } remote) return Remote(remote, endpoint);
         string folder = options.Teacher?.Folder ?? options.Model
             ?? throw new ForgeDataException($"{context.Path}: give Teacher (a model folder, or Teacher:Endpoint for a server) or Model");
         var model = ModelSettings.Load(context, store, folder, options.Tokenizer);
+        IPromptTemplate template;
+        try
+        {
+            template = StageTemplate.For(options, model, $"{context.Path}:Template");
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
         return new LocalTeacher(model, plugins.Resolve<ISampler>(options.Sampler.InstanceName), template, context.ResolvePath(folder)!);
     }
 

@@ -27,8 +27,12 @@ public abstract class StageOptions
     public string DType { get; set; } = "float32";
 
     /// <summary>The prompt template.</summary>
-    [Description("Prompt template: r1, chatml, or a format string with {prompt}")]
+    [Description("Prompt template: r1, chatml, chat (the model's own chat template from its tokenizer_config.json or chat_template.jinja), or a format string with {prompt}")]
     public string Template { get; set; } = "{prompt}";
+
+    /// <summary>How Template: chat renders.</summary>
+    [Description("Template: chat settings: System, EnableThinking, Name, Kwargs")]
+    public ChatTemplateOptions Chat { get; set; } = new();
 
     /// <summary>Held-out evaluation of the stage's model; the pipeline's Eval applies when absent.</summary>
     [Description("Held-out evaluation after the stage (wins over the pipeline's Eval)")]
