@@ -1,0 +1,177 @@
+using System.Globalization;
+using System.Text.Json;
+using Forge.Contracts.Data;
+using Forge.Contracts.Plugins;
+using Parquet;
+using Parquet.Schema;
+using Parquet.Serialization;
+
+namespace Forge.Plugins.Tasks;
+
+/// <summary>
+/// Streams a Parquet file's rows one row group at a time (Parquet.Net's untyped reader assembles lists, structs and
+/// maps), so memory holds one row group whatever the file's size. The schema is checked against the column mapping
+/// before any row is read: a missing column or one of the wrong type is one error naming the file and column.
+/// </summary>
+internal static class ParquetFile
+{
+    public static IEnumerable<DatasetRow> Read(string path, ColumnMapping mapping)
+    {
+        using var stream = InputFile.OpenRead(path, "dataset");
+        var (schema, groups) = Open(stream, path);
+        var names = schema.Fields.Select(f => f.Name).ToList();
+        Check(path, schema, mapping, names);
+        var needed = mapping.Needed(names);
+        string file = Path.GetFileName(path);
+        long number = 0;
+        for (int group = 0; group < groups; group++)
+        {
+            var rows = ReadGroup(stream, path, group);
+            for (int i = 0; i < rows.Count; i++, number++)
+            {
+                var values = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+                foreach (var (name, value) in rows[i])
+                    if (needed is null || needed.Contains(name)) values[name] = ParquetValue.ToJson(value);
+                rows[i] = null!; // the group's rows go as they are handed out
+                yield return new DatasetRow(file, $"{path}: row group {group}, row {i}", number, values);
+            }
+        }
+    }
+
+    private static (ParquetSchema Schema, int Groups) Open(Stream stream, string path)
+    {
+        try
+        {
+            var reader = ParquetReader.CreateAsync(stream, leaveStreamOpen: true).GetAwaiter().GetResult();
+            try
+            {
+                return (reader.Schema, reader.RowGroupCount);
+            }
+            finally
+            {
+                reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            throw new PluginInputException($"{path}: not a readable Parquet file ({Describe(ex)})", ex);
+        }
+    }
+
+    private static IList<Dictionary<string, object>> ReadGroup(Stream stream, string path, int group)
+    {
+        try
+        {
+            stream.Position = 0;
+            return ParquetSerializer.DeserializeUntypedAsync(stream, rowGroupIndex: group).GetAwaiter().GetResult().Data;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            throw new PluginInputException($"{path}: row group {group}: cannot read ({Describe(ex)})", ex);
+        }
+    }
+
+    /// <summary>Every mapped column exists; the prompt is text, the answer and id text or numbers, none of them lists.</summary>
+    private static void Check(string path, ParquetSchema schema, ColumnMapping mapping, List<string> names)
+    {
+        if (mapping.PromptColumn(names) is null)
+            throw new PluginInputException($"{path}: no prompt column (none of {string.Join(", ", ColumnMapping.PromptCandidates)}; set Columns:Prompt); its columns: {string.Join(", ", names)}");
+        foreach (var (column, setting) in mapping.Required(names))
+            if (!names.Contains(column))
+                throw new PluginInputException($"{path}: no column \"{column}\" ({setting}); its columns: {string.Join(", ", names)}");
+        Scalar(path, schema, mapping.PromptColumn(names)!, "Columns:Prompt", text: true);
+        if (mapping.AnswerColumn(names) is { } answer && names.Contains(answer)) Scalar(path, schema, answer, "Columns:Answer", text: false);
+        if (mapping.IdColumn(names) is { } id) Scalar(path, schema, id, "Columns:Id", text: false);
+    }
+
+    private static void Scalar(string path, ParquetSchema schema, string column, string setting, bool text)
+    {
+        var field = schema.Fields.First(f => f.Name == column);
+        bool ok = field is DataField { IsArray: false } data
+            && (IsString(data.ClrType) || (!text && Numeric(data.ClrType)));
+        if (!ok)
+            throw new PluginInputException($"{path}: column \"{column}\" ({setting}) holds {Describe(field)}, not {(text ? "strings" : "strings or numbers")}");
+    }
+
+    private static bool IsString(Type type) => type == typeof(string) || type == typeof(ReadOnlyMemory<char>);
+
+    private static bool Numeric(Type type) =>
+        type == typeof(int) || type == typeof(long) || type == typeof(short) || type == typeof(sbyte) || type == typeof(byte)
+        || type == typeof(ushort) || type == typeof(uint) || type == typeof(ulong) || type == typeof(float) || type == typeof(double)
+        || type == typeof(decimal);
+
+    private static string Describe(Field field) => field switch
+    {
+        DataField { IsArray: true } data => $"lists of {TypeName(data.ClrType)}",
+        DataField data => TypeName(data.ClrType),
+        ListField list => $"lists of {Describe(list.Item)}",
+        StructField => "structs",
+        MapField => "maps",
+        _ => field.SchemaType.ToString().ToLowerInvariant(),
+    };
+
+    private static string TypeName(Type type) => IsString(type) ? "strings"
+        : type == typeof(byte[]) || type == typeof(ReadOnlyMemory<byte>) ? "binary values"
+        : type == typeof(bool) ? "booleans"
+        : Numeric(type) ? $"numbers ({type.Name.ToLowerInvariant()})"
+        : $"{type.Name} values";
+
+    private static string Describe(Exception ex)
+    {
+        var inner = ex;
+        while (inner.InnerException is not null && inner is InvalidDataException or InvalidOperationException or AggregateException) inner = inner.InnerException;
+        string message = inner == ex ? ex.Message : $"{ex.Message}: {inner.Message}";
+        return message.ReplaceLineEndings(" ").TrimEnd('.', ' ');
+    }
+}
+
+/// <summary>A value from Parquet.Net's untyped reader as JSON: lists as arrays, structs and maps as objects.</summary>
+internal static class ParquetValue
+{
+    public static JsonElement ToJson(object? value)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(64);
+        using (var writer = new Utf8JsonWriter(buffer)) Write(writer, value);
+        using var document = JsonDocument.Parse(buffer.WrittenMemory);
+        return document.RootElement.Clone();
+    }
+
+    private static void Write(Utf8JsonWriter writer, object? value)
+    {
+        switch (value)
+        {
+            case null: writer.WriteNullValue(); break;
+            case string s: writer.WriteStringValue(s); break;
+            case ReadOnlyMemory<char> chars: writer.WriteStringValue(chars.Span); break;
+            case ReadOnlyMemory<byte> raw: writer.WriteBase64StringValue(raw.Span); break;
+            case bool b: writer.WriteBooleanValue(b); break;
+            case double d when !double.IsFinite(d): writer.WriteStringValue(d.ToString(CultureInfo.InvariantCulture)); break;
+            case float f when !float.IsFinite(f): writer.WriteStringValue(f.ToString(CultureInfo.InvariantCulture)); break;
+            case double d: writer.WriteNumberValue(d); break;
+            case float f: writer.WriteNumberValue(f); break;
+            case decimal m: writer.WriteNumberValue(m); break;
+            case long or int or short or sbyte: writer.WriteNumberValue(Convert.ToInt64(value, CultureInfo.InvariantCulture)); break;
+            case ulong or uint or ushort or byte: writer.WriteNumberValue(Convert.ToUInt64(value, CultureInfo.InvariantCulture)); break;
+            case byte[] bytes: writer.WriteBase64StringValue(bytes); break;
+            case DateTime t: writer.WriteStringValue(t.ToString("O", CultureInfo.InvariantCulture)); break;
+            case DateTimeOffset t: writer.WriteStringValue(t.ToString("O", CultureInfo.InvariantCulture)); break;
+            case IFormattable other when value is DateOnly or TimeOnly or TimeSpan or Guid or System.Numerics.BigInteger:
+                writer.WriteStringValue(other.ToString(null, CultureInfo.InvariantCulture)); break;
+            case System.Collections.IDictionary map:
+                writer.WriteStartObject();
+                foreach (System.Collections.DictionaryEntry entry in map)
+                {
+                    writer.WritePropertyName(Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? "");
+                    Write(writer, entry.Value);
+                }
+                writer.WriteEndObject();
+                break;
+            case System.Collections.IEnumerable items:
+                writer.WriteStartArray();
+                foreach (object? item in items) Write(writer, item);
+                writer.WriteEndArray();
+                break;
+            default: writer.WriteStringValue(Convert.ToString(value, CultureInfo.InvariantCulture)); break;
+        }
+    }
+}
