@@ -10,11 +10,13 @@ namespace Forge.Plugins.Tasks;
 
 /// <summary>
 /// Streams a Parquet file's rows one row group at a time (Parquet.Net's untyped reader assembles lists, structs and
-/// maps), so memory holds one row group whatever the file's size. The schema is checked against the column mapping
+/// maps; it leaves out nulls, which come back as JSON null), so memory holds one row group whatever the file's size. The schema is checked against the column mapping
 /// before any row is read: a missing column or one of the wrong type is one error naming the file and column.
 /// </summary>
 internal static class ParquetFile
 {
+    private static readonly JsonElement Null = JsonDocument.Parse("null").RootElement.Clone();
+
     public static IEnumerable<DatasetRow> Read(string path, ColumnMapping mapping)
     {
         using var stream = InputFile.OpenRead(path, "dataset");
@@ -30,8 +32,8 @@ internal static class ParquetFile
             for (int i = 0; i < rows.Count; i++, number++)
             {
                 var values = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-                foreach (var (name, value) in rows[i])
-                    if (needed is null || needed.Contains(name)) values[name] = ParquetValue.ToJson(value);
+                foreach (string name in names)
+                    if (needed is null || needed.Contains(name)) values[name] = rows[i].TryGetValue(name, out var value) ? ParquetValue.ToJson(value) : Null;
                 rows[i] = null!; // the group's rows go as they are handed out
                 yield return new DatasetRow(file, $"{path}: row group {group}, row {i}", number, values);
             }
