@@ -30,6 +30,7 @@ public sealed class DatasetSource(DatasetSourceOptions options, ILogger<DatasetS
     public IEnumerable<PromptRow> Rows(string split, int seed)
     {
         if (split is not ("train" or "test")) throw new ArgumentException($"unknown split '{split}' (expected train or test)", nameof(split));
+        if (string.IsNullOrWhiteSpace(options.Path)) throw new PluginInputException("dataset: Path is not set (the JSONL or Parquet file(s) to read)");
         bool separateTest = !string.IsNullOrEmpty(options.TestPath);
         bool testFiles = split == "test" && separateTest;
         var files = DatasetFiles.Expand(testFiles ? options.TestPath! : options.Path, testFiles ? "TestPath" : "Path");

@@ -12,7 +12,6 @@ public sealed class DatasetSourceOptions
     /// <see cref="TestPath"/> is empty.
     /// </summary>
     [Description("JSONL or Parquet (.parquet) file; * or ? in the file name reads all matches in name order (train-*.parquet). The train split, or both when TestPath is empty.")]
-    [Required]
     public string Path { get; set; } = "";
 
     /// <summary>The test split's file(s), as <see cref="Path"/>; when empty, <see cref="TestPercent"/> of the rows are held out by hash.</summary>

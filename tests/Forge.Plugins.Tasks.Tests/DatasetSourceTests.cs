@@ -186,6 +186,8 @@ public class DatasetSourceTests
 
         Source(Path.Combine(folder, "nothing-*.parquet")).Invoking(s => s.Rows("train", 0).ToList()).Should().Throw<PluginInputException>()
             .WithMessage($"{Path.Combine(folder, "nothing-*.parquet")}: no file matches (Path)");
+        Source("").Invoking(s => s.Rows("train", 0)).Should().Throw<PluginInputException>()
+            .WithMessage("dataset: Path is not set (the JSONL or Parquet file(s) to read)");
         Source(Path.Combine(folder, "absent.parquet")).Invoking(s => s.Rows("train", 0).ToList()).Should().Throw<PluginInputException>()
             .WithMessage($"{Path.Combine(folder, "absent.parquet")}: dataset file not found");
     }
