@@ -131,7 +131,9 @@ public class DatasetSourceTests
             Enumerable.Range(0, 100).Select(i => $"question {i}").Where(q => Fnv1a(q) % 100 < 30));
         test.Should().NotBeEmpty();
         Source(path, options).Rows("train", 1).Select(r => r.Id).Should().Equal(train.Select(r => r.Id), "the same seed gives the same order");
-        train.Select(r => r.Id).Should().NotEqual(train.Select(r => r.Id).Order(), "the buffer shuffles");
+        var fileOrder = Source(path, o => o.TestPercent = 30).Rows("train", 1).Select(r => r.Id).ToList();
+        train.Select(r => r.Id).Should().BeEquivalentTo(fileOrder).And.NotEqual(fileOrder, "the buffer shuffles");
+        Source(path, options).Rows("train", 2).Select(r => r.Id).Should().NotEqual(train.Select(r => r.Id), "another seed, another order");
     }
 
     [Fact]
