@@ -19,39 +19,41 @@ internal static class ParquetFile
     public static IEnumerable<DatasetRow> Read(string path, ColumnMapping mapping)
     {
         using var stream = InputFile.OpenRead(path, "dataset");
-        var (schema, groups) = Open(stream, path);
-        var names = schema.Fields.Select(f => f.Name).ToList();
-        Check(path, schema, mapping, names);
-        var needed = mapping.Needed(names);
-        string file = Path.GetFileName(path);
-        long number = 0;
-        for (int group = 0; group < groups; group++)
+        using var levels = InputFile.OpenRead(path, "dataset");
+        var reader = Open(levels, path);
+        try
         {
-            var rows = ReadGroup(stream, path, group);
-            for (int i = 0; i < rows.Count; i++, number++)
+            var schema = reader.Schema;
+            var names = schema.Fields.Select(f => f.Name).ToList();
+            Check(path, schema, mapping, names);
+            var needed = mapping.Needed(names);
+            var lists = schema.Fields.OfType<ListField>().Where(l => needed is null || needed.Contains(l.Name)).ToList();
+            string file = Path.GetFileName(path);
+            long number = 0;
+            for (int group = 0; group < reader.RowGroupCount; group++)
             {
-                var values = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-                foreach (string name in names)
-                    if (needed is null || needed.Contains(name)) values[name] = rows[i].TryGetValue(name, out var value) ? ParquetValue.ToJson(value) : Null;
-                rows[i] = null!; // the group's rows go as they are handed out
-                yield return new DatasetRow(file, $"{path}: row group {group}, row {i}", number, values);
+                var rows = ReadGroup(stream, reader, lists, path, group);
+                for (int i = 0; i < rows.Count; i++, number++)
+                {
+                    var values = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+                    foreach (string name in names)
+                        if (needed is null || needed.Contains(name)) values[name] = rows[i].TryGetValue(name, out var value) ? ParquetValue.ToJson(value) : Null;
+                    rows[i] = null!; // the group's rows go as they are handed out
+                    yield return new DatasetRow(file, $"{path}: row group {group}, row {i}", number, values);
+                }
             }
+        }
+        finally
+        {
+            reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
     }
 
-    private static (ParquetSchema Schema, int Groups) Open(Stream stream, string path)
+    private static ParquetReader Open(Stream stream, string path)
     {
         try
         {
-            var reader = ParquetReader.CreateAsync(stream, leaveStreamOpen: true).GetAwaiter().GetResult();
-            try
-            {
-                return (reader.Schema, reader.RowGroupCount);
-            }
-            finally
-            {
-                reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            }
+            return ParquetReader.CreateAsync(stream, leaveStreamOpen: true).GetAwaiter().GetResult();
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -59,18 +61,51 @@ internal static class ParquetFile
         }
     }
 
-    private static IList<Dictionary<string, object>> ReadGroup(Stream stream, string path, int group)
+    private static IList<Dictionary<string, object>> ReadGroup(Stream stream, ParquetReader reader, List<ListField> lists, string path, int group)
     {
         try
         {
             stream.Position = 0;
-            return ParquetSerializer.DeserializeUntypedAsync(stream, rowGroupIndex: group).GetAwaiter().GetResult().Data;
+            var rows = ParquetSerializer.DeserializeUntypedAsync(stream, rowGroupIndex: group).GetAwaiter().GetResult().Data;
+            foreach (var list in lists)
+                if (rows.Any(r => !r.ContainsKey(list.Name))) RestoreEmptyLists(reader, group, list, rows);
+            return rows;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             throw new PluginInputException($"{path}: row group {group}: cannot read ({Describe(ex)})", ex);
         }
     }
+
+    /// <summary>
+    /// The untyped reader leaves out an empty list as it does a null one; the definition level of the list's first
+    /// leaf value in each row tells them apart: one below the list's (which counts its repeated element) means the
+    /// list is there but has no element; lower, that it is null.
+    /// </summary>
+    private static void RestoreEmptyLists(ParquetReader reader, int group, ListField list, IList<Dictionary<string, object>> rows)
+    {
+        var leaf = FirstLeaf(list);
+        using var rowGroup = reader.OpenRowGroupReader(group);
+        using var raw = rowGroup.ReadRawColumnDataBaseAsync(leaf).GetAwaiter().GetResult();
+        var definitions = raw.DefinitionLevels;
+        var repetitions = raw.RepetitionLevels;
+        int row = -1;
+        for (int i = 0; i < definitions.Length && row < rows.Count; i++)
+        {
+            if (repetitions[i] != 0) continue;
+            row++;
+            if (row < rows.Count && definitions[i] == list.MaxDefinitionLevel - 1 && !rows[row].ContainsKey(list.Name)) rows[row][list.Name] = Array.Empty<object>();
+        }
+    }
+
+    private static DataField FirstLeaf(Field field) => field switch
+    {
+        DataField data => data,
+        ListField list => FirstLeaf(list.Item),
+        StructField structure => FirstLeaf(structure.Fields[0]),
+        MapField map => FirstLeaf(map.Key),
+        _ => throw new InvalidDataException($"column {field.Name}: no leaf field"),
+    };
 
     /// <summary>Every mapped column exists; the prompt is text, the answer and id text or numbers, none of them lists.</summary>
     private static void Check(string path, ParquetSchema schema, ColumnMapping mapping, List<string> names)

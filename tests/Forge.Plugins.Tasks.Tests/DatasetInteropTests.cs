@@ -4,30 +4,35 @@ using Parquet;
 namespace Forge.Plugins.Tasks.Tests;
 
 /// <summary>
-/// Parquet files written by pyarrow (as Hugging Face's <c>datasets</c> writes them) read back row for row:
-/// TestData/parquet comes from <c>tests/gpu/fixtures/parquet.sh</c>, whose expected.json holds each row as pyarrow
-/// wrote it and its gold answer.
+/// Parquet files written by other implementations read back row for row: TestData/parquet/pyarrow comes from
+/// <c>tests/gpu/fixtures/parquet.sh</c> (pyarrow, as Hugging Face's <c>datasets</c> writes), TestData/parquet/arrow-rs
+/// from <c>TestData/make-arrow-rs-parquet.mjs</c> (the same rows through arrow-rs); each expected.json holds every row
+/// as written and its gold answer.
 /// </summary>
 public class DatasetInteropTests
 {
-    private static readonly string Folder = Path.Combine(AppContext.BaseDirectory, "TestData", "parquet");
+    private static string Folder(string writer) => Path.Combine(AppContext.BaseDirectory, "TestData", "parquet", writer);
 
-    private static JsonElement Expected()
+    private static JsonElement Expected(string writer)
     {
-        string path = Path.Combine(Folder, "expected.json");
-        File.Exists(path).Should().BeTrue($"{path} comes from tests/gpu/fixtures/parquet.sh (pyarrow, on the GPU machine)");
+        string path = Path.Combine(Folder(writer), "expected.json");
+        File.Exists(path).Should().BeTrue(writer == "pyarrow"
+            ? $"{path} comes from tests/gpu/fixtures/parquet.sh (pyarrow, on the GPU machine): copy $OUT/parquet/ to TestData/parquet/pyarrow/"
+            : $"{path} comes from TestData/make-arrow-rs-parquet.mjs");
         return JsonDocument.Parse(File.ReadAllText(path)).RootElement;
     }
 
-    [Fact]
-    public void Pyarrow_files_read_back_row_for_row()
+    [Theory]
+    [InlineData("arrow-rs")]
+    [InlineData("pyarrow")]
+    public void Files_of_another_writer_read_back_row_for_row(string writer)
     {
-        var files = Expected().GetProperty("files").EnumerateArray().ToList();
+        var files = Expected(writer).GetProperty("files").EnumerateArray().ToList();
         files.Should().HaveCountGreaterThanOrEqualTo(4);
         foreach (var file in files)
         {
             string name = file.GetProperty("file").GetString()!;
-            string path = Path.Combine(Folder, name);
+            string path = Path.Combine(Folder(writer), name);
             var mapping = file.GetProperty("mapping");
             var options = new DatasetSourceOptions { Path = path, TestPercent = 0, ShuffleBuffer = 0 };
             if (mapping.TryGetProperty("Prompt", out var prompt)) options.Columns.Prompt = prompt.GetString();
@@ -57,14 +62,16 @@ public class DatasetInteropTests
         }
     }
 
-    [Fact]
-    public void Gsm8k_splits_by_file()
+    [Theory]
+    [InlineData("arrow-rs")]
+    [InlineData("pyarrow")]
+    public void Gsm8k_splits_by_file(string writer)
     {
-        Expected();
+        Expected(writer);
         var source = new DatasetSource(new DatasetSourceOptions
         {
-            Path = Path.Combine(Folder, "gsm8k", "train-*.parquet"),
-            TestPath = Path.Combine(Folder, "gsm8k", "test-*.parquet"),
+            Path = Path.Combine(Folder(writer), "gsm8k", "train-*.parquet"),
+            TestPath = Path.Combine(Folder(writer), "gsm8k", "test-*.parquet"),
         });
         source.Rows("train", 1).Should().HaveCount(40);
         source.Rows("test", 1).Select(r => r.GetString("answer")).Should().BeEquivalentTo(

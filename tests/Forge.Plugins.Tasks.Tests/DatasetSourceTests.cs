@@ -96,6 +96,8 @@ public class DatasetSourceTests
         messages!.Select(m => (m["role"], m["content"])).Should().Equal(("user", "1+1?"), ("assistant", "2"));
         rows[1].GetString("answer").Should().BeNull("a null answer is no answer");
         rows[1].GetString("solution").Should().BeNull();
+        rows[1].GetString("generations").Should().Be("[]", "an empty list is not a null one");
+        rows[1].GetString("messages").Should().BeNull();
     }
 
     [Fact]
