@@ -262,7 +262,7 @@ public sealed class HostileCliTests : IDisposable
         string dataset = _dir.Write("long.jsonl", JsonSerializer.Serialize(new { prompt = string.Concat(Enumerable.Repeat("x ", 400)), answer = "1" }) + "\n");
         var eval = HostileInput.Run("eval", "--model", model, "--tasks", "jsonl", "--split", "train", "--k", "1", "--prompts", "1",
             "--set", $"PromptSources:jsonl:Path={dataset}", "--set", "PromptSources:jsonl:TestPercent=0");
-        HostileInput.ShouldRefuse(eval, "task jsonl: prompt '1': the prompt is ");
+        HostileInput.ShouldRefuse(eval, "task jsonl: prompt 'long.jsonl:1': the prompt is ");
         eval.Error.Should().Contain("but the model has 256 positions");
     }
 
@@ -316,6 +316,27 @@ public sealed class HostileCliTests : IDisposable
         HostileInput.ShouldRefuse(HostileInput.Run("score", "--rewards", "format", "--input", surrogate), $"{surrogate}:2: invalid JSON");
     }
 
+    /// <summary>A GSM8K-shaped Parquet file (question, answer "#### 2"; one row) written by Parquet.Net 6.1.0.</summary>
+    private const string Gsm8kParquet = "UEFSMRUAFSwVLCwVAhUAFQYVBhwYDFdoYXQgaXMgMSsxPxgMV2hhdCBpcyAxKzE/FgAoDFdoYXQgaXMgMSsxPxgMV2hhdCBpcyAxKzE/AAAAAgAAAAIBDAAAAFdoYXQgaXMgMSsxPxUAFSAVICwVAhUAFQYVBhwYBiMjIyMgMhgGIyMjIyAyFgAoBiMjIyMgMhgGIyMjIyAyAAAAAgAAAAIBBgAAACMjIyMgMhUCGTxIBHJvb3QVBAAVDCUCGAhxdWVzdGlvbiUATBwAAAAVDCUCGAZhbnN3ZXIlAEwcAAAAFgIZHBksJggcFQwZJQAGGRgIcXVlc3Rpb24VABYCFsYBFsYBJgg8GAxXaGF0IGlzIDErMT8YDFdoYXQgaXMgMSsxPxYAKAxXaGF0IGlzIDErMT8YDFdoYXQgaXMgMSsxPwAAACbOARwVDBklAAYZGAZhbnN3ZXIVABYCFooBFooBJs4BPBgGIyMjIyAyGAYjIyMjIDIWACgGIyMjIyAyGAYjIyMjIDIAAAAW0AIWAjbQAgAoSlBhcnF1ZXQuTmV0IHZlcnNpb24gNi4xLjAgKGJ1aWxkIGMxNzlkOTdiZDI1NDliNWY0NGE5MjQxZTcyOWY4NjlkNDk0N2VlNTkpADUBAABQQVIx";
+
+    [Fact]
+    public void A_parquet_dataset_is_read_by_the_plugin_and_a_missing_column_or_bad_file_is_one_line()
+    {
+        string model = Model();
+        string dataset = _dir.Combine("gsm8k.parquet");
+        File.WriteAllBytes(dataset, Convert.FromBase64String(Gsm8kParquet));
+        string garbage = _dir.Write("garbage.parquet", "not a parquet file at all");
+        string[] eval = ["eval", "--model", model, "--tasks", "dataset", "--split", "train", "--k", "1", "--prompts", "1", "--max-new-tokens", "2",
+            "--set", "PromptSources:dataset:TestPercent=0"];
+
+        var read = ForgeChild.Run([.. eval, "--set", $"PromptSources:dataset:Path={dataset}"]);
+        read.ExitCode.Should().Be(0, read.Error);
+        read.Out.Should().Contain("dataset");
+        HostileInput.ShouldRefuse(HostileInput.Run([.. eval, "--set", $"PromptSources:dataset:Path={dataset}", "--set", "PromptSources:dataset:Columns:Prompt=problem"]),
+            $"{dataset}: no column \"problem\" (Columns:Prompt); its columns: question, answer");
+        HostileInput.ShouldRefuse(HostileInput.Run([.. eval, "--set", $"PromptSources:dataset:Path={garbage}"]), $"{garbage}: not a readable Parquet file (");
+    }
+
     [Fact]
     public void A_jsonl_dataset_without_answers_warns_once_with_the_count()
     {
@@ -326,6 +347,6 @@ public sealed class HostileCliTests : IDisposable
 
         result.ExitCode.Should().Be(0, result.Error);
         result.Error.Split('\n').Where(l => l.Contains(" warn: ", StringComparison.Ordinal)).Should().ContainSingle()
-            .Which.Should().Contain($"{dataset}: 3 of 3 rows have no \"answer\" field");
+            .Which.Should().Contain($"{dataset}: 3 of 3 rows have no gold answer (answer or solution)");
     }
 }

@@ -1,4 +1,3 @@
-using Forge.Contracts.Plugins;
 using Forge.Plugins.Tasks;
 
 namespace Forge.Plugins.Tasks.Tests;
@@ -31,31 +30,6 @@ public class TaskTests
             numbers!.Length.Should().BeInRange(3, 4);
             Reachable(numbers.Select(n => (double)n).ToList(), target).Should().BeTrue(row.Prompt);
         }
-    }
-
-    [Fact]
-    public void Jsonl_reads_gsm8k_style_rows_and_keeps_other_columns()
-    {
-        string path = Path.GetTempFileName();
-        File.WriteAllLines(path, [
-            """{"question":"Tom has 3 apples and buys 4. How many?","answer":"3 + 4 = 7\n#### 7","level":2}""",
-            """{"prompt":"2+2?","answer":4}""",
-        ]);
-        var source = new JsonlSource(new JsonlSourceOptions { Path = path, TestPercent = 0 });
-        var rows = source.Rows("train", 0).OrderBy(r => r.Id).ToList();
-        rows[0].Prompt.Should().StartWith("Tom has");
-        rows[0].GetString("answer").Should().Be("7");
-        rows[0].GetString("level").Should().Be("2");
-        rows[1].GetString("answer").Should().Be("4");
-    }
-
-    [Fact]
-    public void Jsonl_bad_line_names_file_and_line()
-    {
-        string path = Path.GetTempFileName();
-        File.WriteAllLines(path, ["""{"prompt":"a","answer":"1"}""", "", "[1,2]"]);
-        var act = () => new JsonlSource(new JsonlSourceOptions { Path = path }).Rows("train", 0).ToList();
-        act.Should().Throw<PluginInputException>().WithMessage($"{path}:3: expected a JSON object, found array");
     }
 
     private static long Reference(string expression)
