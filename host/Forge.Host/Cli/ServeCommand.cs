@@ -58,7 +58,7 @@ internal static class ServeCommand
                 ? Within(asked, "--max-model-len", 2, positions, $"the model's max_position_embeddings is {positions}")
                 : positions;
             var limits = new ServeLimits { ContextLength = context, MaxQueue = queue, MaxBodyBytes = body };
-            string label = parse.GetValue(name) ?? Path.GetFileName(Path.GetFullPath(folder).TrimEnd('/'));
+            string label = parse.GetValue(name) ?? Path.GetFileName(Path.GetFullPath(parse.GetValue(models.Adapter) ?? folder).TrimEnd('/'));
             var (template, spec, templateSource) = models.ChooseTemplate(parse);
             var chat = new ChatModel(model, app.Services.GetRequiredService<IPluginResolver>().Resolve<ISampler>(parse.GetValue(sampler)!),
                 template, label, limits);
