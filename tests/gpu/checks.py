@@ -9,7 +9,9 @@
    same metrics as the uninterrupted run.
 4. checkpoint-in-transformers: the RL stage's checkpoint, written by Forge, loads in transformers and gives Forge's
    logits within 1e-4.
-Each check prints one line `PASS name: …` or `FAIL name: …`; the last line is `N passed, N failed`.
+5. lora-peft: a LoRA adapter trained by Forge on cuda loads in PEFT with Forge's logits (and a PEFT adapter in Forge)
+   within 1e-4 (fixtures/lora_peft.py says how).
+ONLY=name[,name] runs just those checks. Each check prints one line `PASS name: …` or `FAIL name: …`; the last line is `N passed, N failed`.
 """
 import json, math, os, signal, subprocess, sys, tempfile, time, traceback
 
@@ -169,6 +171,12 @@ def resume_on_cuda():
     return f"killed after {killed_at} RL rows, resumed; {len(want)} metric rows {'identical' if exact else f'equal within {worst:.1e}'}"
 
 
+def lora_peft():
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures"))
+    import lora_peft as fixture
+    return fixture.main()
+
+
 def checkpoint_in_transformers():
     folder = os.path.join(WORK, "rl-a", "checkpoints", "rl")
     ids = list(range(1, 20))
@@ -179,7 +187,8 @@ def checkpoint_in_transformers():
 
 if __name__ == "__main__":
     print(f"torch {torch.__version__}, {torch.cuda.get_device_name()}", flush=True)
-    for fn in (parity, rl_on_cuda, resume_on_cuda, checkpoint_in_transformers):
-        check(fn)
+    only = set(filter(None, os.environ.get("ONLY", "").split(",")))
+    for fn in (parity, rl_on_cuda, resume_on_cuda, checkpoint_in_transformers, lora_peft):
+        if not only or fn.__name__ in only: check(fn)
     print(f"{sum(results)} passed, {len(results) - sum(results)} failed", flush=True)
     sys.exit(0 if all(results) else 1)
