@@ -61,7 +61,7 @@ internal static class GenerateCommand
             var store = app.Services.GetRequiredService<IModelStore>();
             string? tokenizerPath = parse.GetValue(tokenizer)
                 ?? (File.Exists(Path.Combine(modelDir, "tokenizer.json")) || File.Exists(Path.Combine(modelDir, "tokenizer.json.gz")) ? modelDir : null);
-            var config = ModelConfig.Load(Path.Combine(modelDir, "config.json"));
+            var config = ModelConfig.Load(Path.Combine(Core.Adapters.PeftAdapterFolder.ModelFolder(modelDir), "config.json"));
             ITokenizer tok = tokenizerPath is null ? new IdsOnlyTokenizer(config.VocabSize, config.EosTokenIds) : store.LoadTokenizer(tokenizerPath);
             var ids = PromptIds(parse.GetValue(prompt), parse.GetValue(promptIds), () => CheckpointTemplate.Choose(parse.GetValue(template), AdapterArgument.TemplateFolder(modelDir, parse.GetValue(adapter)), tokenizerPath).Template,
                 tok, tokenizerPath is not null);

@@ -30,12 +30,13 @@ internal static class MergeCommand
             var (_, named) = PeftAdapterFolder.ReadConfig(adapterDir);
             string baseDir = parse.GetValue(model) ?? PeftAdapterFolder.ResolveBase(adapterDir, named);
             if (!Directory.Exists(baseDir)) throw new ForgeDataException($"--model: {baseDir}: no such model folder");
-            var config = ModelConfig.Load(Path.Combine(baseDir, "config.json"));
+            var config = ModelConfig.Load(Path.Combine(PeftAdapterFolder.ModelFolder(baseDir), "config.json"));
             var type = parse.GetValue(dtype) is { } name ? ModelConfig.ParseDType(name, "--dtype") : config.DType;
             using var merged = ModelStore.LoadMerged(baseDir, adapterDir, DeviceSelector.Parse("cpu"), type);
             merged.Save(outputDir);
             foreach (string file in new[] { "tokenizer.json", "tokenizer_config.json" })
                 if (File.Exists(Path.Combine(baseDir, file))) File.Copy(Path.Combine(baseDir, file), Path.Combine(outputDir, file), overwrite: true);
+                else if (File.Exists(Path.Combine(adapterDir, file))) File.Copy(Path.Combine(adapterDir, file), Path.Combine(outputDir, file), overwrite: true);
             string templateFrom = AdapterArgument.TemplateFolder(baseDir, adapterDir);
             if (File.Exists(Path.Combine(templateFrom, CheckpointTemplate.FileName)))
                 File.Copy(Path.Combine(templateFrom, CheckpointTemplate.FileName), Path.Combine(outputDir, CheckpointTemplate.FileName), overwrite: true);

@@ -36,7 +36,7 @@ internal sealed class ModelOptions
         string folder = parse.GetValue(Model)!;
         if (!Directory.Exists(folder)) throw new Core.ForgeDataException($"--model: {folder}: no such model folder");
         string tokenizer = parse.GetValue(Tokenizer) ?? folder;
-        var config = ModelConfig.Load(Path.Combine(folder, "config.json"));
+        var config = ModelConfig.Load(Path.Combine(Core.Adapters.PeftAdapterFolder.ModelFolder(folder), "config.json"));
         var type = parse.GetValue(DType) is { } name ? ModelConfig.ParseDType(name, "--dtype") : config.DType;
         var tok = store.LoadTokenizer(tokenizer);
         return new StageModel(AdapterArgument.Load(store, folder, parse.GetValue(Adapter), DeviceSelector.Parse(parse.GetValue(Device)!), type), tok, tokenizer);

@@ -53,7 +53,7 @@ internal static class ServeCommand
 
             using var model = models.Load(parse, app.Services.GetRequiredService<IModelStore>());
             string folder = parse.GetValue(models.Model)!;
-            int positions = ModelConfig.Load(Path.Combine(folder, "config.json")).MaxPositionEmbeddings;
+            int positions = ModelConfig.Load(Path.Combine(Core.Adapters.PeftAdapterFolder.ModelFolder(folder), "config.json")).MaxPositionEmbeddings;
             int context = parse.GetValue(maxModelLen) is { } asked
                 ? Within(asked, "--max-model-len", 2, positions, $"the model's max_position_embeddings is {positions}")
                 : positions;

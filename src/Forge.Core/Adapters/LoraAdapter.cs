@@ -14,8 +14,10 @@ namespace Forge.Core.Adapters;
 /// </summary>
 public sealed class LoraAdapter : nn.Module
 {
-    private readonly ModuleList<LoraLayer> _layers;
+    /// <summary>The branches (registered as <c>layers</c>).</summary>
+    private readonly ModuleList<LoraLayer> layers;
     private readonly List<(string Prefix, LoraLayer Layer)> _named = [];
+    private readonly Func<DecoderModel> _model; // not a module field: the base must not become the adapter's child
     private bool _attached;
 
     /// <summary>A new adapter on <paramref name="model"/> shaped by <paramref name="spec"/>; <paramref name="initialize"/>
@@ -25,10 +27,10 @@ public sealed class LoraAdapter : nn.Module
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(spec);
         Spec = spec;
-        Model = model;
+        _model = () => model;
         var c = model.Config;
         long q = (long)c.NumAttentionHeads * c.HeadDim, kv = (long)c.NumKeyValueHeads * c.HeadDim, hidden = c.HiddenSize, inter = c.IntermediateSize;
-        var layers = new List<LoraLayer>();
+        var branches = new List<LoraLayer>();
         for (int i = 0; i < c.NumHiddenLayers; i++)
         {
             var block = model.layers[i];
@@ -38,15 +40,15 @@ public sealed class LoraAdapter : nn.Module
             Add(p + "mlp.", block.mlp.gate_up, [new("gate_proj", 0, inter), new("up_proj", inter, inter)]);
             Add(p + "mlp.", block.mlp.down, [new("down_proj", 0, hidden)]);
         }
-        _layers = nn.ModuleList(layers.ToArray());
-        register_module("layers", _layers);
+        layers = nn.ModuleList(branches.ToArray());
+        RegisterComponents();
         Attach();
 
         void Add(string prefix, Linear linear, ProjectionPart[] parts)
         {
             if (!parts.Any(part => spec.TargetModules.Contains(part.Module))) return;
-            var layer = new LoraLayer(this, linear, parts, spec, initialize);
-            layers.Add(layer);
+            var layer = new LoraLayer(() => Enabled, linear, parts, spec, initialize);
+            branches.Add(layer);
             _named.Add((prefix, layer));
         }
     }
@@ -55,7 +57,7 @@ public sealed class LoraAdapter : nn.Module
     public LoraSpec Spec { get; }
 
     /// <summary>The model adapted.</summary>
-    public DecoderModel Model { get; }
+    public DecoderModel Model => _model();
 
     /// <summary>Whether the update applies (off: the model computes its bare base).</summary>
     public bool Enabled { get; set; } = true;

@@ -20,15 +20,18 @@ public sealed record ProjectionPart(string Module, long Start, long Rows);
 /// </summary>
 public sealed class LoraLayer : nn.Module, IProjectionBranch
 {
-    private readonly LoraAdapter _owner;
+    // Neither the owning adapter nor the projection may sit in a module-typed field: TorchSharp registers those as
+    // children, which would make the base's weight an adapter parameter (and the owner a cycle).
+    private readonly Func<bool> _enabled;
+    private readonly Func<Linear> _layer;
     private readonly ProjectionPart[] _parts;
     private readonly Parameter?[] _a, _b;
 
     /// <summary>The branch of <paramref name="layer"/> with <paramref name="parts"/>; only targeted parts get weights.</summary>
-    internal LoraLayer(LoraAdapter owner, Linear layer, IReadOnlyList<ProjectionPart> parts, LoraSpec spec, bool initialize) : base(nameof(LoraLayer))
+    internal LoraLayer(Func<bool> enabled, Linear layer, IReadOnlyList<ProjectionPart> parts, LoraSpec spec, bool initialize) : base(nameof(LoraLayer))
     {
-        _owner = owner;
-        Layer = layer;
+        _enabled = enabled;
+        _layer = () => layer;
         _parts = [.. parts];
         _a = new Parameter?[_parts.Length];
         _b = new Parameter?[_parts.Length];
@@ -50,7 +53,7 @@ public sealed class LoraLayer : nn.Module, IProjectionBranch
     }
 
     /// <summary>The projection this branch belongs to.</summary>
-    public Linear Layer { get; }
+    public Linear Layer => _layer();
 
     /// <summary>The update's scale.</summary>
     public double Scaling { get; }
@@ -65,7 +68,7 @@ public sealed class LoraLayer : nn.Module, IProjectionBranch
     /// <inheritdoc />
     public Tensor Apply(Tensor input, Tensor output)
     {
-        if (!_owner.Enabled) return output;
+        if (!_enabled()) return output;
         using var scope = NewDisposeScope();
         var x = training && Dropout > 0 ? nn.functional.dropout(input, Dropout, training: true) : input;
         var pieces = new List<Tensor>(_parts.Length);

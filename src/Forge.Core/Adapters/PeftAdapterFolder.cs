@@ -154,15 +154,27 @@ public static class PeftAdapterFolder
     }
 
     /// <summary>
+    /// The folder whose config.json describes the model <paramref name="directory"/> loads as: itself, or for an adapter
+    /// folder the (first whole) model beneath its chain of bases.
+    /// </summary>
+    public static string ModelFolder(string directory)
+    {
+        string current = directory;
+        for (int depth = 0; depth < 16 && IsAdapter(current); depth++) current = ResolveBase(current, ReadConfig(current).BaseModel);
+        return current;
+    }
+
+    /// <summary>
     /// The base model an adapter folder names, resolved: absolute, or relative to the adapter folder, or relative to the
-    /// working directory; a name that is no folder here (a Hub id) is an error naming the key.
+    /// working directory; a name that is no folder here (a Hub id) is an error naming the key. The base may itself be an
+    /// adapter folder (a stage that trained an adapter on an earlier stage's adapter output).
     /// </summary>
     public static string ResolveBase(string directory, string? baseModel)
     {
         string path = Path.Combine(directory, ConfigFile);
         if (string.IsNullOrEmpty(baseModel)) throw new ForgeDataException($"{path}: \"base_model_name_or_path\" is empty; give the base model folder (--model)");
         foreach (string candidate in new[] { Path.Combine(directory, baseModel), Path.GetFullPath(baseModel) })
-            if (File.Exists(Path.Combine(candidate, "config.json"))) return candidate;
+            if (File.Exists(Path.Combine(candidate, "config.json")) || File.Exists(Path.Combine(candidate, ConfigFile))) return candidate;
         throw new ForgeDataException(string.Create(CultureInfo.InvariantCulture, $"{path}: base model \"{baseModel}\" is not a model folder here; give the base model folder (--model)"));
     }
 }

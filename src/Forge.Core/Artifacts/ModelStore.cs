@@ -23,9 +23,15 @@ public sealed class ModelStore : IModelStore
     }
 
     /// <summary>The model in <paramref name="baseDirectory"/> with the adapter in <paramref name="adapterDirectory"/> merged into its weights.</summary>
-    public static DecoderModel LoadMerged(string baseDirectory, string adapterDirectory, Device device, ScalarType dtype)
+    public static DecoderModel LoadMerged(string baseDirectory, string adapterDirectory, Device device, ScalarType dtype) =>
+        LoadMerged(baseDirectory, adapterDirectory, device, dtype, depth: 0);
+
+    private static DecoderModel LoadMerged(string baseDirectory, string adapterDirectory, Device device, ScalarType dtype, int depth)
     {
-        var model = CheckpointLoader.Load(baseDirectory, device, dtype);
+        DecoderModel model;
+        if (!PeftAdapterFolder.IsAdapter(baseDirectory)) model = CheckpointLoader.Load(baseDirectory, device, dtype);
+        else if (depth >= 16) throw new ForgeDataException($"{adapterDirectory}: more than 16 adapters stacked on each other (do their base_model_name_or_path form a cycle?)");
+        else model = LoadMerged(PeftAdapterFolder.ResolveBase(baseDirectory, PeftAdapterFolder.ReadConfig(baseDirectory).BaseModel), baseDirectory, device, dtype, depth + 1);
         try
         {
             using var adapter = PeftAdapterFolder.Load(adapterDirectory, model);
