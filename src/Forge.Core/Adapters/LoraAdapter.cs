@@ -21,8 +21,9 @@ public sealed class LoraAdapter : nn.Module
     private bool _attached;
 
     /// <summary>A new adapter on <paramref name="model"/> shaped by <paramref name="spec"/>; <paramref name="initialize"/>
-    /// draws A (Kaiming-uniform from torch's CPU generator) and zeroes B, otherwise both are to be filled by a loader.</summary>
-    public LoraAdapter(DecoderModel model, LoraSpec spec, bool initialize = true) : base(nameof(LoraAdapter))
+    /// draws A (Kaiming-uniform from <paramref name="generator"/>, a CPU generator, else torch's default one) and zeroes B,
+    /// otherwise both are to be filled by a loader.</summary>
+    public LoraAdapter(DecoderModel model, LoraSpec spec, bool initialize = true, Generator? generator = null) : base(nameof(LoraAdapter))
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(spec);
@@ -47,7 +48,7 @@ public sealed class LoraAdapter : nn.Module
         void Add(string prefix, Linear linear, ProjectionPart[] parts)
         {
             if (!parts.Any(part => spec.TargetModules.Contains(part.Module))) return;
-            var layer = new LoraLayer(() => Enabled, linear, parts, spec, initialize);
+            var layer = new LoraLayer(() => Enabled, linear, parts, spec, initialize, generator);
             branches.Add(layer);
             _named.Add((prefix, layer));
         }

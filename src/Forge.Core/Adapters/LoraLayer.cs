@@ -28,7 +28,7 @@ public sealed class LoraLayer : nn.Module, IProjectionBranch
     private readonly Parameter?[] _a, _b;
 
     /// <summary>The branch of <paramref name="layer"/> with <paramref name="parts"/>; only targeted parts get weights.</summary>
-    internal LoraLayer(Func<bool> enabled, Linear layer, IReadOnlyList<ProjectionPart> parts, LoraSpec spec, bool initialize) : base(nameof(LoraLayer))
+    internal LoraLayer(Func<bool> enabled, Linear layer, IReadOnlyList<ProjectionPart> parts, LoraSpec spec, bool initialize, Generator? generator) : base(nameof(LoraLayer))
     {
         _enabled = enabled;
         _layer = () => layer;
@@ -42,7 +42,7 @@ public sealed class LoraLayer : nn.Module, IProjectionBranch
         {
             if (!spec.TargetModules.Contains(_parts[i].Module)) continue;
             // Drawn on the CPU so that a seed gives the same adapter on every device; bound 1/√in is Kaiming-uniform with a = √5.
-            using var a = initialize ? empty([spec.Rank, inputs], ScalarType.Float32).uniform_(-1 / Math.Sqrt(inputs), 1 / Math.Sqrt(inputs)) : empty([spec.Rank, inputs], ScalarType.Float32);
+            using var a = initialize ? empty([spec.Rank, inputs], ScalarType.Float32).uniform_(-1 / Math.Sqrt(inputs), 1 / Math.Sqrt(inputs), generator) : empty([spec.Rank, inputs], ScalarType.Float32);
             _a[i] = new Parameter(a.to(device).DetachFromDisposeScope());
             _b[i] = new Parameter(zeros([_parts[i].Rows, spec.Rank], ScalarType.Float32, device).DetachFromDisposeScope());
             register_parameter($"lora_A_{_parts[i].Module}", _a[i]!);

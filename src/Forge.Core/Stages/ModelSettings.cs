@@ -120,8 +120,7 @@ public static class ModelSettings
             LoraAdapter adapter;
             if (weightsFrom is null)
             {
-                manual_seed(context.Seed);
-                adapter = new LoraAdapter(decoder, spec);
+                adapter = new LoraAdapter(decoder, spec, generator: new Generator((ulong)context.Seed));
             }
             else
             {
