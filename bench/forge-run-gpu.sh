@@ -36,7 +36,7 @@ fi
 adapter=""
 case ${ADAPTER:-} in
   "") ;;
-  lora) r=${LORA_RANK:-16}; adapter=",\"Adapter\":{\"Kind\":\"lora\",\"Rank\":$r,\"Alpha\":$((2 * r)),\"Dropout\":$([[ ${CHECKPOINTING:-false} == true ]] && echo 0 || echo 0.05),\"TargetModules\":[\"q_proj\",\"k_proj\",\"v_proj\",\"o_proj\"]}" ;;
+  lora) r=${LORA_RANK:-16}; adapter=",\"Adapter\":{\"Kind\":\"lora\",\"Rank\":$r,\"Alpha\":$((2 * r)),\"Dropout\":0,\"TargetModules\":[\"q_proj\",\"k_proj\",\"v_proj\",\"o_proj\"]}" ;;
   *) echo "unknown ADAPTER $ADAPTER (lora)" >&2; exit 2 ;;
 esac
 config=$(mktemp --suffix=.json)

@@ -96,10 +96,10 @@ public static class PeftAdapterFolder
         if (!(alpha > 0)) throw new ForgeDataException($"{path}: \"lora_alpha\" must be positive");
         if (dropout is < 0 or >= 1) throw new ForgeDataException($"{path}: \"lora_dropout\" must be in [0, 1)");
         if ((Text("bias") ?? "none") != "none") throw new ForgeDataException($"{path}: \"bias\" is \"{Text("bias")}\"; Forge's LoRA trains no biases (\"none\")");
-        foreach (string key in new[] { "fan_in_fan_out", "use_dora" })
+        foreach (string key in new[] { "fan_in_fan_out", "use_dora", "lora_bias" })
             if (Flag(key)) throw new ForgeDataException($"{path}: \"{key}\": true is not supported");
-        foreach (string key in new[] { "modules_to_save", "layers_to_transform", "layers_pattern", "rank_pattern", "alpha_pattern" })
-            if (!Empty(key)) throw new ForgeDataException($"{path}: \"{key}\" is set; Forge applies one rank and alpha to every targeted projection of every layer");
+        foreach (string key in new[] { "modules_to_save", "layers_to_transform", "layers_pattern", "rank_pattern", "alpha_pattern", "exclude_modules", "target_parameters", "trainable_token_indices" })
+            if (!Empty(key)) throw new ForgeDataException($"{path}: \"{key}\" is set; Forge applies one rank and alpha to the targeted projections of every layer and nothing else");
         var targets = raw["target_modules"] switch
         {
             JsonArray list => list.Select(n => n is JsonValue v && v.TryGetValue(out string? s) ? s : throw new ForgeDataException($"{path}: \"target_modules\" must list module names")).ToList(),

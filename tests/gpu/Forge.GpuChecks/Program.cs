@@ -20,6 +20,7 @@ var device = DeviceSelector.Parse(args[2]);
 var dtype = ModelConfig.ParseDType(args[3], "DTYPE");
 long[] ids = args[4].Split(',').Select(s => long.Parse(s, CultureInfo.InvariantCulture)).ToArray();
 using ILanguageModel model = args.Length == 7 ? Adapted(args[1], args[6]) : new ModelStore().Load(args[1], device, dtype);
+model.Module.eval(); // a LoRA branch's dropout acts in training mode only
 using var noGrad = no_grad();
 var input = tensor(ids, [1, ids.Length]).to(device);
 var logits = model.Logits(model.Hidden(input)).squeeze(0).to(ScalarType.Float32).cpu().contiguous();
