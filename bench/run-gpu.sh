@@ -2,6 +2,7 @@
 # Runs on the GPU machine (device tool, carry .gpu; tests/gpu/pack.sh makes it here): Forge and the PyTorch/transformers
 # peers side by side, same shapes, same command. Writes JSON lines to $OUT/results.jsonl.
 #   STEPS="generate grpo forge-run" bash bench/run-gpu.sh      (the default runs all three)
+#   STEPS=lora-memory SHAPE=qwen2.5-1.5b bash bench/run-gpu.sh  (GRPO steps from one base: full fine-tuning, then LoRA r=16)
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${OUT:-/tmp/forge-bench-out}; mkdir -p "$out"
@@ -38,6 +39,10 @@ for step in $steps; do
       measure pytorch-grpo-step python3 peer_grpo_step.py --shape qwen2.5-0.5b --prompts 16 --group 8 --prompt-len 128 --new-tokens 256 --micro 16 --steps 3 ;;
     forge-run)
       measure forge-run "$root/bench/forge-run-gpu.sh" "$(mktemp -d)/run" ${RUN_ARGS:-} ;;
+    lora-memory)
+      export RL_STEPS=${RL_STEPS:-2}
+      measure "forge-run-full-${SHAPE:-qwen2.5-0.5b}" env BASE=1 "$root/bench/forge-run-gpu.sh" "$(mktemp -d)/run" ${RUN_ARGS:-}
+      measure "forge-run-lora-r${LORA_RANK:-16}-${SHAPE:-qwen2.5-0.5b}" env ADAPTER=lora "$root/bench/forge-run-gpu.sh" "$(mktemp -d)/run" ${RUN_ARGS:-} ;;
     *) echo "unknown step $step" >&2; exit 2 ;;
   esac
 done

@@ -11,7 +11,10 @@
    logits within 1e-4.
 5. save-in-transformers: each tiny architecture loaded by Forge and saved again (Forge's writer) loads in transformers
    with the original's config keys and gives the original's logits within 1e-4.
-Each check prints one line `PASS name: …` or `FAIL name: …`; the last line is `N passed, N failed`.
+6. lora-peft: a LoRA adapter trained by Forge on cuda loads in PEFT with Forge's logits (and a PEFT adapter in Forge)
+   within 1e-4 (fixtures/lora_peft.py says how).
+Names given as arguments run just those checks (run.sh passes its arguments on). Each check prints one line
+`PASS name: …` or `FAIL name: …`; the last line is `N passed, N failed`.
 """
 import json, math, os, signal, subprocess, sys, tempfile, time, traceback
 
@@ -186,6 +189,12 @@ def resume_on_cuda():
     return f"killed after {killed_at} RL rows, resumed; {len(want)} metric rows {'identical' if exact else f'equal within {worst:.1e}'}"
 
 
+def lora_peft():
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures"))
+    import lora_peft as fixture
+    return fixture.main()
+
+
 def checkpoint_in_transformers():
     folder = os.path.join(WORK, "rl-a", "checkpoints", "rl")
     ids = list(range(1, 20))
@@ -217,7 +226,7 @@ def save_in_transformers():
 if __name__ == "__main__":
     print(f"torch {torch.__version__}, {torch.cuda.get_device_name()}", flush=True)
     only = sys.argv[1:]  # names of checks to run (all when none)
-    for fn in (parity, rl_on_cuda, resume_on_cuda, checkpoint_in_transformers, save_in_transformers):
+    for fn in (parity, rl_on_cuda, resume_on_cuda, checkpoint_in_transformers, save_in_transformers, lora_peft):
         if only and fn.__name__ not in only: continue
         check(fn)
     print(f"{sum(results)} passed, {len(results) - sum(results)} failed", flush=True)

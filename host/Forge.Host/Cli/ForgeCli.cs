@@ -27,6 +27,7 @@ internal static class ForgeCli
         root.Subcommands.Add(GenerateCommand.Create(cli));
         root.Subcommands.Add(EvalCommand.Create(cli));
         root.Subcommands.Add(ServeCommand.Create(cli));
+        root.Subcommands.Add(MergeCommand.Create(cli));
         root.Subcommands.Add(ReportCommand.Create(cli));
         var parse = root.Parse(args);
         if (parse.Action is ParseErrorAction)

@@ -39,9 +39,10 @@ internal static class GenerateCommand
         var dtype = new Option<string?>("--dtype") { Description = "float32, bfloat16 or float16 (default: the checkpoint's)" };
         var sampler = new Option<string>("--sampler") { Description = "Sampler plugin", DefaultValueFactory = _ => "kv-cache" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object" };
+        var adapter = new Option<string?>("--adapter") { Description = ModelOptions.AdapterHelp };
         var command = new Command("generate", "Generate a completion from a model")
         {
-            model, tokenizer, prompt, promptIds, template, maxNew, greedy, temperature, topP, topK, minP, repetition, seed, device, dtype, sampler, json,
+            model, tokenizer, prompt, promptIds, template, maxNew, greedy, temperature, topP, topK, minP, repetition, seed, device, dtype, sampler, json, adapter,
         };
         command.SetAction(parse => cli.WithApplication(parse, app =>
         {
@@ -60,16 +61,16 @@ internal static class GenerateCommand
             var store = app.Services.GetRequiredService<IModelStore>();
             string? tokenizerPath = parse.GetValue(tokenizer)
                 ?? (File.Exists(Path.Combine(modelDir, "tokenizer.json")) || File.Exists(Path.Combine(modelDir, "tokenizer.json.gz")) ? modelDir : null);
-            var config = ModelConfig.Load(Path.Combine(modelDir, "config.json"));
+            var config = ModelConfig.Load(Path.Combine(Core.Adapters.PeftAdapterFolder.ModelFolder(modelDir), "config.json"));
             ITokenizer tok = tokenizerPath is null ? new IdsOnlyTokenizer(config.VocabSize, config.EosTokenIds) : store.LoadTokenizer(tokenizerPath);
-            var ids = PromptIds(parse.GetValue(prompt), parse.GetValue(promptIds), () => CheckpointTemplate.Choose(parse.GetValue(template), modelDir, tokenizerPath).Template,
+            var ids = PromptIds(parse.GetValue(prompt), parse.GetValue(promptIds), () => CheckpointTemplate.Choose(parse.GetValue(template), AdapterArgument.TemplateFolder(modelDir, parse.GetValue(adapter)), tokenizerPath).Template,
                 tok, tokenizerPath is not null);
 
             var torchDevice = DeviceSelector.Parse(parse.GetValue(device)!);
             var type = parse.GetValue(dtype) is { } name ? ModelConfig.ParseDType(name, "--dtype") : config.DType;
             if (ids.Count >= config.MaxPositionEmbeddings)
                 throw new ForgeDataException(PromptFit.Describe(parse.GetValue(prompt) is null ? "--prompt-ids" : "--prompt", ids.Count, config.MaxPositionEmbeddings));
-            using var lm = store.Load(modelDir, torchDevice, type);
+            using var lm = AdapterArgument.Load(store, modelDir, parse.GetValue(adapter), torchDevice, type);
             var completion = app.Services.GetRequiredService<IPluginResolver>().Resolve<ISampler>(parse.GetValue(sampler)!)
                 .Sample(new SamplingRequest(lm, tok, [ids], 1, settings, parse.GetValue(seed)))[0];
 

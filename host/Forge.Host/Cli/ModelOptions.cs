@@ -15,6 +15,10 @@ internal sealed class ModelOptions
     public Option<string?> Template { get; } = new("--template") { Description = TemplateHelp };
     public Option<string> Device { get; } = new("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
     public Option<string?> DType { get; } = new("--dtype") { Description = "float32, bfloat16 or float16 (default: the checkpoint's)" };
+    public Option<string?> Adapter { get; } = new("--adapter") { Description = AdapterHelp };
+
+    /// <summary>--adapter's help.</summary>
+    public const string AdapterHelp = "PEFT LoRA adapter folder (adapter_config.json + adapter_model.safetensors) merged into --model's weights at load";
 
     public void AddTo(Command command)
     {
@@ -23,6 +27,7 @@ internal sealed class ModelOptions
         command.Options.Add(Template);
         command.Options.Add(Device);
         command.Options.Add(DType);
+        command.Options.Add(Adapter);
     }
 
     /// <summary>Loads the model and its tokenizer.</summary>
@@ -31,10 +36,10 @@ internal sealed class ModelOptions
         string folder = parse.GetValue(Model)!;
         if (!Directory.Exists(folder)) throw new Core.ForgeDataException($"--model: {folder}: no such model folder");
         string tokenizer = parse.GetValue(Tokenizer) ?? folder;
-        var config = ModelConfig.Load(Path.Combine(folder, "config.json"));
+        var config = ModelConfig.Load(Path.Combine(Core.Adapters.PeftAdapterFolder.ModelFolder(folder), "config.json"));
         var type = parse.GetValue(DType) is { } name ? ModelConfig.ParseDType(name, "--dtype") : config.DType;
         var tok = store.LoadTokenizer(tokenizer);
-        return new StageModel(store.Load(folder, DeviceSelector.Parse(parse.GetValue(Device)!), type), tok, tokenizer);
+        return new StageModel(AdapterArgument.Load(store, folder, parse.GetValue(Adapter), DeviceSelector.Parse(parse.GetValue(Device)!), type), tok, tokenizer);
     }
 
     /// <summary>--template's help: what it takes, and the checkpoint's own template as the default.</summary>
@@ -43,5 +48,5 @@ internal sealed class ModelOptions
 
     /// <summary>--template, else the checkpoint's own template (<see cref="CheckpointTemplate"/>), with where it came from.</summary>
     public (IPromptTemplate Template, string Spec, string Source) ChooseTemplate(ParseResult parse) =>
-        CheckpointTemplate.Choose(parse.GetValue(Template), parse.GetValue(Model)!, parse.GetValue(Tokenizer));
+        CheckpointTemplate.Choose(parse.GetValue(Template), AdapterArgument.TemplateFolder(parse.GetValue(Model)!, parse.GetValue(Adapter)), parse.GetValue(Tokenizer));
 }

@@ -53,12 +53,12 @@ internal static class ServeCommand
 
             using var model = models.Load(parse, app.Services.GetRequiredService<IModelStore>());
             string folder = parse.GetValue(models.Model)!;
-            int positions = ModelConfig.Load(Path.Combine(folder, "config.json")).MaxPositionEmbeddings;
+            int positions = ModelConfig.Load(Path.Combine(Core.Adapters.PeftAdapterFolder.ModelFolder(folder), "config.json")).MaxPositionEmbeddings;
             int context = parse.GetValue(maxModelLen) is { } asked
                 ? Within(asked, "--max-model-len", 2, positions, $"the model's max_position_embeddings is {positions}")
                 : positions;
             var limits = new ServeLimits { ContextLength = context, MaxQueue = queue, MaxBodyBytes = body };
-            string label = parse.GetValue(name) ?? Path.GetFileName(Path.GetFullPath(folder).TrimEnd('/'));
+            string label = parse.GetValue(name) ?? Path.GetFileName(Path.GetFullPath(parse.GetValue(models.Adapter) ?? folder).TrimEnd('/'));
             var (template, spec, templateSource) = models.ChooseTemplate(parse);
             var chat = new ChatModel(model, app.Services.GetRequiredService<IPluginResolver>().Resolve<ISampler>(parse.GetValue(sampler)!),
                 template, label, limits);

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Forge.Contracts.Models;
+using Forge.Core.Adapters;
 using Forge.Core.Checkpoints;
 using Forge.Core.Models;
 using Forge.Core.Tokenizers;
@@ -12,7 +13,37 @@ namespace Forge.Core.Artifacts;
 public sealed class ModelStore : IModelStore
 {
     /// <inheritdoc />
-    public ILanguageModel Load(string directory, Device device, ScalarType dtype) => CheckpointLoader.Load(directory, device, dtype);
+    /// <remarks>A PEFT LoRA adapter folder (adapter_config.json, no config.json) loads as its base model — the folder
+    /// its <c>base_model_name_or_path</c> names — with the update merged in.</remarks>
+    public ILanguageModel Load(string directory, Device device, ScalarType dtype)
+    {
+        if (!PeftAdapterFolder.IsAdapter(directory)) return CheckpointLoader.Load(directory, device, dtype);
+        var (_, baseModel) = PeftAdapterFolder.ReadConfig(directory);
+        return LoadMerged(PeftAdapterFolder.ResolveBase(directory, baseModel), directory, device, dtype);
+    }
+
+    /// <summary>The model in <paramref name="baseDirectory"/> with the adapter in <paramref name="adapterDirectory"/> merged into its weights.</summary>
+    public static DecoderModel LoadMerged(string baseDirectory, string adapterDirectory, Device device, ScalarType dtype) =>
+        LoadMerged(baseDirectory, adapterDirectory, device, dtype, depth: 0);
+
+    private static DecoderModel LoadMerged(string baseDirectory, string adapterDirectory, Device device, ScalarType dtype, int depth)
+    {
+        DecoderModel model;
+        if (!PeftAdapterFolder.IsAdapter(baseDirectory)) model = CheckpointLoader.Load(baseDirectory, device, dtype);
+        else if (depth >= 16) throw new ForgeDataException($"{adapterDirectory}: more than 16 adapters stacked on each other (do their base_model_name_or_path form a cycle?)");
+        else model = LoadMerged(PeftAdapterFolder.ResolveBase(baseDirectory, PeftAdapterFolder.ReadConfig(baseDirectory).BaseModel), baseDirectory, device, dtype, depth + 1);
+        try
+        {
+            using var adapter = PeftAdapterFolder.Load(adapterDirectory, model);
+            adapter.Merge();
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
 
     /// <inheritdoc />
     public ILanguageModel Create(string configJson, Device device, ScalarType dtype, long seed)

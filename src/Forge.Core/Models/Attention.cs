@@ -49,7 +49,7 @@ public sealed class Attention : nn.Module
     {
         using var scope = NewDisposeScope();
         long batch = x.shape[0], time = x.shape[1];
-        var heads = qkv.forward(x).view(batch, time, _heads + 2 * _kvHeads, _headDim);
+        var heads = Projection.Forward(qkv, x).view(batch, time, _heads + 2 * _kvHeads, _headDim);
         var queriesAndKeys = query_norm is null || key_norm is null ? heads.narrow(2, 0, _heads + _kvHeads)
             : cat([query_norm.forward(heads.narrow(2, 0, _heads)), key_norm.forward(heads.narrow(2, _heads, _kvHeads))], 2);
         var rotated = RotaryEmbedding.Apply(queriesAndKeys, cos, sin);
@@ -76,6 +76,6 @@ public sealed class Attention : nn.Module
             attended = nn.functional.scaled_dot_product_attention(q, k, v, attn_mask: mask, is_casual: mask is null && causal)
                 .transpose(1, 2);
         }
-        return output.forward(attended.reshape(batch, time, _heads * _headDim)).MoveToOuterDisposeScope();
+        return Projection.Forward(output, attended.reshape(batch, time, _heads * _headDim)).MoveToOuterDisposeScope();
     }
 }

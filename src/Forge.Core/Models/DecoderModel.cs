@@ -112,7 +112,10 @@ public sealed class DecoderModel : nn.Module, ILanguageModel
 
         var (cos, sin) = _rotary.Tables(positions, DType);
         var x = embedding.forward(inputIds);
-        bool recompute = ActivationCheckpointing && kv is null && training && is_grad_enabled() && x.requires_grad;
+        bool recompute = ActivationCheckpointing && kv is null && training && is_grad_enabled();
+        // A frozen embedding (an adapter trains only inside the layers) gives an input without gradients, through which
+        // the recomputing function would pass none: the layers' trainable weights need the input to ask for them.
+        if (recompute && !x.requires_grad) x = x.detach().requires_grad_(true);
         foreach (var layer in layers)
             x = recompute ? CheckpointedLayer.Apply(layer, x, cos, sin, attention, causal) : layer.Forward(x, cos, sin, attention, kv, causal);
         kv?.Advance((int)time);

@@ -28,8 +28,8 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var gateUp = gate_up.forward(x);
+        var gateUp = Projection.Forward(gate_up, x);
         var activated = nn.functional.silu(gateUp.narrow(-1, 0, _intermediate)) * gateUp.narrow(-1, _intermediate, _intermediate);
-        return down.forward(activated).MoveToOuterDisposeScope();
+        return Projection.Forward(down, activated).MoveToOuterDisposeScope();
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Forge.Contracts.Models;
+using Forge.Core.Adapters;
 using Forge.Core.Artifacts;
 using Forge.Core.Devices;
 using Forge.Core.Models;
@@ -40,6 +41,17 @@ public sealed record StageModel(ILanguageModel Model, ITokenizer Tokenizer, stri
         }
     }
 
+    /// <summary>
+    /// At the end of a stage that trained an adapter with <c>Merge</c>: base + update as a plain model folder (with the
+    /// tokenizer and template) in <paramref name="directory"/>; nothing for a stage without an adapter.
+    /// </summary>
+    public void SaveMerged(string directory)
+    {
+        if (Model is not AdaptedModel adapted) return;
+        using var merged = adapted.Merged();
+        (this with { Model = merged }).Save(directory);
+    }
+
     /// <inheritdoc />
     public void Dispose() => Model.Dispose();
 }
@@ -64,6 +76,7 @@ public static class ModelSettings
         var options = context.Options<TrainingStageOptions>();
         var device = DeviceSelector.Parse(options.Device);
         var dtype = ModelConfig.ParseDType(options.DType, $"{context.Path}:DType");
+        if (options.Model is not null && options.Adapter is not null) return Adapt(context, store, options, weightsFrom);
         if (options.Model is not null) return Load(context, store, options.Model, options.Tokenizer, weightsFrom);
         var newModel = options.NewModel ?? throw new ForgeDataException($"{context.Path}: give Model (a checkpoint folder) or NewModel (a config to train from scratch)");
         string? tokenizerPath = options.Tokenizer is null ? tokenizerFallback : options.Tokenizer == "char" ? null : context.ResolvePath(options.Tokenizer);
@@ -95,6 +108,39 @@ public static class ModelSettings
             PromptTemplate = options.Template,
             ChatOptions = options.Chat,
         };
+    }
+
+    /// <summary>
+    /// The frozen <c>Model</c> with the stage's LoRA adapter: a new one (drawn from the stage's seed), or, resuming, the
+    /// one the step checkpoint <paramref name="weightsFrom"/> holds, whose config must match the configured adapter.
+    /// </summary>
+    private static StageModel Adapt(StageContext context, IModelStore store, TrainingStageOptions options, string? weightsFrom)
+    {
+        var loaded = Load(context, store, options.Model!, options.Tokenizer);
+        try
+        {
+            var decoder = loaded.Model as DecoderModel ?? throw new ForgeDataException($"{context.Path}:Adapter: the model is not one of Forge's decoders");
+            var spec = LoraSpec.From(options.Adapter!);
+            LoraAdapter adapter;
+            if (weightsFrom is null)
+            {
+                adapter = new LoraAdapter(decoder, spec, generator: new Generator((ulong)context.Seed));
+            }
+            else
+            {
+                var (saved, _) = PeftAdapterFolder.ReadConfig(weightsFrom);
+                if (saved.Rank != spec.Rank || saved.Alpha != spec.Alpha || saved.UseRslora != spec.UseRslora || !saved.TargetModules.Order().SequenceEqual(spec.TargetModules.Order()))
+                    throw new ForgeDataException($"{Path.Combine(weightsFrom, PeftAdapterFolder.ConfigFile)}: the checkpoint's adapter (r {saved.Rank}, alpha {saved.Alpha}, {string.Join(", ", saved.TargetModules)}) differs from {context.Path}:Adapter");
+                adapter = PeftAdapterFolder.Load(weightsFrom, decoder);
+            }
+            string basePath = Path.GetFullPath(context.ResolvePath(options.Model!)!);
+            return loaded with { Model = new AdaptedModel(decoder, adapter, basePath) };
+        }
+        catch
+        {
+            loaded.Dispose();
+            throw;
+        }
     }
 
     /// <summary>A configuration section as JSON, numbers and booleans typed.</summary>

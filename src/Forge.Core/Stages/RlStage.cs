@@ -123,6 +123,7 @@ public sealed class RlStage(IModelStore store, IPluginResolver plugins, RewardCo
 
         model.Model.Module.eval();
         model.Save(context.CheckpointDirectory);
+        if (context.Options<TrainingStageOptions>().Adapter?.Merge == true) model.SaveMerged(Path.Combine(context.CheckpointDirectory, "merged"));
         var eval = StageEvaluation.Run(context, plugins, model, template, metrics, end, settings.PromptSource.InstanceName, generation.MaxNewTokens);
         return new StageResult(last, eval);
     }

@@ -106,6 +106,7 @@ internal sealed class SupervisedLoop(IModelStore store, IPluginResolver plugins,
 
         model.Model.Module.eval();
         model.Save(context.CheckpointDirectory);
+        if (context.Options<TrainingStageOptions>().Adapter?.Merge == true) model.SaveMerged(Path.Combine(context.CheckpointDirectory, "merged"));
         var eval = StageEvaluation.Run(context, plugins, model, template, metrics, step, maxNewTokens: options.Generation.MaxNewTokens);
         return new StageResult(new Dictionary<string, double>(last) { ["steps"] = step, ["traces"] = traces.Count }, eval);
     }

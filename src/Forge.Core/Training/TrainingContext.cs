@@ -1,5 +1,6 @@
 using Forge.Contracts.Models;
 using Forge.Contracts.Training;
+using Forge.Core.Adapters;
 using Forge.Core.Models;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -35,14 +36,17 @@ public sealed partial class TrainingContext : ITrainingContext, IDisposable
         Policy = policy;
         _options = options;
         Teacher = teacher;
-        if (policy is DecoderModel decoder) decoder.ActivationCheckpointing = options.ActivationCheckpointing;
+        var decoder = policy as DecoderModel ?? (policy as AdaptedModel)?.model;
+        if (decoder is not null) decoder.ActivationCheckpointing = options.ActivationCheckpointing;
     }
 
     /// <inheritdoc />
     public ILanguageModel Policy { get; }
 
     /// <inheritdoc />
-    public ILanguageModel Reference => _reference ??= Policy.Clone(frozen: true);
+    /// <remarks>A policy training an adapter (<see cref="AdaptedModel"/>) has its frozen base as the reference: the same
+    /// weights run with the adapter off, no copy.</remarks>
+    public ILanguageModel Reference => _reference ??= Policy is AdaptedModel adapted ? adapted.BaseView : Policy.Clone(frozen: true);
 
     /// <summary>True once <see cref="Reference"/> has been created (β = 0 never creates it).</summary>
     public bool HasReference => _reference is not null;
@@ -165,6 +169,8 @@ public sealed partial class TrainingContext : ITrainingContext, IDisposable
     /// <inheritdoc />
     public void SyncReference(double alpha = 1.0)
     {
+        if (Policy is AdaptedModel)
+            throw new ForgeDataException("the reference cannot be synced while training an adapter: the frozen base is the reference (turn reference syncing off, or train without Adapter)");
         using var noGrad = no_grad();
         var target = Reference.Module.parameters().ToList();
         var source = Policy.Module.parameters().ToList();

@@ -44,7 +44,8 @@ public sealed partial class TrainingContext
         foreach (var (index, pending) in _pendingExtras.OrderBy(p => p.Key))
             tensors.AddRange(pending.Select(p => (p.Key, p.Value)));
         foreach (var (weight, master) in _masters) tensors.Add(($"master/{keys[weight.Handle]}", master));
-        if (_reference is not null)
+        // An adapter's reference is the frozen base, which the step checkpoint does not need to carry.
+        if (_reference is not null && Policy is not Adapters.AdaptedModel)
             foreach (var (name, parameter) in _reference.Module.named_parameters()) tensors.Add(($"reference/{name}", parameter));
         if (_optimizer is not null)
         {

@@ -29,6 +29,10 @@ public abstract class TrainingStageOptions : StageOptions, System.ComponentModel
     [Description("How completions are sampled")]
     public GenerationOptions Generation { get; set; } = new();
 
+    /// <summary>Train a LoRA adapter on the frozen model instead of every weight.</summary>
+    [Description("Train a LoRA adapter on the frozen Model instead of every weight (Kind, Rank, Alpha, Dropout, TargetModules, UseRslora, Merge); saved in PEFT's format; an rl stage's reference is then the frozen base itself")]
+    public Adapters.AdapterOptions? Adapter { get; set; }
+
     /// <summary>Step checkpoints every N steps; 0 only at the end and on a stop.</summary>
     [Description("Write a step checkpoint every N steps (0: only when stopped)")]
     [System.ComponentModel.DataAnnotations.Range(0, int.MaxValue)]
@@ -51,6 +55,12 @@ public abstract class TrainingStageOptions : StageOptions, System.ComponentModel
             yield return new("give Model (a checkpoint folder) or NewModel (a config to train from scratch)", [nameof(Model)]);
         else if (Model is not null && NewModel is not null)
             yield return new("give Model or NewModel, not both", [nameof(NewModel)]);
+        if (Adapter is not null && NewModel is not null)
+            yield return new("an adapter trains on top of a given Model; a NewModel trains all its weights (drop Adapter or give Model)", [nameof(Adapter)]);
+        // Recomputing a layer in backward would draw another dropout mask than its forward pass used.
+        if (Adapter is { Dropout: > 0 } && Training.ActivationCheckpointing)
+            yield return new("Dropout above 0 cannot be combined with Training:ActivationCheckpointing (the recomputed layer would draw another mask); set one of them off",
+                [$"{nameof(Adapter)}:{nameof(Adapter.Dropout)}"]);
         // AdamW's ε (1e-8) is 0 in float16, so its state there divides by zero; bfloat16 has float32's range.
         if (!Training.MasterWeights && DType is "float16" or "fp16" or "half")
             yield return new("false needs DType bfloat16 or float32: AdamW's state in float16 underflows (its epsilon, 1e-8, is 0 there)",
