@@ -6,15 +6,15 @@ namespace Forge.Plugins.Sampling;
 
 /// <summary>
 /// The device side of one generation batch: the KV cache and the buffers a decoding step reads and writes in place —
-/// each row's last token (<see cref="Ids"/>), one pre-drawn uniform number per row (<see cref="Uniforms"/>), the
+/// each row's last token (<see cref="Ids"/>), pre-drawn uniform numbers (one per row and token, when sampling), the
 /// tokens seen so far (repetition penalty) and the step's output ([rows, 3]: token id, log-prob, finiteness). A step
 /// (<see cref="Step"/>) touches nothing else, so it can be captured once and replayed (<see cref="DecodeGraphs"/>).
 /// The buffers hold <see cref="RowCapacity"/> rows; a batch uses the first <see cref="Rows"/> of them.
 /// </summary>
 internal sealed class DecodeBatch : IDisposable
 {
-    private readonly Tensor _ids, _uniforms, _out;
-    private Tensor? _seen;
+    private readonly Tensor _ids, _out;
+    private Tensor? _seen, _uniforms;
 
     public DecodeBatch(ILanguageModel model, int rows, int capacity)
     {
@@ -24,7 +24,6 @@ internal sealed class DecodeBatch : IDisposable
         var device = model.Device;
         Cache = model.CreateCache(rows, capacity);
         _ids = zeros([rows, 1], ScalarType.Int64, device).DetachFromDisposeScope();
-        _uniforms = zeros([rows], ScalarType.Float32, device).DetachFromDisposeScope();
         _out = zeros([rows, 3], ScalarType.Float32, device).DetachFromDisposeScope();
         Rows = rows;
     }
@@ -42,7 +41,7 @@ internal sealed class DecodeBatch : IDisposable
     /// <summary>[rows, 1] each row's last token: the next step's input.</summary>
     public Tensor Ids => _ids.narrow(0, 0, Rows);
 
-    private Tensor Uniforms => _uniforms.narrow(0, 0, Rows);
+    private Tensor Uniforms => _uniforms!.narrow(0, 0, Rows);
 
     private Tensor Out => _out.narrow(0, 0, Rows);
 
@@ -76,8 +75,15 @@ internal sealed class DecodeBatch : IDisposable
         if (seen is not null) Seen!.copy_(seen);
     }
 
-    /// <summary>Draws the next step's uniform numbers, outside any captured step, so that seeds reproduce either way.</summary>
-    public void Draw(Generator? generator) => Uniforms.uniform_(0, 1, generator);
+    /// <summary>
+    /// Draws the next step's uniform numbers ([rows, vocab]) outside any captured step, from the seeded generator, so
+    /// that a seed gives the same tokens whether the step is replayed or not.
+    /// </summary>
+    public void Draw(Generator? generator)
+    {
+        _uniforms ??= zeros([RowCapacity, Model.VocabSize], ScalarType.Float32, Model.Device).DetachFromDisposeScope();
+        Uniforms.uniform_(0, 1, generator);
+    }
 
     /// <summary>One decoding step: the model reads <see cref="Ids"/>, the next tokens are picked and written back.</summary>
     public void Step(GenerationSettings settings)
@@ -88,8 +94,10 @@ internal sealed class DecodeBatch : IDisposable
     }
 
     /// <summary>
-    /// Picks each row's next token from <paramref name="logits"/> [rows, vocab] — argmax, or the inverse of the
-    /// sampling distribution's CDF at the row's pre-drawn uniform number — and writes it to <see cref="Ids"/>, the
+    /// Picks each row's next token from <paramref name="logits"/> [rows, vocab] — argmax, or a draw from the sampling
+    /// distribution by an exponential race over the pre-drawn uniforms (the token with the largest p / E, E = −log(1 − u)
+    /// exponentially distributed, is a draw from p: no sort or scan, so it holds in deterministic mode too) — and
+    /// writes it to <see cref="Ids"/>, the
     /// output and the seen tokens. Log-probs are under the raw distribution for greedy decoding and under the
     /// sampling distribution otherwise. A row whose logits are not all finite picks from a uniform stand-in and is
     /// refused by the caller.
@@ -105,10 +113,9 @@ internal sealed class DecodeBatch : IDisposable
         else
         {
             var probabilities = where(finite.unsqueeze(-1), processed.softmax(-1), ones_like(processed));
-            var cdf = probabilities.cumsum(-1);
-            // u in (0, 1] times the total mass: the first token whose CDF reaches it; tokens of zero mass never do.
-            var threshold = (1 - Uniforms).unsqueeze(-1) * cdf.narrow(-1, cdf.shape[^1] - 1, 1);
-            next = (cdf < threshold).sum(-1).clamp_max(cdf.shape[^1] - 1);
+            // 1 − u lies in (0, 1]; the floor keeps E = 0 from dividing (filtered tokens, p = 0, then score 0, not NaN).
+            var race = (1 - Uniforms).log().neg_().clamp_min_(1e-30);
+            next = (probabilities / race).argmax(-1);
         }
         var chosen = (settings.Greedy ? raw : processed).log_softmax(-1).gather(-1, next.unsqueeze(-1)).squeeze(-1);
         Ids.copy_(next.unsqueeze(1));
@@ -123,7 +130,7 @@ internal sealed class DecodeBatch : IDisposable
     {
         Cache.Dispose();
         _ids.Dispose();
-        _uniforms.Dispose();
+        _uniforms?.Dispose();
         _out.Dispose();
         _seen?.Dispose();
     }

@@ -2,6 +2,7 @@ using Forge.Contracts.Devices;
 using Forge.Contracts.Models;
 using Forge.Contracts.Plugins;
 using Forge.Contracts.Sampling;
+using Microsoft.Extensions.Logging;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -16,7 +17,7 @@ namespace Forge.Plugins.Sampling;
 /// Log-probs are under the model's raw distribution for greedy decoding and under the sampling distribution
 /// (after penalty, temperature and filtering) otherwise.
 /// </summary>
-public sealed class KvCacheSampler(SamplerOptions options, IDeviceGraphs? graphs = null) : ISampler, IDisposable
+public sealed class KvCacheSampler(SamplerOptions options, IDeviceGraphs? graphs = null, ILogger<KvCacheSampler>? logger = null) : ISampler, IDisposable
 {
     private readonly List<DecodeGraphs> _states = [];
     private readonly HashSet<string> _said = [];
@@ -185,14 +186,14 @@ public sealed class KvCacheSampler(SamplerOptions options, IDeviceGraphs? graphs
 
     private string? WhyEager(ILanguageModel model, DecodeShapes shapes)
     {
-        if (options.CudaGraphs == CudaGraphs.Off) return "CudaGraphs: Off";
+        if (options.CudaGraphs == CudaGraphMode.Off) return "CudaGraphs: Off";
         bool cuda = model.Device.type == DeviceType.CUDA;
         string? why = !cuda ? $"the device is {model.Device.type}"
             : graphs is null ? "this host provides no CUDA-graph support (Forge.Cuda)"
             : !shapes.Fixed ? "CUDA graphs need fixed shapes (FixedShapes: Off)"
             : graphs.Unavailable(model.Device);
         // Auto on the CPU is the documented default, not worth a line; anything else that keeps graphs off is.
-        if (why is not null && (cuda || options.CudaGraphs == CudaGraphs.On)) Say($"CUDA graphs off: {why}; decoding runs eagerly");
+        if (why is not null && (cuda || options.CudaGraphs == CudaGraphMode.On)) Say($"CUDA graphs off: {why}; decoding runs eagerly");
         return why;
     }
 
@@ -202,10 +203,12 @@ public sealed class KvCacheSampler(SamplerOptions options, IDeviceGraphs? graphs
         state.Dispose();
     }
 
-    /// <summary>Writes <paramref name="line"/> to standard error once per sampler.</summary>
+    /// <summary>Logs <paramref name="line"/> (standard error without a logger) once per sampler.</summary>
     private void Say(string line)
     {
-        if (_said.Add(line)) Console.Error.WriteLine($"kv-cache sampler: {line}");
+        if (!_said.Add(line)) return;
+        if (logger is not null) logger.LogWarning("{Line}", line);
+        else Console.Error.WriteLine($"kv-cache sampler: {line}");
     }
 
     /// <inheritdoc />

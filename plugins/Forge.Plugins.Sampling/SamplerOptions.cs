@@ -17,7 +17,7 @@ public sealed class SamplerOptions
 
     /// <summary>Whether decoding steps are captured as CUDA graphs and replayed (<see cref="DecodeGraphs"/>).</summary>
     [Description("CUDA graphs: each decoding step captured once per batch bucket and replayed (one launch instead of ~600); needs fixed shapes and the native graph library, built on first use against the installed PyTorch (Auto: on CUDA; Off: eager; when unavailable one line says why and decoding runs eagerly)")]
-    public CudaGraphs CudaGraphs { get; set; } = CudaGraphs.Auto;
+    public CudaGraphMode CudaGraphs { get; set; } = CudaGraphMode.Auto;
 }
 
 /// <summary>When generation keeps fixed shapes.</summary>
@@ -34,7 +34,7 @@ public enum FixedShapes
 }
 
 /// <summary>When decoding steps are replayed from CUDA graphs.</summary>
-public enum CudaGraphs
+public enum CudaGraphMode
 {
     /// <summary>On CUDA devices with fixed shapes, when the native graph library is available.</summary>
     Auto,
