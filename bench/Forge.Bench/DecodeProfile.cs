@@ -46,6 +46,7 @@ internal static class DecodeProfile
             batch.Start(rows, prompts, penalty: false);
             var hidden = model.Hidden(prompts, null, cache);
             batch.Pick(model.Logits(hidden.narrow(1, promptLength - 1, 1)).squeeze(1), greedy);
+            batch.Draw(null); // the uniforms sampling reads (their values do not change the timing)
             var hiddenOut = zeros([rows, 1, model.Config.HiddenSize], model.DType, model.Device);
             var logitsOut = zeros([rows, model.VocabSize], model.DType, model.Device);
 

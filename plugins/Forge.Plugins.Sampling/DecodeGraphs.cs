@@ -39,7 +39,10 @@ internal sealed class DecodeGraphs : IDisposable
     /// graphs were captured (a model whose parameters were replaced gets new graphs, never stale pointers).
     /// </summary>
     public bool Fits(ILanguageModel model, int rows, int capacity) =>
-        ReferenceEquals(model, Batch.Model) && capacity == Batch.Capacity && rows <= Batch.RowCapacity && Weights(model).AsSpan().SequenceEqual(_weights);
+        ReferenceEquals(model, Batch.Model) && capacity == Batch.Capacity && rows <= Batch.RowCapacity && WeightsUnchanged();
+
+    /// <summary>True while the model's parameters are the tensors the graphs were captured with.</summary>
+    public bool WeightsUnchanged() => Weights(Batch.Model).AsSpan().SequenceEqual(_weights);
 
     /// <summary>Runs one decoding step of the batch's current rows: replayed, captured, or eagerly.</summary>
     public void Step(GenerationSettings settings)

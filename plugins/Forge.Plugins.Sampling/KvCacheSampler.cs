@@ -146,7 +146,11 @@ public sealed class KvCacheSampler(SamplerOptions options, IDeviceGraphs? graphs
             if (graphed is not null) graphed.Step(settings);
             else state.Step(settings);
         }
-        if (graphed?.Failure is { } failure) Say($"CUDA graphs off for this model: {failure}; decoding runs eagerly");
+        if (graphed?.Failure is { } failure)
+        {
+            GraphsOff = failure;
+            Say($"CUDA graphs off for this model: {failure}; decoding runs eagerly");
+        }
 
         return Enumerable.Range(0, rows).Select(r => new Completion(batch[r].Index, tokens[r], logProbs[r],
             stops.Cut(request.Tokenizer.Decode(tokens[r], skipSpecialTokens: true)), truncated[r] || !finished[r])).ToList();
@@ -165,15 +169,16 @@ public sealed class KvCacheSampler(SamplerOptions options, IDeviceGraphs? graphs
         }
         if (state is null)
         {
-            // One set of graphs per model and cache shape; the two most recent are kept (a policy and its teacher).
-            foreach (var stale in _states.Where(s => ReferenceEquals(s.Batch.Model, model)).ToList()) Drop(stale);
-            while (_states.Count >= 2) Drop(_states[0]);
+            // One set of graphs per model and cache shape, the three most recently used kept (a policy meeting two
+            // cache capacities, a teacher); those of a model whose parameters moved can never be replayed again.
+            foreach (var stale in _states.Where(s => ReferenceEquals(s.Batch.Model, model) && !s.WeightsUnchanged()).ToList()) Drop(stale);
+            while (_states.Count >= 3) Drop(_states[0]);
             var probe = model.CreateCache(1, 1);
-            bool capturable = probe is ICapturableCache;
+            bool capturable = probe is ICapturableCache { FixedLength: true };
             probe.Dispose();
             if (!capturable)
             {
-                GraphsOff = "the model's KV cache cannot be captured (not an ICapturableCache)";
+                GraphsOff = "the model's KV cache cannot be captured (not a fixed-length ICapturableCache)";
                 Say(GraphsOff);
                 return null;
             }
@@ -188,8 +193,7 @@ public sealed class KvCacheSampler(SamplerOptions options, IDeviceGraphs? graphs
     {
         if (options.CudaGraphs == CudaGraphMode.Off) return "CudaGraphs: Off";
         bool cuda = model.Device.type == DeviceType.CUDA;
-        string? why = !cuda ? $"the device is {model.Device.type}"
-            : graphs is null ? "this host provides no CUDA-graph support (Forge.Cuda)"
+        string? why = graphs is null ? "this host provides no CUDA-graph support (Forge.Cuda)"
             : !shapes.Fixed ? "CUDA graphs need fixed shapes (FixedShapes: Off)"
             : graphs.Unavailable(model.Device);
         // Auto on the CPU is the documented default, not worth a line; anything else that keeps graphs off is.

@@ -14,6 +14,12 @@ public interface ICapturableCache : IKeyValueCache
     /// <summary>The positions the buffers hold.</summary>
     int Capacity { get; }
 
+    /// <summary>
+    /// True when attention reads the whole <see cref="Capacity"/> and one-token steps take their positions from device
+    /// tensors: only then is a step's device work the same from step to step, so only then may it be captured.
+    /// </summary>
+    bool FixedLength { get; }
+
     /// <summary>The rows in use (the first ones of the buffers).</summary>
     int Rows { get; }
 

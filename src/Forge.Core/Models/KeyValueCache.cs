@@ -33,8 +33,8 @@ public sealed class KeyValueCache : ICapturableCache
         _maskBuffer = zeros([batchSize, capacity], ScalarType.Bool, device).DetachFromDisposeScope();
         _positionBuffer = zeros([batchSize], ScalarType.Int64, device).DetachFromDisposeScope();
         Slot = zeros([1], ScalarType.Int64, device).DetachFromDisposeScope();
-        _keys = _keyBuffers;
-        _values = _valueBuffers;
+        _keys = (Tensor[])_keyBuffers.Clone();
+        _values = (Tensor[])_valueBuffers.Clone();
         KeyMask = _maskBuffer;
         NextPosition = _positionBuffer;
         Rows = batchSize;
