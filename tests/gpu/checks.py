@@ -9,6 +9,10 @@
    same metrics as the uninterrupted run.
 4. checkpoint-in-transformers: the RL stage's checkpoint, written by Forge, loads in transformers and gives Forge's
    logits within 1e-4.
+5. graphs-match-eager: CUDA-graph decoding (the kv-cache sampler's captured steps) gives eager decoding's ids exactly
+   and its log-probs within 1e-3 (bf16) and 1e-5 (float32): greedy batches of 1, 3 and 64, rows ending at different
+   steps, a smaller batch after a larger one, another model and back, sampling with every filter (same seed).
+CHECKS_ONLY="name …" runs only the named checks.
 Each check prints one line `PASS name: …` or `FAIL name: …`; the last line is `N passed, N failed`.
 """
 import json, math, os, signal, subprocess, sys, tempfile, time, traceback
@@ -177,9 +181,26 @@ def checkpoint_in_transformers():
     return f"transformers loads Forge's RL checkpoint; logits equal within {diff:.1e}"
 
 
+def graphs_match_eager():
+    cases = [json.loads(line) for line in run([CHECKS, "graphs"], timeout=900).splitlines() if line.startswith("{")]
+    for c in cases: print("  " + json.dumps(c), flush=True)
+    if len(cases) != 20: raise AssertionError(f"{len(cases)} cases, expected 20")
+    for c in cases:
+        tol = 1e-3 if c["case"].startswith("bf16") else 1e-5
+        if c["graphs"] != "on": raise AssertionError(f"{c['case']}: graphs {c['graphs']}")
+        if c["rows_with_other_ids"]: raise AssertionError(f"{c['case']}: {c['rows_with_other_ids']} of {c['rows']} rows got other ids than eager decoding")
+        if c["max_logprob_diff"] > tol: raise AssertionError(f"{c['case']}: log-probs differ by {c['max_logprob_diff']:.2e} (> {tol})")
+    ends = min(c["lengths"] for c in cases if c["case"].endswith("b64 stops"))
+    if ends < 3: raise AssertionError(f"rows of the stop-token batch ended at only {ends} different lengths")
+    worst = {d: max(c["max_logprob_diff"] for c in cases if c["case"].startswith(d)) for d in ("bf16", "f32")}
+    return (f"{len(cases)} cases equal ids; log-probs within {worst['bf16']:.1e} (bf16), {worst['f32']:.1e} (f32); "
+            f"{max(c['captured'] for c in cases)} graphs held at most")
+
+
 if __name__ == "__main__":
     print(f"torch {torch.__version__}, {torch.cuda.get_device_name()}", flush=True)
-    for fn in (parity, rl_on_cuda, resume_on_cuda, checkpoint_in_transformers):
-        check(fn)
+    only = os.environ.get("CHECKS_ONLY", "").split()
+    for fn in (parity, rl_on_cuda, resume_on_cuda, checkpoint_in_transformers, graphs_match_eager):
+        if not only or fn.__name__ in only: check(fn)
     print(f"{sum(results)} passed, {len(results) - sum(results)} failed", flush=True)
     sys.exit(0 if all(results) else 1)
