@@ -94,11 +94,13 @@ public sealed class DecoderModel : nn.Module, ILanguageModel
             // One token into a fixed-length cache: everything position-dependent comes from device tensors (the write
             // slot, each row's next position, the key mask), so the step's device work is the same on every step and
             // can be captured once and replayed. Keys beyond the slot were never written, so the key mask alone is
-            // the causal mask.
+            // the causal mask; it goes to attention as additive biases (0 or −∞), made once here rather than from a
+            // boolean mask in every layer, as scaled_dot_product_attention would.
             positions = kv.NextPosition.unsqueeze(1).clone();
             kv.KeyMask.index_fill_(1, kv.Slot, true);
             kv.NextPosition.add_(1);
-            attention = kv.KeyMask.unsqueeze(1).unsqueeze(1);
+            var masked = kv.KeyMask.logical_not().unsqueeze(1).unsqueeze(1);
+            attention = zeros(masked.shape, DType, inputIds.device).masked_fill_(masked, double.NegativeInfinity);
         }
         else if (attentionMask is null)
         {
