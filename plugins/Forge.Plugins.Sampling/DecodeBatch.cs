@@ -99,8 +99,7 @@ internal sealed class DecodeBatch : IDisposable
     /// exponentially distributed, is a draw from p: no sort or scan, so it holds in deterministic mode too) — and
     /// writes it to <see cref="Ids"/>, the
     /// output and the seen tokens. Log-probs are under the raw distribution for greedy decoding and under the
-    /// sampling distribution otherwise. A row whose logits are not all finite picks from a uniform stand-in and is
-    /// refused by the caller.
+    /// sampling distribution otherwise. A row whose logits are not all finite is refused by the caller.
     /// </summary>
     public void Pick(Tensor logits, GenerationSettings settings)
     {
@@ -112,10 +111,10 @@ internal sealed class DecodeBatch : IDisposable
         if (settings.Greedy) next = processed.argmax(-1);
         else
         {
-            var probabilities = where(finite.unsqueeze(-1), processed.softmax(-1), ones_like(processed));
             // 1 − u lies in (0, 1]; the floor keeps E = 0 from dividing (filtered tokens, p = 0, then score 0, not NaN).
-            var race = (1 - Uniforms).log().neg_().clamp_min_(1e-30);
-            next = (probabilities / race).argmax(-1);
+            // A row whose logits are not finite picks some index in range and is refused by the caller.
+            var race = (1 - Uniforms).log_().neg_().clamp_min_(1e-30);
+            next = processed.softmax(-1).div_(race).argmax(-1);
         }
         var chosen = (settings.Greedy ? raw : processed).log_softmax(-1).gather(-1, next.unsqueeze(-1)).squeeze(-1);
         Ids.copy_(next.unsqueeze(1));
