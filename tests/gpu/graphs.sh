@@ -21,4 +21,5 @@ else
   echo "native build: FAILED (decoding would run eagerly)"
 fi
 CHECKS_ONLY=graphs_match_eager bash "$root/tests/gpu/run.sh"
-BATCHES="${BATCHES:-1 64 128}" STEPS="${STEPS:-profile grpo}" bash "$root/bench/run-gpu.sh"
+# The GRPO step as the peer runs it: bf16 AdamW state, no float32 master weights.
+GRPO_ARGS="${GRPO_ARGS:---no-master-weights}" BATCHES="${BATCHES:-1 64 128}" STEPS="${STEPS:-profile grpo}" bash "$root/bench/run-gpu.sh"
