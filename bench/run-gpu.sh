@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs on the GPU machine (device tool, carry .gpu; tests/gpu/pack.sh makes it here): Forge and the PyTorch/transformers
 # peers side by side, same shapes, same command. Writes JSON lines to $OUT/results.jsonl.
-#   STEPS="generate grpo forge-run" bash bench/run-gpu.sh      (the default runs all three)
+#   STEPS="generate grpo forge-run" bash bench/run-gpu.sh      (the default runs all three; "profile" is extra)
 #   STEPS=lora-memory SHAPE=qwen2.5-1.5b bash bench/run-gpu.sh  (GRPO steps from one base: full fine-tuning, then LoRA r=16)
+# Forge's generation runs with CUDA graphs and eagerly in one process (--graphs on off), beside transformers.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${OUT:-/tmp/forge-bench-out}; mkdir -p "$out"
@@ -29,14 +30,18 @@ for step in $steps; do
   case $step in
     generate)
       for b in ${BATCHES:-1 64 128}; do
-        measure "forge-generate-b$b" "$bench" generate --shape qwen2.5-0.5b --device cuda --dtype bfloat16 --batch $b --prompt-len 128 --new-tokens 256
+        measure "forge-generate-b$b" "$bench" generate --shape qwen2.5-0.5b --device cuda --dtype bfloat16 --batch $b --prompt-len 128 --new-tokens 256 --graphs ${GRAPHS:-on off}
         measure "transformers-generate-b$b" python3 peer_generate.py --shape qwen2.5-0.5b --batch $b --prompt-len 128 --new-tokens 256
       done
-      measure "forge-generate-b64-sample" "$bench" generate --shape qwen2.5-0.5b --device cuda --dtype bfloat16 --batch 64 --prompt-len 128 --new-tokens 256 --sample
+      measure "forge-generate-b64-sample" "$bench" generate --shape qwen2.5-0.5b --device cuda --dtype bfloat16 --batch 64 --prompt-len 128 --new-tokens 256 --sample --graphs ${GRAPHS:-on off}
       measure "transformers-generate-b64-sample" python3 peer_generate.py --shape qwen2.5-0.5b --batch 64 --prompt-len 128 --new-tokens 256 --sample ;;
     grpo)
-      measure forge-grpo-step "$bench" grpo-step --shape qwen2.5-0.5b --device cuda --dtype bfloat16 --prompts 16 --group 8 --prompt-len 128 --new-tokens 256 --micro 16 --steps 3 ${GRPO_ARGS:-}
+      for g in ${GRAPHS:-on off}; do
+        measure "forge-grpo-step-graphs-$g" "$bench" grpo-step --shape qwen2.5-0.5b --device cuda --dtype bfloat16 --prompts 16 --group 8 --prompt-len 128 --new-tokens 256 --micro 16 --steps 3 --graphs $g ${GRPO_ARGS:-}
+      done
       measure pytorch-grpo-step python3 peer_grpo_step.py --shape qwen2.5-0.5b --prompts 16 --group 8 --prompt-len 128 --new-tokens 256 --micro 16 --steps 3 ;;
+    profile)
+      measure forge-decode-profile "$bench" decode-profile --shape qwen2.5-0.5b --device cuda --dtype bfloat16 --batch ${BATCHES:-1 64 128} --prompt-len 128 --steps 100 ;;
     forge-run)
       measure forge-run "$root/bench/forge-run-gpu.sh" "$(mktemp -d)/run" ${RUN_ARGS:-} ;;
     lora-memory)
@@ -46,3 +51,4 @@ for step in $steps; do
     *) echo "unknown step $step" >&2; exit 2 ;;
   esac
 done
+echo "--- last lines of $out/stderr.txt:"; tail -n 12 "$out/stderr.txt" 2>/dev/null

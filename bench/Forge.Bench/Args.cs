@@ -23,4 +23,11 @@ internal sealed class Args(string[] args)
         if (i < 0) return fallback;
         return args.Skip(i + 1).TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray();
     }
+
+    public string[] Strings(string name, string[] fallback)
+    {
+        int i = Array.IndexOf(args, "--" + name);
+        if (i < 0) return fallback;
+        return args.Skip(i + 1).TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
+    }
 }

@@ -4,6 +4,7 @@ using Forge.Contracts.Sampling;
 using Forge.Core.Artifacts;
 using Forge.Core.Devices;
 using Forge.Core.Models;
+using Forge.Cuda.Graphs;
 using Forge.Plugins.Sampling;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -21,13 +22,16 @@ internal static class GenerateBench
         var (device, dtype) = (model.Device, model.DType);
         model.eval();
         long parameters = model.parameters().Sum(p => p.NumberOfElements);
-        var sampler = new KvCacheSampler(new SamplerOptions { MaxBatchRows = 4096 });
         var tokenizer = new BenchTokenizer(model.VocabSize);
         var random = new Random(0);
+        var graphs = new CudaGraphs();
 
         foreach (int batch in args.Ints("batch", [1, 64]))
+        foreach (string mode in args.Strings("graphs", ["auto"]))
         {
-            var prompts = Shapes.RandomPrompts(random, batch, promptLength, model.VocabSize);
+            // --graphs on off: the same prompts decoded with CUDA graphs and eagerly, one sampler (and its graphs) each.
+            using var sampler = new KvCacheSampler(new SamplerOptions { MaxBatchRows = 4096, CudaGraphs = Enum.Parse<CudaGraphMode>(mode, ignoreCase: true) }, graphs);
+            var prompts = Shapes.RandomPrompts(new Random(batch), batch, promptLength, model.VocabSize);
             var settings = new GenerationSettings { Greedy = !args.Flag("sample"), MaxNewTokens = newTokens };
             sampler.Sample(new SamplingRequest(model, tokenizer, prompts, 1, settings with { MaxNewTokens = 8 }, 0)); // warm-up
             var times = new List<double>();
@@ -40,6 +44,7 @@ internal static class GenerateBench
                 if (output.Any(c => c.TokenIds.Count != newTokens)) throw new InvalidOperationException("a sequence stopped early");
             }
             double seconds = times.Order().ElementAt(times.Count / 2);
+            string graphsState = sampler.GraphsOff is null ? $"on ({sampler.CapturedGraphs} captured)" : $"off: {sampler.GraphsOff}";
             double weightBytes = parameters * (dtype == ScalarType.Float32 ? 4.0 : 2.0);
             Console.WriteLine(JsonSerializer.Serialize(new
             {
@@ -48,6 +53,8 @@ internal static class GenerateBench
                 @params = parameters,
                 dtype = ModelConfig.DTypeName(dtype),
                 batch,
+                sampling = !settings.Greedy,
+                graphs = graphsState,
                 prompt_len = promptLength,
                 new_tokens = newTokens,
                 seconds = Math.Round(seconds, 4),

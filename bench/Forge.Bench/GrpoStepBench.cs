@@ -5,6 +5,7 @@ using Forge.Contracts.Training;
 using Forge.Core.Artifacts;
 using Forge.Core.Devices;
 using Forge.Core.Models;
+using Forge.Cuda.Graphs;
 using Forge.Core.Training;
 using Forge.Plugins.Grpo;
 using Forge.Plugins.Sampling;
@@ -35,7 +36,7 @@ internal static class GrpoStepBench
             MasterWeights = !args.Flag("no-master-weights"), ActivationCheckpointing = args.Flag("activation-checkpointing"),
         });
         var optimizer = new GrpoOptimizer(new GrpoOptions { Beta = beta, EpsilonLow = eps, EpsilonHigh = eps, LossType = GrpoLossType.Grpo });
-        var sampler = new KvCacheSampler(new SamplerOptions { MaxBatchRows = 4096 });
+        using var sampler = new KvCacheSampler(new SamplerOptions { MaxBatchRows = 4096, CudaGraphs = Enum.Parse<CudaGraphMode>(args.Get("graphs", "auto"), ignoreCase: true) }, new CudaGraphs());
         var tokenizer = new BenchTokenizer(policy.VocabSize);
         var random = new Random(0);
         var rows = new List<(double Generate, double Update, double Step)>();
@@ -79,6 +80,7 @@ internal static class GrpoStepBench
             generate_s = Math.Round(Median(r => r.Generate), 3),
             update_s = Math.Round(Median(r => r.Update), 3),
             step_s = Math.Round(Median(r => r.Step), 3),
+            graphs = sampler.GraphsOff is null ? $"on ({sampler.CapturedGraphs} captured)" : $"off: {sampler.GraphsOff}",
         }));
     }
 

@@ -1,6 +1,8 @@
+using Forge.Contracts.Devices;
 using Forge.Contracts.Models;
 using Forge.Contracts.Plugins;
 using Forge.Contracts.Sampling;
+using Microsoft.Extensions.Logging;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -9,13 +11,23 @@ namespace Forge.Plugins.Sampling;
 /// <summary>
 /// Batched generation with a key/value cache: prompts of different lengths are left-padded into one batch, every
 /// step feeds one token per row, and rows that finish are dropped from the batch (and the cache) so they stop costing
-/// compute — at once on the CPU, by buckets on CUDA, where shapes stay fixed (<see cref="DecodeShapes"/>). Seeded: the
-/// same request and seed give the same completions.
+/// compute — at once on the CPU, by buckets on CUDA, where shapes stay fixed (<see cref="DecodeShapes"/>) and each
+/// bucket's decoding step is captured once as a CUDA graph and replayed (<see cref="DecodeGraphs"/>), given the
+/// host's <see cref="IDeviceGraphs"/>. Seeded: the same request and seed give the same completions, replayed or not.
 /// Log-probs are under the model's raw distribution for greedy decoding and under the sampling distribution
 /// (after penalty, temperature and filtering) otherwise.
 /// </summary>
-public sealed class KvCacheSampler(SamplerOptions options) : ISampler
+public sealed class KvCacheSampler(SamplerOptions options, IDeviceGraphs? graphs = null, ILogger<KvCacheSampler>? logger = null) : ISampler, IDisposable
 {
+    private readonly List<DecodeGraphs> _states = [];
+    private readonly HashSet<string> _said = [];
+
+    /// <summary>Why the last generation decoded eagerly; null when its steps were replayed from CUDA graphs.</summary>
+    public string? GraphsOff { get; private set; }
+
+    /// <summary>CUDA graphs held (for every batch bucket and sampling configuration met so far).</summary>
+    public int CapturedGraphs => _states.Sum(s => s.Count);
+
     /// <inheritdoc />
     public IReadOnlyList<Completion> Sample(SamplingRequest request, CancellationToken cancellationToken = default)
     {
@@ -45,7 +57,7 @@ public sealed class KvCacheSampler(SamplerOptions options) : ISampler
     private DecodeShapes Shapes(ILanguageModel model) =>
         new(options.FixedShapes == FixedShapes.On || (options.FixedShapes == FixedShapes.Auto && model.Device.type == DeviceType.CUDA));
 
-    private static List<Completion> Generate(SamplingRequest request, List<(int Index, IReadOnlyList<int> Ids)> batch,
+    private List<Completion> Generate(SamplingRequest request, List<(int Index, IReadOnlyList<int> Ids)> batch,
         StopConditions stops, DecodeShapes shapes, long seed, CancellationToken cancellationToken)
     {
         var model = request.Model;
@@ -56,51 +68,56 @@ public sealed class KvCacheSampler(SamplerOptions options) : ISampler
         if (longest >= positions)
             throw new PluginInputException($"a prompt of {longest} tokens leaves no room to generate: the model has {positions} positions (max_position_embeddings)");
         int width = shapes.Width(longest);
+        // With fixed shapes the batch starts at its bucket: filler rows (copies of the first prompt) are finished from
+        // the start and their output is ignored, so a batch only ever has bucket sizes.
+        int size = shapes.Fixed ? DecodeShapes.Bucket(rows) : rows;
+        var prompts = Enumerable.Range(0, size).Select(r => batch[r < rows ? r : 0].Ids).ToList();
         var tokens = new List<int>[rows];
         var logProbs = new List<float>[rows];
-        var finished = new bool[rows];
+        var finished = new bool[size];
         var truncated = new bool[rows];
         for (int r = 0; r < rows; r++) { tokens[r] = []; logProbs[r] = []; }
+        for (int r = rows; r < size; r++) finished[r] = true;
 
         using var outer = NewDisposeScope();
         using var noGrad = no_grad();
         var device = model.Device;
-        var ids = new long[rows * width];
-        var mask = new long[rows * width];
+        var ids = new long[size * width];
+        var mask = new long[size * width];
         Array.Fill(ids, request.Tokenizer.PadTokenId);
-        for (int r = 0; r < rows; r++)
-            for (int i = 0; i < batch[r].Ids.Count; i++)
+        for (int r = 0; r < size; r++)
+            for (int i = 0; i < prompts[r].Count; i++)
             {
-                ids[r * width + width - batch[r].Ids.Count + i] = batch[r].Ids[i];
-                mask[r * width + width - batch[r].Ids.Count + i] = 1;
+                ids[r * width + width - prompts[r].Count + i] = prompts[r][i];
+                mask[r * width + width - prompts[r].Count + i] = 1;
             }
-        bool padded = batch.Any(b => b.Ids.Count != width);
+        bool padded = prompts.Any(p => p.Count != width);
         // TorchSharp's Generator lives on the CPU; on CUDA the device's default generator is seeded instead.
         Generator? generator = device.type == DeviceType.CPU ? new Generator((ulong)seed, device) : null;
         if (generator is null) cuda.manual_seed(seed);
-        using var cache = model.CreateCache(rows, shapes.Capacity(width, settings.MaxNewTokens));
-        var inputIds = tensor(ids, [rows, width]).to(device);
-        var hidden = model.Hidden(inputIds, padded ? tensor(mask, [rows, width]).to(device) : null, cache);
-        var logits = model.Logits(hidden.narrow(1, width - 1, 1)).squeeze(1);
-        Tensor? seen = settings.RepetitionPenalty != 1.0
-            ? zeros([rows, model.VocabSize], ScalarType.Bool, device).scatter(1, inputIds, ones_like(inputIds, ScalarType.Bool))
-            : null;
-        var alive = Enumerable.Range(0, rows).ToList(); // batch row of each cache row; with fixed shapes finished rows may stay
+        int capacity = shapes.Capacity(width, settings.MaxNewTokens);
+
+        var graphed = Graphs(model, shapes, size, capacity);
+        using var eager = graphed is null ? new DecodeBatch(model, size, capacity) : null;
+        var state = graphed?.Batch ?? eager!;
+        using var stream = graphed is not null ? graphs!.UseSideStream(device) : null;
+
+        var inputIds = tensor(ids, [size, width]).to(device);
+        state.Start(size, inputIds, settings.RepetitionPenalty != 1.0);
+        var hidden = model.Hidden(inputIds, padded ? tensor(mask, [size, width]).to(device) : null, state.Cache);
+        if (!settings.Greedy) state.Draw(generator);
+        state.Pick(model.Logits(hidden.narrow(1, width - 1, 1)).squeeze(1), settings);
+        var alive = Enumerable.Range(0, size).ToList(); // batch row of each cache row; rows from `rows` on are fillers
 
         for (int step = 0; step < settings.MaxNewTokens; step++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
-            var raw = logits.to(float32);
-            var finite = raw.isfinite().all(-1);
-            var processed = LogitsProcessor.Process(raw, seen, settings);
-            var next = settings.Greedy ? processed.argmax(-1) : Sample(processed, finite, generator);
-            var chosen = (settings.Greedy ? raw : processed).log_softmax(-1).gather(-1, next.unsqueeze(-1)).squeeze(-1);
             // One device-to-host copy per step: ids (exact in float32 below 2^24), log-probs and finiteness together.
-            float[] host = stack([next.to(float32), chosen, finite.to(float32)]).cpu().data<float>().ToArray();
+            float[] host = state.Read();
             int count = alive.Count;
             for (int i = 0; i < count; i++)
-                if (!finished[alive[i]] && host[2 * count + i] == 0)
+                if (!finished[alive[i]] && host[3 * i + 2] == 0)
                     throw new PluginInputException($"the model's logits are NaN or infinite at generated token {step + 1}: its weights cannot run in {model.DType} "
                         + "(a float16 overflow? try float32) or are damaged");
 
@@ -110,50 +127,98 @@ public sealed class KvCacheSampler(SamplerOptions options) : ISampler
             {
                 int r = alive[i];
                 if (finished[r]) { done.Add(i); continue; }
-                tokens[r].Add((int)host[i]);
-                logProbs[r].Add(host[count + i]);
+                tokens[r].Add((int)host[3 * i]);
+                logProbs[r].Add(host[3 * i + 1]);
                 if (stops.IsStop(tokens[r])) { finished[r] = true; done.Add(i); }
                 else if (tokens[r].Count >= settings.MaxNewTokens || batch[r].Ids.Count + tokens[r].Count >= positions) { truncated[r] = finished[r] = true; done.Add(i); }
                 else unfinished.Add(i);
             }
             if (unfinished.Count == 0) break;
-            var nextInput = next.unsqueeze(1);
-            int size = shapes.BatchFor(unfinished.Count, count);
-            if (size < count)
+            int next = shapes.BatchFor(unfinished.Count, count);
+            if (next < count)
             {
                 // The unfinished rows and, up to the bucket, finished ones as filler (their output is ignored), in batch order.
-                var keep = unfinished.Concat(done.Take(size - unfinished.Count)).Order().ToList();
-                var keepIndex = tensor(keep.ToArray()).to(device);
-                cache.Select(keepIndex);
-                nextInput = nextInput.index_select(0, keepIndex);
-                if (seen is not null) seen = Replace(seen, seen.index_select(0, keepIndex));
+                var keep = unfinished.Concat(done.Take(next - unfinished.Count)).Order().ToList();
+                state.Select(tensor(keep.ToArray()).to(device));
                 alive = keep.Select(i => alive[(int)i]).ToList();
             }
-            if (seen is not null) seen.scatter_(1, nextInput, ones_like(nextInput, ScalarType.Bool));
-            var stepHidden = model.Hidden(nextInput, null, cache);
-            logits = Replace(logits, model.Logits(stepHidden).squeeze(1));
+            if (!settings.Greedy) state.Draw(generator);
+            if (graphed is not null) graphed.Step(settings);
+            else state.Step(settings);
+        }
+        if (graphed?.Failure is { } failure)
+        {
+            GraphsOff = failure;
+            Say($"CUDA graphs off for this model: {failure}; decoding runs eagerly");
         }
 
         return Enumerable.Range(0, rows).Select(r => new Completion(batch[r].Index, tokens[r], logProbs[r],
             stops.Cut(request.Tokenizer.Decode(tokens[r], skipSpecialTokens: true)), truncated[r] || !finished[r])).ToList();
     }
 
-    /// <summary>
-    /// Draws from the softmax of <paramref name="processed"/>. A row whose logits are not all finite draws from a
-    /// uniform stand-in — multinomial would fail natively on it, or assert on a GPU — and is refused after the step.
-    /// </summary>
-    private static Tensor Sample(Tensor processed, Tensor finite, Generator? generator)
+    /// <summary>The captured steps for this generation, or null (with <see cref="GraphsOff"/> saying why) to decode eagerly.</summary>
+    private DecodeGraphs? Graphs(ILanguageModel model, DecodeShapes shapes, int rows, int capacity)
     {
-        var probabilities = processed.softmax(-1);
-        probabilities = where(finite.unsqueeze(-1), probabilities, ones_like(probabilities));
-        return probabilities.multinomial(1, generator: generator).squeeze(-1);
+        GraphsOff = WhyEager(model, shapes);
+        if (GraphsOff is not null) return null;
+        var state = _states.FirstOrDefault(s => s.Fits(model, rows, capacity));
+        if (state is not null && state.Failure is not null)
+        {
+            GraphsOff = state.Failure;
+            return null;
+        }
+        if (state is null)
+        {
+            // One set of graphs per model and cache shape, the three most recently used kept (a policy meeting two
+            // cache capacities, a teacher); those of a model whose parameters moved can never be replayed again.
+            foreach (var stale in _states.Where(s => ReferenceEquals(s.Batch.Model, model) && !s.WeightsUnchanged()).ToList()) Drop(stale);
+            while (_states.Count >= 3) Drop(_states[0]);
+            var probe = model.CreateCache(1, 1);
+            bool capturable = probe is ICapturableCache { FixedLength: true };
+            probe.Dispose();
+            if (!capturable)
+            {
+                GraphsOff = "the model's KV cache cannot be captured (not a fixed-length ICapturableCache)";
+                Say(GraphsOff);
+                return null;
+            }
+            state = new DecodeGraphs(graphs!, model, rows, capacity);
+        }
+        _states.Remove(state);
+        _states.Add(state);
+        return state;
     }
 
-    /// <summary>Keeps a tensor alive past the step's dispose scope, freeing the one it replaces.</summary>
-    private static Tensor Replace(Tensor old, Tensor replacement)
+    private string? WhyEager(ILanguageModel model, DecodeShapes shapes)
     {
-        var kept = replacement.MoveToOuterDisposeScope();
-        old.Dispose();
-        return kept;
+        if (options.CudaGraphs == CudaGraphMode.Off) return "CudaGraphs: Off";
+        bool cuda = model.Device.type == DeviceType.CUDA;
+        string? why = graphs is null ? "this host provides no CUDA-graph support (Forge.Cuda)"
+            : !shapes.Fixed ? "CUDA graphs need fixed shapes (FixedShapes: Off)"
+            : graphs.Unavailable(model.Device);
+        // Auto on the CPU is the documented default, not worth a line; anything else that keeps graphs off is.
+        if (why is not null && (cuda || options.CudaGraphs == CudaGraphMode.On)) Say($"CUDA graphs off: {why}; decoding runs eagerly");
+        return why;
+    }
+
+    private void Drop(DecodeGraphs state)
+    {
+        _states.Remove(state);
+        state.Dispose();
+    }
+
+    /// <summary>Logs <paramref name="line"/> (standard error without a logger) once per sampler.</summary>
+    private void Say(string line)
+    {
+        if (!_said.Add(line)) return;
+        if (logger is not null) logger.LogWarning("{Line}", line);
+        else Console.Error.WriteLine($"kv-cache sampler: {line}");
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var state in _states) state.Dispose();
+        _states.Clear();
     }
 }

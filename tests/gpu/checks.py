@@ -13,6 +13,9 @@
    with the original's config keys and gives the original's logits within 1e-4.
 6. lora-peft: a LoRA adapter trained by Forge on cuda loads in PEFT with Forge's logits (and a PEFT adapter in Forge)
    within 1e-4 (fixtures/lora_peft.py says how).
+7. graphs-match-eager: CUDA-graph decoding (the kv-cache sampler's captured steps) gives eager decoding's ids exactly
+   and its log-probs within 1e-3 (bf16) and 1e-5 (float32): greedy batches of 1, 3 and 64, rows ending at different
+   steps, a smaller batch after a larger one, another model and back, sampling with every filter (same seed).
 Names given as arguments run just those checks (run.sh passes its arguments on). Each check prints one line
 `PASS name: …` or `FAIL name: …`; the last line is `N passed, N failed`.
 """
@@ -223,10 +226,26 @@ def save_in_transformers():
     return "transformers loads Forge's saved folders, logits equal: " + ", ".join(lines)
 
 
+def graphs_match_eager():
+    cases = [json.loads(line) for line in run([CHECKS, "graphs"], timeout=900).splitlines() if line.startswith("{")]
+    for c in cases: print("  " + json.dumps(c), flush=True)
+    if len(cases) != 20: raise AssertionError(f"{len(cases)} cases, expected 20")
+    for c in cases:
+        tol = 1e-3 if c["case"].startswith("bf16") else 1e-5
+        if c["graphs"] != "on": raise AssertionError(f"{c['case']}: graphs {c['graphs']}")
+        if c["rows_with_other_ids"]: raise AssertionError(f"{c['case']}: {c['rows_with_other_ids']} of {c['rows']} rows got other ids than eager decoding")
+        if c["max_logprob_diff"] > tol: raise AssertionError(f"{c['case']}: log-probs differ by {c['max_logprob_diff']:.2e} (> {tol})")
+    ends = min(c["lengths"] for c in cases if c["case"].endswith("b64 stops"))
+    if ends < 3: raise AssertionError(f"rows of the stop-token batch ended at only {ends} different lengths")
+    worst = {d: max(c["max_logprob_diff"] for c in cases if c["case"].startswith(d)) for d in ("bf16", "f32")}
+    return (f"{len(cases)} cases equal ids; log-probs within {worst['bf16']:.1e} (bf16), {worst['f32']:.1e} (f32); "
+            f"{max(c['captured'] for c in cases)} graphs held at most")
+
+
 if __name__ == "__main__":
     print(f"torch {torch.__version__}, {torch.cuda.get_device_name()}", flush=True)
     only = sys.argv[1:]  # names of checks to run (all when none)
-    for fn in (parity, rl_on_cuda, resume_on_cuda, checkpoint_in_transformers, save_in_transformers, lora_peft):
+    for fn in (parity, rl_on_cuda, resume_on_cuda, checkpoint_in_transformers, save_in_transformers, lora_peft, graphs_match_eager):
         if only and fn.__name__ not in only: continue
         check(fn)
     print(f"{sum(results)} passed, {len(results) - sum(results)} failed", flush=True)

@@ -1,6 +1,7 @@
 using Forge.Contracts.Plugins;
 using Forge.Core;
 using Forge.Core.Plugins;
+using Forge.Cuda.Graphs;
 using Forge.Host.Plugins;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -91,6 +92,7 @@ internal sealed class ForgeApplication : IDisposable
         builder.Services.AddSingleton(catalog);
         builder.Services.AddSingleton<IPluginResolver, ServiceProviderPluginResolver>();
         builder.Services.AddForgeCore(configuration);
+        builder.Services.AddCudaGraphs();
         var kinds = builder.Services.Select(d => d.ImplementationInstance).OfType<Core.Pipelines.StageKind>();
         var instances = PluginInstances.From(configuration, catalog, kinds);
         builder.Services.AddSingleton(instances);

@@ -42,7 +42,7 @@ public sealed class Attention : nn.Module
     }
 
     /// <summary>
-    /// Attends <paramref name="x"/> [B, T, hidden]; <paramref name="mask"/> [B, 1, T, keys] (true = may attend) or null
+    /// Attends <paramref name="x"/> [B, T, hidden]; <paramref name="mask"/> [B, 1, T, keys] (boolean, true = may attend, or additive biases) or null
     /// for plain causal attention; with a cache, keys and values of earlier steps come from it.
     /// </summary>
     public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor? mask, KeyValueCache? cache, bool causal)

@@ -89,6 +89,19 @@ public sealed class DecoderModel : nn.Module, ILanguageModel
             positions = AttentionMask.Positions(attentionMask ?? ones_like(inputIds));
             if (attentionMask is not null) attention = AttentionMask.Build(attentionMask, 0, time);
         }
+        else if (attentionMask is null && kv.WritesAtSlot(time, masked: false))
+        {
+            // One token into a fixed-length cache: everything position-dependent comes from device tensors (the write
+            // slot, each row's next position, the key mask), so the step's device work is the same on every step and
+            // can be captured once and replayed. Keys beyond the slot were never written, so the key mask alone is
+            // the causal mask; it goes to attention as additive biases (0 or −∞), made once here rather than from a
+            // boolean mask in every layer, as scaled_dot_product_attention would.
+            positions = kv.NextPosition.unsqueeze(1).clone();
+            kv.KeyMask.index_fill_(1, kv.Slot, true);
+            kv.NextPosition.add_(1);
+            var masked = kv.KeyMask.logical_not().unsqueeze(1).unsqueeze(1);
+            attention = zeros(masked.shape, DType, inputIds.device).masked_fill_(masked, double.NegativeInfinity);
+        }
         else if (attentionMask is null)
         {
             // Decoding: every new token is real, so positions continue from each row's count and no mask is

@@ -5,14 +5,18 @@ using Forge.Core.Artifacts;
 using Forge.Core.Checkpoints;
 using Forge.Core.Devices;
 using Forge.Core.Models;
+using Forge.GpuChecks;
 using static TorchSharp.torch;
 
 // forge-gpu-checks logits MODEL_DIR DEVICE DTYPE IDS OUT [ADAPTER_DIR]
 //   Writes the model's logits for the comma-separated token ids IDS (one sequence, no padding) as float32 [T, V],
 //   little-endian, to OUT, computed on DEVICE in DTYPE through Forge's own loader and decoder; with ADAPTER_DIR, the
 //   PEFT LoRA adapter there runs as a branch beside the base's projections (not merged), as it does in training.
+// forge-gpu-checks graphs
+//   Decodes the same requests with CUDA graphs and eagerly (GraphsVersusEager) and prints one JSON line per case.
 // forge-gpu-checks save MODEL_DIR OUT_DIR
 //   Loads MODEL_DIR with Forge's loader (CPU, its own dtype) and saves it to OUT_DIR with Forge's writer.
+if (args.Length == 1 && args[0] == "graphs") return GraphsVersusEager.Run();
 if (args.Length == 3 && args[0] == "save")
 {
     var config = ModelConfig.Load(Path.Combine(args[1], "config.json"));
@@ -23,7 +27,7 @@ if (args.Length == 3 && args[0] == "save")
 }
 if (args.Length is not (6 or 7) || args[0] != "logits")
 {
-    Console.Error.WriteLine("usage: Forge.GpuChecks logits MODEL_DIR DEVICE DTYPE IDS OUT [ADAPTER_DIR] | save MODEL_DIR OUT_DIR");
+    Console.Error.WriteLine("usage: Forge.GpuChecks logits MODEL_DIR DEVICE DTYPE IDS OUT [ADAPTER_DIR] | save MODEL_DIR OUT_DIR | graphs");
     return 2;
 }
 var device = DeviceSelector.Parse(args[2]);

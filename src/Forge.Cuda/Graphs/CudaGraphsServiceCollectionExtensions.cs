@@ -1,0 +1,20 @@
+using Forge.Contracts.Devices;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Forge.Cuda.Graphs;
+
+/// <summary>Registration of <see cref="CudaGraphs"/>.</summary>
+public static class CudaGraphsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Offers CUDA graphs (<see cref="IDeviceGraphs"/>) to plugins that ask for them. Nothing is loaded or built until
+    /// a CUDA model asks; on the CPU the service only answers why it cannot capture.
+    /// </summary>
+    public static IServiceCollection AddCudaGraphs(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton<IDeviceGraphs, CudaGraphs>();
+        return services;
+    }
+}

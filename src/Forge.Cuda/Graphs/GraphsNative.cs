@@ -1,0 +1,72 @@
+using System.Runtime.InteropServices;
+
+namespace Forge.Cuda.Graphs;
+
+/// <summary>
+/// The C ABI of native/forge_cuda_graphs.cpp, bound by function pointers once <see cref="GraphsLibrary"/> has loaded
+/// (and if need be built) the library; every call returns 0 on success and -1 with <see cref="LastError"/>.
+/// </summary>
+internal static unsafe class GraphsNative
+{
+    /// <summary>The ABI revision this code calls; the library's <c>forge_graphs_abi</c> must return it.</summary>
+    public const int Abi = 1;
+
+    private static delegate* unmanaged<int> _abi;
+    private static delegate* unmanaged<IntPtr> _lastError;
+    private static delegate* unmanaged<int, IntPtr*, int> _streamCreate;
+    private static delegate* unmanaged<IntPtr, int> _streamEnter, _streamExit, _graphBegin, _graphEnd, _graphReplay, _graphDestroy;
+    private static delegate* unmanaged<IntPtr*, int> _graphCreate;
+
+    /// <summary>Binds every entry point of the loaded library <paramref name="library"/>.</summary>
+    public static void Bind(IntPtr library)
+    {
+        IntPtr Get(string name) => NativeLibrary.GetExport(library, name);
+        _abi = (delegate* unmanaged<int>)Get("forge_graphs_abi");
+        _lastError = (delegate* unmanaged<IntPtr>)Get("forge_graphs_last_error");
+        _streamCreate = (delegate* unmanaged<int, IntPtr*, int>)Get("forge_stream_create");
+        _streamEnter = (delegate* unmanaged<IntPtr, int>)Get("forge_stream_enter");
+        _streamExit = (delegate* unmanaged<IntPtr, int>)Get("forge_stream_exit");
+        _graphCreate = (delegate* unmanaged<IntPtr*, int>)Get("forge_graph_create");
+        _graphBegin = (delegate* unmanaged<IntPtr, int>)Get("forge_graph_begin");
+        _graphEnd = (delegate* unmanaged<IntPtr, int>)Get("forge_graph_end");
+        _graphReplay = (delegate* unmanaged<IntPtr, int>)Get("forge_graph_replay");
+        _graphDestroy = (delegate* unmanaged<IntPtr, int>)Get("forge_graph_destroy");
+    }
+
+    public static int AbiVersion() => _abi();
+
+    public static IntPtr StreamCreate(int device)
+    {
+        IntPtr stream;
+        Check(_streamCreate(device, &stream), "taking a stream from libtorch's pool");
+        return stream;
+    }
+
+    public static void StreamEnter(IntPtr stream) => Check(_streamEnter(stream), "making the side stream current");
+
+    public static void StreamExit(IntPtr stream) => Check(_streamExit(stream), "restoring the current stream");
+
+    public static IntPtr GraphCreate()
+    {
+        IntPtr graph;
+        Check(_graphCreate(&graph), "creating a CUDA graph");
+        return graph;
+    }
+
+    public static void GraphBegin(IntPtr graph) => Check(_graphBegin(graph), "beginning a CUDA-graph capture");
+
+    public static int GraphEnd(IntPtr graph) => _graphEnd(graph);
+
+    public static void GraphReplay(IntPtr graph) => Check(_graphReplay(graph), "replaying a CUDA graph");
+
+    public static int GraphDestroy(IntPtr graph) => _graphDestroy(graph);
+
+    /// <summary>The message of the last failed call on this thread.</summary>
+    public static string LastError => Marshal.PtrToStringUTF8(_lastError()) ?? "unknown error";
+
+    /// <summary>Throws with <paramref name="what"/> and the native message when <paramref name="status"/> is not 0.</summary>
+    public static void Check(int status, string what)
+    {
+        if (status != 0) throw new InvalidOperationException($"{what}: {LastError.Split('\n')[0]}");
+    }
+}

@@ -1,0 +1,35 @@
+using Forge.Contracts.Devices;
+using Forge.Cuda.Graphs;
+using Forge.Host.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using static TorchSharp.torch;
+
+namespace Forge.Host.Tests;
+
+/// <summary>
+/// Forge.Cuda's CUDA graphs where there is no CUDA (the CPU build): the host offers them, and they say in one line why
+/// they cannot capture, so the sampler decodes eagerly. (tests/gpu's graphs_match_eager covers the CUDA side.)
+/// </summary>
+public class CudaGraphsTests
+{
+    [Fact]
+    public void On_the_cpu_the_host_offers_graphs_that_say_why_they_cannot_capture()
+    {
+        using var provider = new ServiceCollection().AddCudaGraphs().BuildServiceProvider();
+        var graphs = provider.GetRequiredService<IDeviceGraphs>();
+        graphs.Unavailable(CPU).Should().Be("the device is CPU, not CUDA");
+        GraphsLibrary.LoadedTorchDirectory().Should().BeNull("the CPU build loads no libtorch_cuda");
+        GraphsLibrary.Unavailable.Should().Be("libtorch_cuda is not loaded (a CPU build of libtorch)");
+        graphs.Invoking(g => g.UseSideStream(CPU)).Should().Throw<InvalidOperationException>().WithMessage("*the device is CPU*");
+    }
+
+    [Fact]
+    public void The_build_is_cached_per_torch_version_read_from_its_version_file()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(Path.Combine(dir.Path, "version.py"), "from typing import Optional\n__version__ = '2.11.0+cu130'\ngit_version = 'abc'\n");
+        GraphsLibrary.TorchVersion(dir.Path).Should().Be("2.11.0+cu130");
+        File.Delete(Path.Combine(dir.Path, "version.py"));
+        GraphsLibrary.TorchVersion(dir.Path).Should().StartWith("torch-", "a folder without version.py is keyed by its path");
+    }
+}
