@@ -35,8 +35,8 @@ public class CommandLineErrorTests
     [InlineData("forge run: unknown option '--sed'; did you mean --seed?", "run", "--sed", "3")]
     [InlineData("forge run: unknown option '--bogus' (forge run --help lists its options)", "run", "--bogus")]
     [InlineData("forge run: unexpected argument 'maybe' (forge run --help lists its options)", "run", "--resume", "maybe")]
-    [InlineData("unknown command 'runn'; did you mean run? (commands: plugins, run, score, tokenize, generate, eval, serve, report)", "runn")]
-    [InlineData("no command given; commands: plugins, run, score, tokenize, generate, eval, serve, report")]
+    [InlineData("unknown command 'runn'; did you mean run? (commands: plugins, run, score, tokenize, generate, eval, serve, merge, report)", "runn")]
+    [InlineData("no command given; commands: plugins, run, score, tokenize, generate, eval, serve, merge, report")]
     public void Bad_command_line_input_is_one_line_naming_the_option_and_exit_2(string expected, params string[] args) =>
         ShouldBeOneLine(ForgeProcess.Run(args), expected);
 
