@@ -10,7 +10,8 @@ namespace Forge.Core.Prompts;
 /// <c>chat_template.jinja</c> beside <c>tokenizer_config.json</c>, else that config's <c>chat_template</c> (a string, or a
 /// list of named templates of which <c>default</c> is taken unless another is named); the template sees
 /// <c>messages</c>, <c>tools</c>, <c>documents</c>, <c>add_generation_prompt</c>, the config's special tokens
-/// (<c>bos_token</c>, <c>eos_token</c>, <c>unk_token</c>, <c>pad_token</c>… as text; <c>additional_special_tokens</c>)
+/// (<c>bos_token</c>, <c>eos_token</c>, <c>unk_token</c>, <c>pad_token</c>… as text; <c>additional_special_tokens</c>;
+/// <c>special_tokens_map.json</c> beside it fills those the config leaves out)
 /// and any extra keyword (<c>enable_thinking</c>).
 /// </summary>
 public sealed class ChatTemplate
@@ -80,7 +81,22 @@ public sealed class ChatTemplate
             if (name is not null) throw new ForgeDataException($"{configPath}: no chat template named '{name}'");
             return null;
         }
-        return new ChatTemplate(template, SpecialTokensOf(config));
+        return new ChatTemplate(template, SpecialTokensOf(config, SpecialTokensMap(directory)));
+    }
+
+    /// <summary>special_tokens_map.json, where older checkpoints keep the special tokens transformers passes on.</summary>
+    private static JsonObject? SpecialTokensMap(string directory)
+    {
+        string path = Path.Combine(directory, "special_tokens_map.json");
+        if (!File.Exists(path)) return null;
+        try
+        {
+            return JsonNode.Parse(BoundedFile.ReadAllText(path, BoundedFile.SmallJsonBytes, "special_tokens_map.json")) as JsonObject;
+        }
+        catch (JsonException ex)
+        {
+            throw new ForgeDataException($"{path}: {ex.Message}", ex);
+        }
     }
 
     /// <summary>A template from its text (tests, or a template given inline), with its special tokens.</summary>
@@ -105,14 +121,14 @@ public sealed class ChatTemplate
             : null;
     }
 
-    private static Dictionary<string, object?> SpecialTokensOf(JsonObject? config)
+    /// <summary>The config's special tokens as text; special_tokens_map.json fills the ones the config leaves out.</summary>
+    private static Dictionary<string, object?> SpecialTokensOf(JsonObject? config, JsonObject? map)
     {
         var tokens = new Dictionary<string, object?>(StringComparer.Ordinal);
-        if (config is null) return tokens;
         foreach (string key in SpecialTokenKeys)
-            if (TokenText(config[key]) is { } text) tokens[key] = text;
-        if (config["additional_special_tokens"] is JsonArray extra && extra.Count > 0)
-            tokens["additional_special_tokens"] = extra.Select(t => (object?)TokenText(t)).ToList();
+            if ((config is not null && config.ContainsKey(key) ? TokenText(config[key]) : TokenText(map?[key])) is { } text) tokens[key] = text;
+        var extra = config?["additional_special_tokens"] as JsonArray ?? map?["additional_special_tokens"] as JsonArray;
+        if (extra is { Count: > 0 }) tokens["additional_special_tokens"] = extra.Select(t => (object?)TokenText(t)).ToList();
         return tokens;
     }
 

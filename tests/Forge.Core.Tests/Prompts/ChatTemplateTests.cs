@@ -31,6 +31,14 @@ public sealed class ChatTemplateTests : IDisposable
     }
 
     [Fact]
+    public void Special_tokens_the_config_leaves_out_come_from_special_tokens_map_json()
+    {
+        Config("""{"chat_template": "{{ bos_token }}|{{ eos_token }}", "eos_token": "</s>"}""");
+        File.WriteAllText(Path.Combine(_dir, "special_tokens_map.json"), """{"bos_token": {"content": "<s>", "lstrip": false}, "eos_token": "<eos-from-map>"}""");
+        ChatTemplate.Load(_dir).Render([ChatMessage.User("x")], false).Should().Be("<s>|</s>", "the config's own eos_token wins");
+    }
+
+    [Fact]
     public void A_missing_template_is_one_line_naming_the_config_file()
     {
         Config("""{"eos_token": "</s>"}""");

@@ -18,12 +18,15 @@ internal sealed partial class Lexer
     private readonly string _source;
     private readonly string _name;
     private readonly List<Token> _tokens = [];
+    private readonly List<int> _lineStarts = [0];
     private int _pos;
 
     private Lexer(string source, string name)
     {
         _source = source.EndsWith('\n') ? source[..^(source.EndsWith("\r\n", StringComparison.Ordinal) ? 2 : 1)] : source;
         _name = name;
+        for (int i = 0; i < _source.Length; i++)
+            if (_source[i] == '\n') _lineStarts.Add(i + 1);
     }
 
     public static List<Token> Tokenize(string source, string name)
@@ -239,25 +242,21 @@ internal sealed partial class Lexer
     private void Emit(TokenKind kind, string value, int offset)
     {
         if (kind == TokenKind.Text && value.Length == 0) return;
-        var (line, column) = Position(_source, offset);
+        var (line, column) = Position(offset);
         _tokens.Add(new Token(kind, value, line, column));
     }
 
-    internal static (int Line, int Column) Position(string source, int offset)
+    /// <summary>The 1-based line and column of <paramref name="offset"/>.</summary>
+    private (int Line, int Column) Position(int offset)
     {
-        int line = 1, lineStart = 0;
-        for (int i = 0; i < offset && i < source.Length; i++)
-            if (source[i] == '\n')
-            {
-                line++;
-                lineStart = i + 1;
-            }
-        return (line, offset - lineStart + 1);
+        int index = _lineStarts.BinarySearch(offset);
+        int line = index >= 0 ? index : ~index - 1;
+        return (line + 1, offset - _lineStarts[line] + 1);
     }
 
     private ForgeDataException Error(int offset, string message)
     {
-        var (line, column) = Position(_source, offset);
+        var (line, column) = Position(offset);
         return new ForgeDataException($"{_name}:{line}:{column}: {message}");
     }
 }
