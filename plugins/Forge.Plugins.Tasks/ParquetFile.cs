@@ -9,8 +9,9 @@ namespace Forge.Plugins.Tasks;
 
 /// <summary>
 /// Streams a Parquet file's rows one row group at a time (Parquet.Net's untyped reader assembles lists, structs and
-/// maps; it leaves out nulls, which come back as JSON null), so memory holds one row group whatever the file's size. The schema is checked against the column mapping
-/// before any row is read: a missing column or one of the wrong type is one error naming the file and column.
+/// maps; the nulls it leaves out come back as JSON null), so memory holds one row group whatever the file's size. The
+/// schema is checked against the column mapping before any row is read: a missing column or one of the wrong type is
+/// one error naming the file and column.
 /// </summary>
 internal static class ParquetFile
 {
