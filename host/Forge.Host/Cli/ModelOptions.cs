@@ -43,8 +43,8 @@ internal sealed class ModelOptions
     }
 
     /// <summary>--template's help: what it takes, and the checkpoint's own template as the default.</summary>
-    public const string TemplateHelp = "Prompt template: r1, chatml, chatml:SYSTEM or a format with {prompt} (default: the one the checkpoint was "
-        + "trained with, from its forge.json; else chatml when its tokenizer's chat_template is ChatML; else the prompt as is)";
+    public const string TemplateHelp = "Prompt template: r1, chatml, chatml:SYSTEM, chat (the model's own chat template), chat:SYSTEM or a format with {prompt} "
+        + "(default: the one the checkpoint was trained with, from its forge.json; else chat when its tokenizer has a chat template; else the prompt as is)";
 
     /// <summary>--template, else the checkpoint's own template (<see cref="CheckpointTemplate"/>), with where it came from.</summary>
     public (IPromptTemplate Template, string Spec, string Source) ChooseTemplate(ParseResult parse) =>

@@ -59,7 +59,7 @@ public sealed class ChatTemplate
     {
         string configPath = Path.Combine(directory, ConfigFile), jinjaPath = Path.Combine(directory, JinjaFile);
         JsonObject? config = null;
-        if (File.Exists(configPath))
+        if (Path.Exists(configPath))
         {
             try
             {
@@ -72,7 +72,7 @@ public sealed class ChatTemplate
             }
         }
         JinjaTemplate? template = null;
-        if (name is null && File.Exists(jinjaPath))
+        if (name is null && Path.Exists(jinjaPath))
             template = JinjaTemplate.Parse(BoundedFile.ReadAllText(jinjaPath, BoundedFile.SmallJsonBytes, JinjaFile), jinjaPath);
         else if (config?["chat_template"] is { } node)
             template = FromConfig(node, name, configPath);
@@ -88,7 +88,7 @@ public sealed class ChatTemplate
     private static JsonObject? SpecialTokensMap(string directory)
     {
         string path = Path.Combine(directory, "special_tokens_map.json");
-        if (!File.Exists(path)) return null;
+        if (!Path.Exists(path)) return null;
         try
         {
             return JsonNode.Parse(BoundedFile.ReadAllText(path, BoundedFile.SmallJsonBytes, "special_tokens_map.json")) as JsonObject;

@@ -32,6 +32,8 @@ public sealed class HostileFileTests : IDisposable
         ["index"] = ("model.safetensors.index.json", path => CheckpointLoader.WeightFiles(Path.GetDirectoryName(path)!)),
         ["jsonl"] = ("traces.jsonl", path => CompletionFile.Read(path)),
         ["forge.json"] = ("forge.json", path => CheckpointTemplate.Read(Path.GetDirectoryName(path)!)),
+        ["chat_template"] = ("tokenizer_config.json", path => ChatTemplate.TryLoad(Path.GetDirectoryName(path)!)),
+        ["chat_template.jinja"] = ("chat_template.jinja", path => ChatTemplate.TryLoad(Path.GetDirectoryName(path)!)),
         ["summary"] = ("summary.json", path => RunSummary.Read(Path.GetDirectoryName(path)!)),
         ["metrics"] = ("metrics.jsonl", path => MetricsFile.Read(path)),
     };
@@ -76,6 +78,8 @@ public sealed class HostileFileTests : IDisposable
     [InlineData("tokenizer_config")]
     [InlineData("index")]
     [InlineData("forge.json")]
+    [InlineData("chat_template")]
+    [InlineData("chat_template.jinja")]
     [InlineData("summary")]
     public void A_file_over_its_limit_is_refused_before_it_is_read(string reader)
     {
@@ -102,6 +106,7 @@ public sealed class HostileFileTests : IDisposable
     [Theory]
     [InlineData("config")]
     [InlineData("tokenizer")]
+    [InlineData("chat_template.jinja")]
     [InlineData("summary")]
     public void Invalid_utf8_is_refused_naming_the_byte(string reader)
     {

@@ -55,6 +55,15 @@ public sealed class ChatTemplateTests : IDisposable
         template.Render([ChatMessage.User("a")], true).Should().Be("1");
     }
 
+    [Fact]
+    public void Hostile_nesting_is_refused_not_a_stack_overflow()
+    {
+        FluentActions.Invoking(() => JinjaTemplate.Parse("{{ " + new string('(', 100_000) + "1" + new string(')', 100_000) + " }}", "t.jinja"))
+            .Should().Throw<ForgeDataException>().WithMessage("t.jinja:1:*: expressions nest more than 300 deep");
+        FluentActions.Invoking(() => JinjaTemplate.Parse(string.Concat(Enumerable.Repeat("{% if x %}", 50_000)), "t.jinja"))
+            .Should().Throw<ForgeDataException>().WithMessage("t.jinja:1:*: * nest more than 300 deep");
+    }
+
     [Theory]
     [InlineData("{% if x %}\n  {% call foo() %}{% endcall %}\n{% endif %}", "t.jinja:2:6: unsupported tag '{% call %}'*")]
     [InlineData("line one\n{{ a + }}", "t.jinja:2:8: unexpected '}}' in an expression")]
@@ -62,6 +71,7 @@ public sealed class ChatTemplateTests : IDisposable
     [InlineData("ok\n  {{ x | frobnicate }}", "t.jinja:2:10: filter 'frobnicate' is not supported")]
     [InlineData("{{ raise_exception('Conversation roles must alternate') }}", "t.jinja:1:19: raise_exception: Conversation roles must alternate")]
     [InlineData("{{ messages.foo.bar }}", "t.jinja:1:16: 'messages.foo' is undefined")]
+    [InlineData("{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}", "t.jinja:1:*: maximum recursion depth exceeded*")]
     public void An_unsupported_construct_or_a_failure_is_one_error_naming_the_template_line_and_column(string text, string message)
     {
         FluentActions.Invoking(() => JinjaTemplate.Parse(text, "t.jinja").Render(new Dictionary<string, object?> { ["messages"] = new JinjaDict(), ["x"] = 1L }))

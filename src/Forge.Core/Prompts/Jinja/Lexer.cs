@@ -113,7 +113,7 @@ internal sealed partial class Lexer
         };
     }
 
-    [GeneratedRegex(@"\{%[-+]?\s*raw\s*([-+]?)%\}")]
+    [GeneratedRegex(@"\G\{%[-+]?\s*raw\s*([-+]?)%\}")]
     private static partial Regex RawBegin();
 
     [GeneratedRegex(@"\{%([-+]?)\s*endraw\s*([-+]?)%\}")]

@@ -12,9 +12,13 @@ internal sealed class Parser
 {
     private static readonly HashSet<string> Comparisons = ["==", "!=", "<", ">", "<=", ">="];
 
+    /// <summary>How deep expressions and blocks may nest (the parser recurses; the stack must not overflow).</summary>
+    private const int MaxDepth = 300;
+
     private readonly List<Token> _tokens;
     private readonly string _name;
     private int _pos;
+    private int _depth;
 
     private Parser(List<Token> tokens, string name)
     {
@@ -101,6 +105,19 @@ internal sealed class Parser
     }
 
     private Stmt Block(Token begin)
+    {
+        if (++_depth > MaxDepth) throw Error(begin, $"blocks nest more than {MaxDepth} deep");
+        try
+        {
+            return BlockCore();
+        }
+        finally
+        {
+            _depth--;
+        }
+    }
+
+    private Stmt BlockCore()
     {
         var tag = Expect(TokenKind.Name);
         switch (tag.Value)
@@ -332,6 +349,19 @@ internal sealed class Parser
     }
 
     private Expr UnaryExpr(bool withFilter)
+    {
+        if (++_depth > MaxDepth) throw Error(Current, $"expressions nest more than {MaxDepth} deep");
+        try
+        {
+            return UnaryCore(withFilter);
+        }
+        finally
+        {
+            _depth--;
+        }
+    }
+
+    private Expr UnaryCore(bool withFilter)
     {
         Expr node;
         if (Current.IsOperator("-") || Current.IsOperator("+"))

@@ -188,7 +188,9 @@ internal static class Py
         return (a % b != 0) && ((a < 0) != (b < 0)) ? q - 1 : q;
     }
 
-    private static string Repeat(string s, long n) => n <= 0 ? "" : new StringBuilder(s.Length * (int)n).Insert(0, s, (int)n).ToString();
+    private static string Repeat(string s, long n) =>
+        n <= 0 ? "" : (double)s.Length * n > 100_000_000 ? throw new JinjaRuntimeException("string repetition over 100M characters")
+        : new StringBuilder(s.Length * (int)n).Insert(0, s, (int)n).ToString();
 
     public static object? Negate(object? v) => v switch
     {

@@ -9,6 +9,11 @@ internal sealed class Renderer(string name)
 
     private sealed class ContinueSignal : Exception;
 
+    /// <summary>Macro calls deep at most (Python stops runaway recursion as well; the stack must not overflow).</summary>
+    private const int MaxCallDepth = 200;
+
+    private int _callDepth;
+
     public string Render(IReadOnlyList<Stmt> body, Scope scope)
     {
         var output = new StringBuilder();
@@ -154,7 +159,19 @@ internal sealed class Renderer(string name)
         }
         foreach (string key in kwargs.Keys)
             if (!m.Parameters.Any(p => p.Name == key)) throw new JinjaRuntimeException($"macro '{m.Name}' takes no keyword argument '{key}'");
-        return Render(m.Body, scope);
+        if (++_callDepth > MaxCallDepth)
+        {
+            _callDepth = 0;
+            throw new JinjaRuntimeException($"maximum recursion depth exceeded (macro '{m.Name}' called {MaxCallDepth} deep)");
+        }
+        try
+        {
+            return Render(m.Body, scope);
+        }
+        finally
+        {
+            _callDepth = Math.Max(0, _callDepth - 1);
+        }
     });
 
     public object? Evaluate(Expr expr, Scope scope)
