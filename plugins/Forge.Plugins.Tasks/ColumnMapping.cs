@@ -68,8 +68,13 @@ internal sealed class ColumnMapping(DatasetColumns columns, string? splitKey)
         if (AnswerColumn(names) is { } answerColumn && (columns.Answer is not null || values.ContainsKey(answerColumn))
             && Text(row, answerColumn, "Columns:Answer", numberAllowed: true) is { } answer)
         {
-            kept["answer"] = JsonSerializer.SerializeToElement(GoldAnswer.Extract(answer));
-            hasAnswer = true;
+            // A solution found by default counts only where it marks its answer: its whole text is no gold answer.
+            bool markedOnly = columns.Answer is null && answerColumn != AnswerCandidates[0];
+            if (GoldAnswer.Extract(answer, markedOnly) is { } gold)
+            {
+                kept["answer"] = JsonSerializer.SerializeToElement(gold);
+                hasAnswer = true;
+            }
         }
         string id = IdColumn(names) is { } idColumn ? Text(row, idColumn, "Columns:Id", numberAllowed: true) ?? Null(row, idColumn, "Columns:Id")
             : $"{row.File}:{row.Number.ToString(CultureInfo.InvariantCulture)}";

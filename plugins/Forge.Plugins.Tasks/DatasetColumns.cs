@@ -15,9 +15,10 @@ public sealed class DatasetColumns
 
     /// <summary>
     /// The column holding the gold answer, copied to <c>answer</c>: the text after <c>####</c> (GSM8K), else the last
-    /// <c>\boxed{…}</c> (a MATH solution), else the whole value.
+    /// <c>\boxed{…}</c> (a MATH solution), else the whole value. Unset: <c>answer</c>, else the marked answer of
+    /// <c>solution</c> (a solution that marks none gives no gold answer).
     /// </summary>
-    [Description("Column holding the gold answer, copied to answer: text after #### (GSM8K), else the last \\boxed{} (MATH), else all of it (default: the first of answer, solution).")]
+    [Description("Column holding the gold answer, copied to answer: text after #### (GSM8K), else the last \\boxed{} (MATH), else all of it (default: answer, else the marked answer of solution).")]
     public string? Answer { get; set; }
 
     /// <summary>The column holding a row's id (default <c>id</c> when present, else file name and row number).</summary>

@@ -6,11 +6,12 @@ namespace Forge.Plugins.Tasks;
 /// </summary>
 internal static class GoldAnswer
 {
-    public static string Extract(string text)
+    /// <summary>The marked answer in <paramref name="text"/>, else all of it — or null when <paramref name="markedOnly"/>.</summary>
+    public static string? Extract(string text, bool markedOnly = false)
     {
         int hashes = text.LastIndexOf("####", StringComparison.Ordinal);
         if (hashes >= 0) return text[(hashes + 4)..].Trim();
-        return LastBoxed(text) ?? text.Trim();
+        return LastBoxed(text) ?? (markedOnly ? null : text.Trim());
     }
 
     /// <summary>The content of the last balanced <c>\boxed{…}</c> (or <c>\fbox{…}</c>), or null.</summary>

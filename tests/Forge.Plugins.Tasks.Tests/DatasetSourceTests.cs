@@ -32,6 +32,15 @@ public class DatasetSourceTests
     }
 
     [Fact]
+    public void A_default_solution_column_gives_a_gold_answer_only_where_it_marks_one()
+    {
+        string path = Path.GetTempFileName();
+        File.WriteAllLines(path, ["""{"problem":"a","solution":"so \\boxed{3}"}""", """{"problem":"b","solution":"prose, no answer"}"""]);
+        Source(path).Rows("train", 0).Select(r => r.GetString("answer")).Should().Equal("3", null);
+        Source(path, o => o.Columns.Answer = "solution").Rows("train", 0).Select(r => r.GetString("answer")).Should().Equal("3", "prose, no answer");
+    }
+
+    [Fact]
     public void Jsonl_bad_line_names_file_and_line()
     {
         string path = Path.GetTempFileName();
@@ -73,7 +82,7 @@ public class DatasetSourceTests
         rows[0].Prompt.Should().Be("Half of one?");
         rows[0].GetString("answer").Should().Be(@"\frac{1}{2}");
         rows[0].Columns.Keys.Should().BeEquivalentTo("level", "answer");
-        rows[1].GetString("answer").Should().Be("It is 5");
+        rows[1].GetString("answer").Should().BeNull("a solution found by default counts only where it marks its answer");
     }
 
     [Fact]
