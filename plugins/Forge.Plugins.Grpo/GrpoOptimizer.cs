@@ -36,7 +36,7 @@ public sealed class GrpoOptimizer(GrpoOptions options) : IPolicyOptimizer
         // log-probs are taken once, before the first update, as TRL does.
         Tensor? old = options.NumIterations > 1 ? context.EvaluateWithoutGrad(context.Policy, batch).LogProbs : null;
 
-        var metrics = new MetricAccumulator();
+        using var metrics = new MetricAccumulator();
         for (int iteration = 0; iteration < options.NumIterations; iteration++)
         {
             foreach (var (start, length) in microBatches)
@@ -46,13 +46,14 @@ public sealed class GrpoOptimizer(GrpoOptions options) : IPolicyOptimizer
                 using var slice = batch.Slice(start, length);
                 var (logProbs, entropy, _) = context.Evaluate(context.Policy, slice, withEntropy: iteration == 0);
                 var sliceMask = mask.narrow(0, start, length);
-                var result = GrpoLoss.Compute(logProbs,
+                var (loss, measures) = GrpoLoss.ComputeOnDevice(logProbs,
                     old?.narrow(0, start, length) ?? logProbs.detach(),
                     reference?.narrow(0, start, length),
                     advantages.narrow(0, start, length).to(logProbs.dtype),
                     sliceMask, options, totals);
-                context.Backward(result.Loss);
-                metrics.Add(result, result.Loss.ToDouble(), entropy is null ? null : (entropy * sliceMask).sum().ToDouble());
+                context.Backward(loss);
+                // Summed on the device and read once after the loop: no wait for this backward pass here.
+                metrics.Add(loss, measures, entropy is null ? null : (entropy * sliceMask).sum());
             }
             var step = context.OptimizerStep();
             metrics.AddStep(step);
@@ -61,9 +62,11 @@ public sealed class GrpoOptimizer(GrpoOptions options) : IPolicyOptimizer
         }
 
         var summary = metrics.Summary(options.NumIterations);
-        summary["advantage/mean"] = advantages.mean().ToDouble();
-        summary["advantage/std"] = rows > 1 ? advantages.std().ToDouble() : 0;
-        summary["advantage/abs_mean"] = advantages.abs().mean().ToDouble();
+        var advantageStats = stack([advantages.mean(), rows > 1 ? advantages.std() : zeros_like(advantages.mean()), advantages.abs().mean()])
+            .to(float64).cpu().data<double>().ToArray(); // one read for the three
+        summary["advantage/mean"] = advantageStats[0];
+        summary["advantage/std"] = advantageStats[1];
+        summary["advantage/abs_mean"] = advantageStats[2];
         return summary;
     }
 
