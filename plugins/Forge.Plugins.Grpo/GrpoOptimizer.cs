@@ -31,7 +31,9 @@ public sealed class GrpoOptimizer(GrpoOptions options) : IPolicyOptimizer
             mask = mask * rollout.Truncated.logical_not().to(float32).unsqueeze(-1);
         var totals = new BatchTotals(rows, (long)mask.sum().ToDouble(), limit, microBatches.Count);
 
-        Tensor? reference = options.Beta != 0 ? context.EvaluateWithoutGrad(context.Reference, batch).LogProbs : null;
+        // The reference's log-probs are taken micro-batch by micro-batch inside the first pass (the reference does not
+        // change during the step), so that queuing its forward passes overlaps the policy's backward passes on the GPU.
+        var references = new Tensor?[microBatches.Count];
         // With one update per batch the ratio is exactly 1 (old = current, detached); with μ > 1 the old policy's
         // log-probs are taken once, before the first update, as TRL does.
         Tensor? old = options.NumIterations > 1 ? context.EvaluateWithoutGrad(context.Policy, batch).LogProbs : null;
@@ -39,16 +41,18 @@ public sealed class GrpoOptimizer(GrpoOptions options) : IPolicyOptimizer
         using var metrics = new MetricAccumulator();
         for (int iteration = 0; iteration < options.NumIterations; iteration++)
         {
-            foreach (var (start, length) in microBatches)
+            for (int micro = 0; micro < microBatches.Count; micro++)
             {
+                var (start, length) = microBatches[micro];
                 cancellationToken.ThrowIfCancellationRequested();
                 using var stepScope = NewDisposeScope();
                 using var slice = batch.Slice(start, length);
+                var reference = options.Beta != 0 ? references[micro] ??= ReferenceLogProbs(context, slice) : null;
                 var (logProbs, entropy, _) = context.Evaluate(context.Policy, slice, withEntropy: iteration == 0);
                 var sliceMask = mask.narrow(0, start, length);
                 var (loss, measures) = GrpoLoss.ComputeOnDevice(logProbs,
                     old?.narrow(0, start, length) ?? logProbs.detach(),
-                    reference?.narrow(0, start, length),
+                    reference,
                     advantages.narrow(0, start, length).to(logProbs.dtype),
                     sliceMask, options, totals);
                 context.Backward(loss);
@@ -68,6 +72,16 @@ public sealed class GrpoOptimizer(GrpoOptions options) : IPolicyOptimizer
         summary["advantage/std"] = advantageStats[1];
         summary["advantage/abs_mean"] = advantageStats[2];
         return summary;
+    }
+
+    /// <summary>
+    /// The reference's log-probs of one micro-batch, without gradients, kept for the whole step (they are what
+    /// <see cref="TrainingContextExtensions.EvaluateWithoutGrad"/> gives for those rows).
+    /// </summary>
+    private static Tensor ReferenceLogProbs(ITrainingContext context, TokenBatch slice)
+    {
+        using var noGrad = no_grad();
+        return context.Evaluate(context.Reference, slice).LogProbs.MoveToOuterDisposeScope();
     }
 
     /// <summary>
