@@ -40,6 +40,7 @@ internal static class GrpoStepBench
         var tokenizer = new BenchTokenizer(policy.VocabSize);
         var random = new Random(0);
         var rows = new List<(double Generate, double Update, double Step)>();
+        var diagnostics = (Queue: 0.0, Forward: 0.0, Optimizer: 0.0);
 
         for (int step = 0; step <= steps; step++)
         {
@@ -63,6 +64,7 @@ internal static class GrpoStepBench
             Sync(device);
             double total = clock.Elapsed.TotalSeconds;
             if (step > 0) rows.Add((generate, total - generate, total));
+            if (step == steps) diagnostics = Diagnose(context, batch, micro, device);
         }
 
         double Median(Func<(double Generate, double Update, double Step), double> pick) => rows.Select(pick).Order().ElementAt(rows.Count / 2);
@@ -80,8 +82,31 @@ internal static class GrpoStepBench
             generate_s = Math.Round(Median(r => r.Generate), 3),
             update_s = Math.Round(Median(r => r.Update), 3),
             step_s = Math.Round(Median(r => r.Step), 3),
+            // After the timed steps: one micro-batch's policy forward pass, queued (CPU) and run (GPU; close to the
+            // queue time when launch-bound), and one optimizer step alone (clipping, AdamW, zeroing).
+            forward_queue_s = Math.Round(diagnostics.Queue, 4),
+            forward_s = Math.Round(diagnostics.Forward, 4),
+            optimizer_step_s = Math.Round(diagnostics.Optimizer, 4),
             graphs = sampler.GraphsOff is null ? $"on ({sampler.CapturedGraphs} captured)" : $"off: {sampler.GraphsOff}",
         }));
+    }
+
+    private static (double Queue, double Forward, double Optimizer) Diagnose(TrainingContext context, TokenBatch batch, int micro, Device device)
+    {
+        using var scope = NewDisposeScope();
+        using var slice = batch.Slice(0, Math.Min(micro, batch.RowCount));
+        Sync(device);
+        var clock = Stopwatch.StartNew();
+        var logProbs = context.Evaluate(context.Policy, slice).LogProbs;
+        double queue = clock.Elapsed.TotalSeconds;
+        Sync(device);
+        double forward = clock.Elapsed.TotalSeconds;
+        context.Backward(-logProbs.mean());
+        Sync(device);
+        clock.Restart();
+        context.OptimizerStep();
+        Sync(device);
+        return (queue, forward, clock.Elapsed.TotalSeconds);
     }
 
     private static void Sync(Device device)

@@ -22,6 +22,22 @@ public static class GrpoLoss
     public static GrpoLossResult Compute(Tensor logProbs, Tensor oldLogProbs, Tensor? refLogProbs, Tensor advantages,
         Tensor mask, GrpoOptions options, BatchTotals totals)
     {
+        var (loss, measures) = ComputeOnDevice(logProbs, oldLogProbs, refLogProbs, advantages, mask, options, totals);
+        using (measures)
+        {
+            var m = measures.cpu().data<double>().ToArray(); // one read for all four
+            return new GrpoLossResult(loss, m[0], m[1], m[2], m[3]);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Compute"/> without reading anything back to the host: the loss and the measurements as a
+    /// float64 tensor [4] (KL sum, clip-low count, clip-high count, active tokens) on the loss's device, so that a caller
+    /// can sum them over micro-batches and read them once per step instead of stalling the GPU at every micro-batch.
+    /// </summary>
+    internal static (Tensor Loss, Tensor Measures) ComputeOnDevice(Tensor logProbs, Tensor oldLogProbs, Tensor? refLogProbs,
+        Tensor advantages, Tensor mask, GrpoOptions options, BatchTotals totals)
+    {
         using var scope = NewDisposeScope();
         var logRatio = logProbs - oldLogProbs;
         if (options.ImportanceSampling == ImportanceSampling.Sequence)
@@ -31,12 +47,12 @@ public static class GrpoLoss
         var a = advantages.unsqueeze(-1);
         var perToken = -minimum(ratio * a, clipped * a);
 
-        double klSum = 0;
+        Tensor? klSum = null;
         if (refLogProbs is not null && options.Beta != 0)
         {
             var kl = KlEstimators.K3(logProbs, refLogProbs);
             perToken = perToken + options.Beta * kl;
-            klSum = (kl.detach() * mask).sum().ToDouble();
+            klSum = (kl.detach() * mask).sum();
         }
 
         var masked = perToken * mask;
@@ -52,9 +68,11 @@ public static class GrpoLoss
 
         using var noGrad = no_grad();
         var expandedRatio = ratio.detach().expand_as(mask);
-        double clipLow = ((expandedRatio < 1 - options.EpsilonLow).logical_and(a < 0) * mask).sum().ToDouble();
-        double clipHigh = ((expandedRatio > 1 + options.EpsilonHigh).logical_and(a > 0) * mask).sum().ToDouble();
-        double active = mask.sum().ToDouble();
-        return new GrpoLossResult(loss.MoveToOuterDisposeScope(), klSum, clipLow, clipHigh, active);
+        var clipLow = ((expandedRatio < 1 - options.EpsilonLow).logical_and(a < 0) * mask).sum();
+        var clipHigh = ((expandedRatio > 1 + options.EpsilonHigh).logical_and(a > 0) * mask).sum();
+        var active = mask.sum();
+        // float64, as the host reads each of them (float32 → float64 is exact).
+        var measures = stack([klSum?.to(float64) ?? zeros(Array.Empty<long>(), float64, active.device), clipLow.to(float64), clipHigh.to(float64), active.to(float64)]);
+        return (loss.MoveToOuterDisposeScope(), measures.MoveToOuterDisposeScope());
     }
 }

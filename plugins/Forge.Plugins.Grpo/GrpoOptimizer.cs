@@ -31,28 +31,33 @@ public sealed class GrpoOptimizer(GrpoOptions options) : IPolicyOptimizer
             mask = mask * rollout.Truncated.logical_not().to(float32).unsqueeze(-1);
         var totals = new BatchTotals(rows, (long)mask.sum().ToDouble(), limit, microBatches.Count);
 
-        Tensor? reference = options.Beta != 0 ? context.EvaluateWithoutGrad(context.Reference, batch).LogProbs : null;
+        // The reference's log-probs are taken micro-batch by micro-batch inside the first pass (the reference does not
+        // change during the step), so that queuing its forward passes overlaps the policy's backward passes on the GPU.
+        var references = new Tensor?[microBatches.Count];
         // With one update per batch the ratio is exactly 1 (old = current, detached); with μ > 1 the old policy's
         // log-probs are taken once, before the first update, as TRL does.
         Tensor? old = options.NumIterations > 1 ? context.EvaluateWithoutGrad(context.Policy, batch).LogProbs : null;
 
-        var metrics = new MetricAccumulator();
+        using var metrics = new MetricAccumulator();
         for (int iteration = 0; iteration < options.NumIterations; iteration++)
         {
-            foreach (var (start, length) in microBatches)
+            for (int micro = 0; micro < microBatches.Count; micro++)
             {
+                var (start, length) = microBatches[micro];
                 cancellationToken.ThrowIfCancellationRequested();
                 using var stepScope = NewDisposeScope();
                 using var slice = batch.Slice(start, length);
+                var reference = options.Beta != 0 ? references[micro] ??= ReferenceLogProbs(context, slice) : null;
                 var (logProbs, entropy, _) = context.Evaluate(context.Policy, slice, withEntropy: iteration == 0);
                 var sliceMask = mask.narrow(0, start, length);
-                var result = GrpoLoss.Compute(logProbs,
+                var (loss, measures) = GrpoLoss.ComputeOnDevice(logProbs,
                     old?.narrow(0, start, length) ?? logProbs.detach(),
-                    reference?.narrow(0, start, length),
+                    reference,
                     advantages.narrow(0, start, length).to(logProbs.dtype),
                     sliceMask, options, totals);
-                context.Backward(result.Loss);
-                metrics.Add(result, result.Loss.ToDouble(), entropy is null ? null : (entropy * sliceMask).sum().ToDouble());
+                context.Backward(loss);
+                // Summed on the device and read once after the loop: no wait for this backward pass here.
+                metrics.Add(loss, measures, entropy is null ? null : (entropy * sliceMask).sum());
             }
             var step = context.OptimizerStep();
             metrics.AddStep(step);
@@ -61,10 +66,22 @@ public sealed class GrpoOptimizer(GrpoOptions options) : IPolicyOptimizer
         }
 
         var summary = metrics.Summary(options.NumIterations);
-        summary["advantage/mean"] = advantages.mean().ToDouble();
-        summary["advantage/std"] = rows > 1 ? advantages.std().ToDouble() : 0;
-        summary["advantage/abs_mean"] = advantages.abs().mean().ToDouble();
+        var advantageStats = stack([advantages.mean(), rows > 1 ? advantages.std() : zeros_like(advantages.mean()), advantages.abs().mean()])
+            .to(float64).cpu().data<double>().ToArray(); // one read for the three
+        summary["advantage/mean"] = advantageStats[0];
+        summary["advantage/std"] = advantageStats[1];
+        summary["advantage/abs_mean"] = advantageStats[2];
         return summary;
+    }
+
+    /// <summary>
+    /// The reference's log-probs of one micro-batch, without gradients, kept for the whole step (they are what
+    /// <see cref="TrainingContextExtensions.EvaluateWithoutGrad"/> gives for those rows).
+    /// </summary>
+    private static Tensor ReferenceLogProbs(ITrainingContext context, TokenBatch slice)
+    {
+        using var noGrad = no_grad();
+        return context.Evaluate(context.Reference, slice).LogProbs.MoveToOuterDisposeScope();
     }
 
     /// <summary>

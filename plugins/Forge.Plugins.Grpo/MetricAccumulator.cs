@@ -1,42 +1,52 @@
 using Forge.Contracts.Training;
+using static TorchSharp.torch;
 
 namespace Forge.Plugins.Grpo;
 
-/// <summary>Sums a step's per-micro-batch measurements into per-token means.</summary>
-internal sealed class MetricAccumulator
+/// <summary>
+/// Sums a step's per-micro-batch measurements into per-token means. The sums stay on the device (float64, the same
+/// additions the host would make) and are read back once, in <see cref="Summary"/>: a read per micro-batch would
+/// make the CPU wait for that micro-batch's backward pass before it could queue the next forward pass.
+/// </summary>
+internal sealed class MetricAccumulator : IDisposable
 {
+    private const int Loss = 0, Kl = 1, ClipLow = 2, ClipHigh = 3, Tokens = 4, Entropy = 5, EntropyTokens = 6;
     private readonly OptimizerStepTotals _steps = new();
-    private double _loss, _kl, _clipLow, _clipHigh, _tokens, _entropy, _entropyTokens;
+    private Tensor? _sums;
 
-    public void Add(GrpoLossResult result, double loss, double? entropySum)
+    /// <summary>
+    /// Adds a micro-batch: its loss, its <see cref="GrpoLoss.ComputeOnDevice"/> measurements and, when measured, the
+    /// masked sum of its entropies (all without reading them).
+    /// </summary>
+    public void Add(Tensor loss, Tensor measures, Tensor? entropySum)
     {
-        _loss += loss;
-        _kl += result.KlSum;
-        _clipLow += result.ClipLowCount;
-        _clipHigh += result.ClipHighCount;
-        _tokens += result.ActiveTokens;
-        if (entropySum is double e)
-        {
-            _entropy += e;
-            _entropyTokens += result.ActiveTokens;
-        }
+        using var scope = NewDisposeScope();
+        var active = measures[3];
+        var entropy = entropySum is null ? zeros_like(active) : entropySum.detach().to(float64);
+        var row = cat([loss.detach().to(float64).reshape(1), measures, stack([entropy, entropySum is null ? zeros_like(active) : active])]);
+        if (_sums is null) _sums = row.DetachFromDisposeScope();
+        else _sums.add_(row);
     }
 
     public void AddStep(OptimizerStepResult step) => _steps.Add(step);
 
+    /// <summary>The step's metrics; reads the device sums (one synchronisation).</summary>
     public Dictionary<string, double> Summary(int iterations)
     {
-        double tokens = Math.Max(1, _tokens);
+        var sums = _sums is null ? new double[EntropyTokens + 1] : _sums.cpu().data<double>().ToArray();
+        double tokens = Math.Max(1, sums[Tokens]);
         var summary = new Dictionary<string, double>
         {
-            ["loss"] = _loss / iterations,
-            ["kl"] = _kl / tokens,
-            ["clip_ratio/low"] = _clipLow / tokens,
-            ["clip_ratio/high"] = _clipHigh / tokens,
-            ["clip_ratio/region"] = (_clipLow + _clipHigh) / tokens,
-            ["entropy"] = _entropyTokens > 0 ? _entropy / _entropyTokens : 0,
+            ["loss"] = sums[Loss] / iterations,
+            ["kl"] = sums[Kl] / tokens,
+            ["clip_ratio/low"] = sums[ClipLow] / tokens,
+            ["clip_ratio/high"] = sums[ClipHigh] / tokens,
+            ["clip_ratio/region"] = (sums[ClipLow] + sums[ClipHigh]) / tokens,
+            ["entropy"] = sums[EntropyTokens] > 0 ? sums[Entropy] / sums[EntropyTokens] : 0,
         };
         _steps.WriteTo(summary);
         return summary;
     }
+
+    public void Dispose() => _sums?.Dispose();
 }

@@ -70,12 +70,22 @@ public sealed class Attention : nn.Module
         {
             if (groups > 1)
             {
-                k = k.repeat_interleave(groups, dim: 1);
-                v = v.repeat_interleave(groups, dim: 1);
+                // Each key/value head repeated for its query group (what repeat_interleave(groups, dim: 1) gives) as
+                // one copy of a broadcast view: repeat_interleave costs several kernels (an index, a cumsum, a
+                // gather; an index_add in backward) per call, and training forward passes are launch-bound.
+                k = RepeatHeads(k, groups);
+                v = RepeatHeads(v, groups);
             }
             attended = nn.functional.scaled_dot_product_attention(q, k, v, attn_mask: mask, is_casual: mask is null && causal)
                 .transpose(1, 2);
         }
         return Projection.Forward(output, attended.reshape(batch, time, _heads * _headDim)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>[B, kv, T, D] → [B, kv·groups, T, D], head h of the result being head h / groups of <paramref name="x"/>.</summary>
+    private static Tensor RepeatHeads(Tensor x, int groups)
+    {
+        long b = x.shape[0], heads = x.shape[1], t = x.shape[2], d = x.shape[3];
+        return x.unsqueeze(2).expand(b, heads, groups, t, d).reshape(b, heads * groups, t, d);
     }
 }

@@ -14,7 +14,10 @@ internal sealed class ChunkedLogProbs : autograd.SingleTensorFunction<ChunkedLog
 {
     public override string Name => nameof(ChunkedLogProbs);
 
-    /// <summary>vars: hidden [B, T, H], targets [B, T], model, temperature, chunk.</summary>
+    /// <summary>
+    /// vars: hidden [B, T, H], targets [B, T], model, temperature, chunk, and an optional List&lt;Tensor&gt; that
+    /// receives each chunk's entropies (see <see cref="InChunks"/>).
+    /// </summary>
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
     {
         var hidden = (Tensor)vars[0];
@@ -22,23 +25,28 @@ internal sealed class ChunkedLogProbs : autograd.SingleTensorFunction<ChunkedLog
         var model = (ILanguageModel)vars[2];
         double temperature = (double)vars[3];
         int chunk = (int)vars[4];
+        var entropies = vars.Length > 5 ? vars[5] as List<Tensor> : null;
         // Tensors go through save_for_backward so autograd keeps them alive; the caller's scope may dispose its own.
         ctx.save_for_backward([hidden, targets]);
         ctx.save_data("model", model);
         ctx.save_data("temperature", temperature);
         ctx.save_data("chunk", chunk);
         using var noGrad = no_grad();
-        return InChunks(model, hidden, targets, temperature, chunk);
+        return InChunks(model, hidden, targets, temperature, chunk, entropies);
     }
 
-    /// <summary>log-probs [B, T] a chunk of positions at a time (gradients flow only if grad mode is on).</summary>
-    internal static Tensor InChunks(ILanguageModel model, Tensor hidden, Tensor targets, double temperature, int chunk)
+    /// <summary>
+    /// log-probs [B, T] a chunk of positions at a time (gradients flow only if grad mode is on); with
+    /// <paramref name="entropies"/>, each chunk's entropies [B, n] (no gradients) are added to it from the same logits,
+    /// so that measuring the entropy costs no second pass through the LM head.
+    /// </summary>
+    internal static Tensor InChunks(ILanguageModel model, Tensor hidden, Tensor targets, double temperature, int chunk, List<Tensor>? entropies = null)
     {
         var parts = new List<Tensor>();
         for (long start = 0; start < hidden.shape[1]; start += chunk)
         {
             long n = Math.Min(chunk, hidden.shape[1] - start);
-            parts.Add(LogProbs(model, hidden.narrow(1, start, n), targets.narrow(1, start, n), temperature));
+            parts.Add(LogProbs(model, hidden.narrow(1, start, n), targets.narrow(1, start, n), temperature, entropies));
         }
         return cat(parts, 1);
     }
@@ -65,15 +73,25 @@ internal sealed class ChunkedLogProbs : autograd.SingleTensorFunction<ChunkedLog
                 gradHidden.narrow(1, start, n).copy_(piece.grad!);
             }
         }
-        return [gradHidden, null!, null!, null!, null!]; // one entry per forward argument; only hidden is differentiable
+        return [gradHidden, null!, null!, null!, null!, null!]; // one entry per forward argument; only hidden is differentiable
     }
 
-    /// <summary>log p(target) = z_target − logsumexp(z) for one chunk, in float32.</summary>
-    internal static Tensor LogProbs(ILanguageModel model, Tensor hidden, Tensor targets, double temperature)
+    /// <summary>
+    /// log p(target) = z_target − logsumexp(z) for one chunk, in float32; with <paramref name="entropies"/>, also the
+    /// chunk's entropies H = logsumexp(z) − Σ softmax(z)·z, without gradients, added to it.
+    /// </summary>
+    internal static Tensor LogProbs(ILanguageModel model, Tensor hidden, Tensor targets, double temperature, List<Tensor>? entropies = null)
     {
         using var scope = NewDisposeScope();
         var logits = model.Logits(hidden).to(float32);
         if (temperature != 1.0) logits = logits / temperature;
-        return (logits.gather(-1, targets.unsqueeze(-1)).squeeze(-1) - logits.logsumexp(-1)).MoveToOuterDisposeScope();
+        var logSumExp = logits.logsumexp(-1);
+        if (entropies is not null)
+        {
+            using var noGrad = no_grad();
+            var z = logits.detach();
+            entropies.Add((logSumExp.detach() - (z.softmax(-1) * z).sum(-1)).MoveToOuterDisposeScope());
+        }
+        return (logits.gather(-1, targets.unsqueeze(-1)).squeeze(-1) - logSumExp).MoveToOuterDisposeScope();
     }
 }

@@ -26,25 +26,14 @@ public static class SequenceEvaluator
         var targets = batch.InputIds.narrow(1, batch.CompletionStart, length);
 
         // With gradients, the chunked function keeps only hidden states for backward; without, plain chunks suffice.
+        // Entropies come from the same chunks of logits as the log-probs (one LM-head pass, not two).
+        var entropies = withEntropy ? new List<Tensor>() : null;
         var logProbs = predicting.requires_grad && is_grad_enabled()
-            ? ChunkedLogProbs.apply(predicting, targets, model, temperature, chunk)
-            : ChunkedLogProbs.InChunks(model, predicting, targets, temperature, chunk);
-        var entropies = new List<Tensor>();
-        if (withEntropy)
-        {
-            using var noGrad = no_grad();
-            for (long start = 0; start < length; start += chunk)
-            {
-                long n = Math.Min(chunk, length - start);
-                var logits = model.Logits(predicting.narrow(1, start, n)).to(float32);
-                if (temperature != 1.0) logits = logits / temperature;
-                // H = logsumexp(z) − Σ softmax(z)·z
-                entropies.Add(logits.logsumexp(-1) - (logits.softmax(-1) * logits).sum(-1));
-            }
-        }
+            ? ChunkedLogProbs.apply(predicting, targets, model, temperature, chunk, entropies!)
+            : ChunkedLogProbs.InChunks(model, predicting, targets, temperature, chunk, entropies);
         var result = new SequenceOutputs(
             logProbs.MoveToOuterDisposeScope(),
-            withEntropy ? cat(entropies, 1).MoveToOuterDisposeScope() : null,
+            entropies is not null ? cat(entropies, 1).MoveToOuterDisposeScope() : null,
             withHidden ? predicting.MoveToOuterDisposeScope() : null);
         return result;
     }

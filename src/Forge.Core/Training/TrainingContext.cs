@@ -208,10 +208,13 @@ public sealed partial class TrainingContext : ITrainingContext, IDisposable
 
     private static double GradNorm(IEnumerable<Parameter> parameters)
     {
+        using var scope = NewDisposeScope();
         using var noGrad = no_grad();
+        var squares = parameters.Select(p => p.grad).OfType<Tensor>().Select(g => g.to(float64).square().sum()).ToList();
+        if (squares.Count == 0) return 0;
+        // One read for all parameters, summed here in order as before (no read per parameter).
         double sum = 0;
-        foreach (var p in parameters)
-            if (p.grad is { } g) sum += g.to(float64).square().sum().ToDouble();
+        foreach (double value in stack(squares).cpu().data<double>().ToArray()) sum += value;
         return Math.Sqrt(sum);
     }
 

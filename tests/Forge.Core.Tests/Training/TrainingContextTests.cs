@@ -54,6 +54,19 @@ public class TrainingContextTests
     }
 
     [Fact]
+    public void Without_clipping_the_reported_grad_norm_is_the_norm_of_all_gradients()
+    {
+        using var model = new BigramModel(16, 8, 4);
+        using var batch = Batch();
+        using var context = new TrainingContext(model, new TrainingOptions { LearningRate = 0.05, MaxGradNorm = 0 });
+        context.Backward(-context.Evaluate(model, batch).LogProbs.sum());
+        double expected = Math.Sqrt(model.parameters().Where(p => p.grad is not null)
+            .Sum(p => p.grad!.to(float64).square().sum().item<double>()));
+
+        context.OptimizerStep().GradNorm.Should().BeApproximately(expected, 1e-12).And.BeGreaterThan(0);
+    }
+
+    [Fact]
     public void Reference_is_a_frozen_copy_until_synced()
     {
         using var model = new BigramModel(16, 8, 3);
