@@ -24,12 +24,14 @@ public sealed class GrpoOptimizer(GrpoOptions options) : IPolicyOptimizer
 
         // Unscored rows get advantage 0 but, as in TRL, stay in the completion mask: they count in every normaliser
         // (rows, tokens) and the KL term still pulls them towards the reference.
-        var advantages = GroupAdvantages.Compute(rollout.Rewards.to(float64), rollout.Scored, rollout.GroupSize, options.ScaleRewards);
+        var advantages = GroupAdvantages.Compute(rollout.Rewards.to(float64), rollout.Scored, rollout.GroupSize, options.ScaleRewards, context.SumOverRanks);
         var mask = batch.CompletionMask.to(float32);
         long limit = options.LossType == GrpoLossType.DrGrpo ? CompletionLimit(rollout, mask) : mask.shape[1];
         if (options.MaskTruncatedCompletions)
             mask = mask * rollout.Truncated.logical_not().to(float32).unsqueeze(-1);
-        var totals = new BatchTotals(rows, (long)mask.sum().ToDouble(), limit, microBatches.Count);
+        // The normalisers are the whole batch's: over every data-parallel rank's rows.
+        var batchWide = context.SumOverRanks(rows, mask.sum().ToDouble());
+        var totals = new BatchTotals((long)batchWide[0], (long)batchWide[1], limit, microBatches.Count) { Ranks = context.WorldSize };
 
         Tensor? reference = options.Beta != 0 ? context.EvaluateWithoutGrad(context.Reference, batch).LogProbs : null;
         // With one update per batch the ratio is exactly 1 (old = current, detached); with μ > 1 the old policy's
@@ -60,10 +62,14 @@ public sealed class GrpoOptimizer(GrpoOptions options) : IPolicyOptimizer
                 context.SyncReference(options.RefSyncAlpha);
         }
 
-        var summary = metrics.Summary(options.NumIterations);
-        summary["advantage/mean"] = advantages.mean().ToDouble();
-        summary["advantage/std"] = rows > 1 ? advantages.std().ToDouble() : 0;
-        summary["advantage/abs_mean"] = advantages.abs().mean().ToDouble();
+        var summary = metrics.Summary(options.NumIterations, context);
+        // Over the whole batch: every rank's advantages.
+        var sums = context.SumOverRanks(rows, advantages.sum().ToDouble(), advantages.abs().sum().ToDouble());
+        double n = Math.Max(1, sums[0]), mean = sums[1] / n;
+        double squares = context.SumOverRanks((advantages - mean).square().sum().ToDouble())[0];
+        summary["advantage/mean"] = mean;
+        summary["advantage/std"] = sums[0] > 1 ? Math.Sqrt(squares / (sums[0] - 1)) : 0;
+        summary["advantage/abs_mean"] = sums[2] / n;
         return summary;
     }
 

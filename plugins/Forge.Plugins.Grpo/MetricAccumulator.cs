@@ -24,17 +24,20 @@ internal sealed class MetricAccumulator
 
     public void AddStep(OptimizerStepResult step) => _steps.Add(step);
 
-    public Dictionary<string, double> Summary(int iterations)
+    /// <summary>The step's means over the whole batch: every data-parallel rank's sums together.</summary>
+    public Dictionary<string, double> Summary(int iterations, ITrainingContext context)
     {
-        double tokens = Math.Max(1, _tokens);
+        // Each rank's loss is its share scaled by the ranks (gradients are averaged), so the batch's is their mean.
+        var all = context.SumOverRanks(_loss / context.WorldSize, _kl, _clipLow, _clipHigh, _tokens, _entropy, _entropyTokens);
+        double tokens = Math.Max(1, all[4]);
         var summary = new Dictionary<string, double>
         {
-            ["loss"] = _loss / iterations,
-            ["kl"] = _kl / tokens,
-            ["clip_ratio/low"] = _clipLow / tokens,
-            ["clip_ratio/high"] = _clipHigh / tokens,
-            ["clip_ratio/region"] = (_clipLow + _clipHigh) / tokens,
-            ["entropy"] = _entropyTokens > 0 ? _entropy / _entropyTokens : 0,
+            ["loss"] = all[0] / iterations,
+            ["kl"] = all[1] / tokens,
+            ["clip_ratio/low"] = all[2] / tokens,
+            ["clip_ratio/high"] = all[3] / tokens,
+            ["clip_ratio/region"] = (all[2] + all[3]) / tokens,
+            ["entropy"] = all[6] > 0 ? all[5] / all[6] : 0,
         };
         _steps.WriteTo(summary);
         return summary;

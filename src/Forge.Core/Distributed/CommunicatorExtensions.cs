@@ -13,7 +13,7 @@ public static class CommunicatorExtensions
     }
 
     /// <summary>Reduces <paramref name="values"/> element by element over the ranks (float64); a copy in a single process.</summary>
-    public static double[] AllReduce(this ICommunicator communicator, double[] values, ReduceOp op = ReduceOp.Sum)
+    public static double[] AllReduceValues(this ICommunicator communicator, double[] values, ReduceOp op = ReduceOp.Sum)
     {
         ArgumentNullException.ThrowIfNull(communicator);
         ArgumentNullException.ThrowIfNull(values);
@@ -25,7 +25,7 @@ public static class CommunicatorExtensions
     }
 
     /// <summary>Rank 0's <paramref name="values"/> on every rank.</summary>
-    public static double[] Broadcast(this ICommunicator communicator, double[] values)
+    public static double[] BroadcastValues(this ICommunicator communicator, double[] values)
     {
         ArgumentNullException.ThrowIfNull(communicator);
         ArgumentNullException.ThrowIfNull(values);

@@ -13,7 +13,8 @@ namespace Forge.Core.Stages;
 /// its last training step, whatever the stage's kind. With <c>EvalEvery</c> N a training stage also records them after
 /// steps N, 2N, … (<see cref="AfterStep"/>; the last step's is the final one). Every evaluation of a stage samples the
 /// same prompts with the same seeds, drawn from the run's seed alone — never from a generator the training draws from —
-/// so the curve moves with the model rather than sampling noise, and a resumed run records the same values.
+/// so the curve moves with the model rather than sampling noise, and a resumed run records the same values. In a
+/// data-parallel run rank 0 evaluates (every rank holds the same weights) while the others wait at their next collective.
 /// </summary>
 public static class StageEvaluation
 {
@@ -32,7 +33,8 @@ public static class StageEvaluation
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(metrics);
-        if (context.Eval is null) return null;
+        // In a data-parallel run rank 0 evaluates (every rank holds the same model) while the others wait.
+        if (context.Eval is null || !context.IsMain) return null;
         var report = Evaluate(context, plugins, model, template, promptSource, maxNewTokens, context.CancellationToken);
         EvalFile.Write(context.EvalPath, report);
         Record(context, metrics, step, report.Overall);
@@ -51,7 +53,7 @@ public static class StageEvaluation
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(model);
         int every = context.Options<TrainingStageOptions>().EvalEvery;
-        if (context.Eval is null || every <= 0 || completedSteps % every != 0 || completedSteps >= totalSteps) return;
+        if (context.Eval is null || !context.IsMain || every <= 0 || completedSteps % every != 0 || completedSteps >= totalSteps) return;
         var module = model.Model.Module;
         bool training = module.training;
         module.eval();

@@ -28,14 +28,21 @@ public sealed partial class TrainingContext : ITrainingContext, IDisposable
     private bool _nonFiniteLoss;
 
     /// <summary>Creates a context training <paramref name="policy"/>.</summary>
-    public TrainingContext(ILanguageModel policy, TrainingOptions options, ILanguageModel? teacher = null)
+    /// <remarks>
+    /// With a <paramref name="communicator"/> of several ranks the policy's weights are broadcast from rank 0 at once
+    /// (so every rank starts from the same model), gradients are averaged over the ranks before each update, and
+    /// <see cref="TrainingOptions.ShardOptimizer"/> shards the optimizer state (ZeRO stage 1).
+    /// </remarks>
+    public TrainingContext(ILanguageModel policy, TrainingOptions options, ILanguageModel? teacher = null, Distributed.ICommunicator? communicator = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(options);
         Policy = policy;
         _options = options;
         Teacher = teacher;
+        _communicator = communicator ?? Distributed.SingleProcessCommunicator.Instance;
         if (policy is DecoderModel decoder) decoder.ActivationCheckpointing = options.ActivationCheckpointing;
+        BroadcastFromMain(policy.Module);
     }
 
     /// <inheritdoc />
@@ -134,6 +141,7 @@ public sealed partial class TrainingContext : ITrainingContext, IDisposable
                 master.grad = weight.grad?.to(ScalarType.Float32);
         }
         var parameters = Optimized().ToList();
+        if (_communicator.WorldSize > 1) ReduceGradients(parameters);
         double norm = _options.MaxGradNorm > 0
             ? nn.utils.clip_grad_norm_(parameters, _options.MaxGradNorm)
             : GradNorm(parameters);
