@@ -8,7 +8,7 @@ namespace Forge.Core.Pipelines;
 /// <summary>
 /// Runs a pipeline from configuration (<c>Pipelines:&lt;name&gt;:Stages</c>): each stage in order, handing artifacts on
 /// through the run folder, and rewriting <c>summary.json</c> after every stage so that a crash keeps what finished.
-/// In a data-parallel run (an <see cref="Distributed.ICommunicator"/> of several ranks among the services) every rank
+/// In a data-parallel run (an <see cref="Distributed.ICommunicator"/> of several ranks) every rank
 /// runs every stage, only rank 0 writes the run folder, and the ranks meet after each stage so that the next one reads
 /// what rank 0 wrote.
 /// </summary>
@@ -22,10 +22,10 @@ public sealed class PipelineRunner(IConfiguration configuration, IServiceProvide
     /// stages that finished and resumes the first unfinished one from its newest step checkpoint.
     /// </summary>
     public RunSummary Run(string pipeline, string runDirectory, int seed, CancellationToken cancellationToken, RunResume? resume = null,
-        IRunProgress? progress = null)
+        IRunProgress? progress = null, Distributed.ICommunicator? communicator = null)
     {
         progress ??= NoRunProgress.Instance;
-        var communicator = services.GetService<Distributed.ICommunicator>() ?? Distributed.SingleProcessCommunicator.Instance;
+        communicator ??= Distributed.SingleProcessCommunicator.Instance;
         bool main = communicator.Rank == 0;
         var plan = Plan(pipeline, runDirectory);
         resume?.RequirePipeline(pipeline, runDirectory);

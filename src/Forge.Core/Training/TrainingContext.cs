@@ -41,6 +41,8 @@ public sealed partial class TrainingContext : ITrainingContext, IDisposable
         _options = options;
         Teacher = teacher;
         _communicator = communicator ?? Distributed.SingleProcessCommunicator.Instance;
+        if (_communicator.WorldSize > 1 && policy.Device.type != _communicator.Device.type)
+            throw new ForgeDataException($"the model is on {policy.Device.type}, but the {_communicator.WorldSize} ranks of this run communicate on {_communicator.Device.type}: data-parallel ranks train on CUDA devices (Device: cuda)");
         if (policy is DecoderModel decoder) decoder.ActivationCheckpointing = options.ActivationCheckpointing;
         BroadcastFromMain(policy.Module);
     }
