@@ -129,6 +129,7 @@ public sealed class RlStage(IModelStore store, IPluginResolver plugins, RewardCo
         }
         int end = Math.Max(steps, checkpoints.FirstStep);
         checkpoints.AtEnd(end, prompts.Position);
+        ReplicaCheck.Verify(context, training, logger);
 
         model.Model.Module.eval();
         if (context.IsMain) model.Save(context.CheckpointDirectory);

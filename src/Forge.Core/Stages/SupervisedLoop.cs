@@ -111,6 +111,7 @@ internal sealed class SupervisedLoop(IModelStore store, IPluginResolver plugins,
             }
         }
         checkpoints.AtEnd(step, next);
+        ReplicaCheck.Verify(context, training, logger);
 
         model.Model.Module.eval();
         if (context.IsMain) model.Save(context.CheckpointDirectory);

@@ -35,6 +35,32 @@ public sealed partial class TrainingContext
         return _communicator.AllReduceValues(values, ReduceOp.Sum);
     }
 
+    /// <summary>
+    /// The SHA-256 of every rank's policy weights (as float32, which holds bfloat16 and float16 exactly), by rank — a
+    /// collective: data-parallel ranks must hold the same bits.
+    /// </summary>
+    public IReadOnlyList<string> ReplicaHashes()
+    {
+        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        using (no_grad())
+        {
+            foreach (var parameter in Policy.Module.parameters())
+            {
+                using var values = parameter.detach().to(float32).cpu().contiguous();
+                sha.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.data<float>().ToArray().AsSpan()));
+            }
+        }
+        var digest = sha.GetHashAndReset();
+        if (_communicator.WorldSize == 1) return [Convert.ToHexStringLower(digest)];
+        using var scope = NewDisposeScope();
+        var words = tensor(Enumerable.Range(0, 8).Select(i => (double)BitConverter.ToUInt32(digest, 4 * i)).ToArray(), float64).to(_communicator.Device);
+        var all = zeros(8 * _communicator.WorldSize, float64, _communicator.Device);
+        _communicator.AllGather(words, all);
+        var values2 = all.cpu().data<double>().ToArray();
+        return Enumerable.Range(0, _communicator.WorldSize)
+            .Select(r => Convert.ToHexStringLower(values2.Skip(8 * r).Take(8).SelectMany(v => BitConverter.GetBytes((uint)v)).ToArray())).ToList();
+    }
+
     /// <summary>Copies rank 0's parameters of <paramref name="module"/> into every other rank's.</summary>
     private void BroadcastFromMain(nn.Module module)
     {

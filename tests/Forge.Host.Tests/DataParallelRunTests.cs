@@ -1,0 +1,68 @@
+using System.Text.Json;
+using Forge.Core.Distributed;
+using Forge.Host.Cli;
+using Forge.Host.Hosting;
+using Forge.Host.Tests.Support;
+
+namespace Forge.Host.Tests;
+
+/// <summary>
+/// <c>forge run</c> with two ranks as threads of this process (an in-process world in place of NCCL): the same
+/// pipeline as one rank with the same global batch gives the same metrics (within 1e-3), every rank ends with the same
+/// weights (the stage's replica check), and only rank 0 writes the run folder.
+/// </summary>
+public sealed class DataParallelRunTests
+{
+    private static string Config(TempDirectory dir, int steps = 6)
+    {
+        // Completions of different lengths, so that each rank's share of a batch has its own token count.
+        string traces = dir.Write("traces.jsonl", string.Join("\n", Enumerable.Range(0, 8).Select(i => JsonSerializer.Serialize(new
+        {
+            prompt = $"What is {i}+{i % 3}?", completion = $"<answer>{i + i % 3}</answer>" + string.Concat(Enumerable.Repeat(" so it is", i * 3)),
+        }))) + "\n");
+        var stage = new
+        {
+            Name = "sft", Kind = "sft", Data = traces, MaxSteps = steps, BatchSize = 4, Template = "{prompt}",
+            Model = ServeTestModel.Folder, Tokenizer = ServeTestModel.Tokenizer,
+            Training = new { LearningRate = 1e-3, MicroBatchSize = 2 },
+        };
+        return dir.Write("dp.json", JsonSerializer.Serialize(new { Pipelines = new Dictionary<string, object> { ["dp"] = new { Stages = new[] { stage } } } }));
+    }
+
+    /// <summary>Runs <paramref name="args"/> as <paramref name="ranks"/> in-process ranks; their results by rank.</summary>
+    private static ForgeProcess.Result[] RunRanks(int ranks, params string[] args) => InProcessWorld.Run(ranks, communicator =>
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        using var signals = ShutdownSignals.None(error);
+        int exit = ForgeCli.Run(args, output, error, signals, communicator);
+        return new ForgeProcess.Result(exit, output.ToString(), error.ToString());
+    });
+
+    private static List<Dictionary<string, double>> TrainingRecords(string run) => File.ReadLines(Path.Combine(run, "metrics.jsonl"))
+        .Select(l => JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(l)!)
+        .Where(r => r.ContainsKey("loss"))
+        .Select(r => r.Where(p => p.Value.ValueKind == JsonValueKind.Number).ToDictionary(p => p.Key, p => p.Value.GetDouble()))
+        .ToList();
+
+    [Fact]
+    public void Sft_on_two_ranks_equals_one_rank_with_the_same_global_batch()
+    {
+        using var dir = new TempDirectory();
+        string config = Config(dir);
+        var one = ForgeProcess.Run("run", "--config", config, "--pipeline", "dp", "--output", dir.Combine("one"));
+        one.ExitCode.Should().Be(0, one.Error);
+        var two = RunRanks(2, "run", "--config", config, "--pipeline", "dp", "--output", dir.Combine("two"));
+        two.Should().AllSatisfy(r => r.ExitCode.Should().Be(0, r.Error));
+        two[1].Out.Should().BeEmpty("rank 0 speaks for the run");
+
+        var expected = TrainingRecords(dir.Combine("one"));
+        var actual = TrainingRecords(dir.Combine("two"));
+        actual.Should().HaveCount(expected.Count, "rank 0 alone writes metrics.jsonl");
+        for (int i = 0; i < expected.Count; i++)
+            foreach (var (key, value) in expected[i].Where(p => !p.Key.StartsWith("time", StringComparison.Ordinal) && p.Key != "padding_fraction"))
+                actual[i][key].Should().BeApproximately(value, 1e-3 * Math.Abs(value) + 1e-7, $"{key} at step {expected[i]["step"]}");
+        expected[^1]["loss"].Should().BeLessThan(expected[0]["loss"], "the run learns");
+        File.Exists(dir.Combine("two", "checkpoints", "sft", "model.safetensors")).Should().BeTrue();
+    }
+}
