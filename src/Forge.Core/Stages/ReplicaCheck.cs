@@ -18,6 +18,6 @@ internal static class ReplicaCheck
         if (hashes.Distinct(StringComparer.Ordinal).Count() > 1)
             throw new InvalidOperationException($"{context.Name}: the data-parallel ranks' weights differ at the end of the stage (sha256 by rank: {string.Join(", ", hashes.Select(h => h[..16]))})");
         if (context.IsMain)
-            logger.LogInformation("{Stage}: weights sha256 {Hash} identical on all {Ranks} ranks", context.Name, hashes[0], hashes.Count);
+            logger.LogInformation("{Stage}: weights sha256 by rank {Hashes}: identical on all {Ranks} ranks", context.Name, string.Join(" ", hashes), hashes.Count);
     }
 }
