@@ -43,19 +43,21 @@ public class DataParallelGrpoTests
     private static float[] Flat(Forge.Contracts.Models.ILanguageModel model)
     {
         using var noGrad = no_grad();
-        return cat(model.Module.parameters().Select(p => p.detach().reshape(-1)).ToList()).data<float>().ToArray();
+        return cat(model.Module.parameters().Select(p => p.detach().reshape(-1).to(ScalarType.Float32)).ToList()).data<float>().ToArray();
     }
 
-    private static (List<Dictionary<string, double>> Metrics, float[] Weights, float[] Initial) Train(ICommunicator communicator, GrpoOptions options)
+    private static (List<Dictionary<string, double>> Metrics, float[] Weights, float[] Initial) Train(ICommunicator communicator, GrpoOptions options,
+        bool shard = false, ScalarType dtype = ScalarType.Float32, Action<TrainingContext>? after = null)
     {
         int prompts = 4 / communicator.WorldSize;
-        var model = CheckpointLoader.Load(Path.Combine(AppContext.BaseDirectory, "TestData", "models", "qwen2"), CPU, ScalarType.Float32);
+        var model = CheckpointLoader.Load(Path.Combine(AppContext.BaseDirectory, "TestData", "models", "qwen2"), CPU, dtype);
         var initial = Flat(model);
-        using var context = new TrainingContext(model, new TrainingOptions { LearningRate = 1e-2, MicroBatchSize = 2 }, communicator: communicator);
+        using var context = new TrainingContext(model, new TrainingOptions { LearningRate = 1e-2, MicroBatchSize = 2, ShardOptimizer = shard }, communicator: communicator);
         var optimizer = new GrpoOptimizer(options);
         var metrics = new List<Dictionary<string, double>>();
         for (int step = 0; step < 2; step++)
             metrics.Add(new Dictionary<string, double>(optimizer.Step(Rollout(communicator.Rank * prompts, prompts), context)));
+        after?.Invoke(context);
         var weights = Flat(model);
         model.Dispose();
         return (metrics, weights, initial);
@@ -87,5 +89,65 @@ public class DataParallelGrpoTests
         double difference = Math.Sqrt(ranks[0].Weights.Zip(single.Weights, (a, b) => (double)(a - b) * (a - b)).Sum());
         double update = Math.Sqrt(single.Weights.Zip(single.Initial, (a, b) => (double)(a - b) * (a - b)).Sum());
         difference.Should().BeLessThan(0.02 * update, "two ranks train the model one rank does");
+    }
+
+    [Theory]
+    [InlineData(ScalarType.Float32)]
+    [InlineData(ScalarType.BFloat16)]
+    public void Zero1_keeps_half_the_optimizer_state_per_rank_and_trains_as_unsharded(ScalarType dtype)
+    {
+        var options = new GrpoOptions { LossType = GrpoLossType.Dapo, ScaleRewards = ScaleRewards.Batch, Beta = 0.04 };
+        long unshardedState = 0;
+        var unsharded = InProcessWorld.Run(2, c => Train(c, options, dtype: dtype, after: t => { if (c.Rank == 0) unshardedState = t.OptimizerStateElements; }));
+        var state = new long[2];
+        var sharded = InProcessWorld.Run(2, c => Train(c, options, shard: true, dtype: dtype, after: t => state[c.Rank] = t.OptimizerStateElements));
+
+        state[0].Should().Be(state[1]).And.BeInRange(unshardedState / 2, unshardedState / 2 + 1, "each of two ranks keeps half of AdamW's moments");
+        sharded[1].Weights.Should().Equal(sharded[0].Weights, "the all-gathered shards give every rank the same weights");
+        for (int step = 0; step < 2; step++)
+            foreach (var (key, expected) in unsharded[0].Metrics[step])
+                sharded[0].Metrics[step][key].Should().BeApproximately(expected, 1e-3 * Math.Abs(expected) + 1e-6, $"{key} at step {step}");
+        double difference = Math.Sqrt(sharded[0].Weights.Zip(unsharded[0].Weights, (a, b) => (double)(a - b) * (a - b)).Sum());
+        double update = Math.Sqrt(unsharded[0].Weights.Zip(unsharded[0].Initial, (a, b) => (double)(a - b) * (a - b)).Sum());
+        difference.Should().BeLessThan(0.02 * update, "sharding the optimizer does not change the update");
+    }
+
+    [Fact]
+    public void A_zero1_checkpoint_is_an_unsharded_one_and_resumes_exactly()
+    {
+        var options = new GrpoOptions { LossType = GrpoLossType.Grpo, Beta = 0 };
+        string folder = Directory.CreateTempSubdirectory("forge-zero1-").FullName;
+        string state = Path.Combine(folder, "state.safetensors");
+        // Two sharded ranks train two steps; the state gathered after them is what one unsharded rank would have written.
+        var sharded = InProcessWorld.Run(2, c => Train(c, options, shard: true, after: t =>
+        {
+            t.GatherState();
+            if (c.Rank == 0) t.SaveState(state);
+        }));
+        var saved = Forge.Core.Checkpoints.TensorFile.Read(state);
+        saved.Keys.Should().Contain(k => k.StartsWith("adamw/policy/", StringComparison.Ordinal) && k.EndsWith("/exp_avg", StringComparison.Ordinal));
+        saved.Keys.Should().NotContain(k => k.Contains("shard", StringComparison.Ordinal));
+        long moments = saved.Where(p => p.Key.EndsWith("/exp_avg", StringComparison.Ordinal)).Sum(p => p.Value.numel());
+        foreach (var t in saved.Values) t.Dispose();
+
+        // Restored into sharded ranks again: each takes its shard back, and a re-save gives the same tensors.
+        string again = Path.Combine(folder, "again.safetensors");
+        InProcessWorld.Run(2, c =>
+        {
+            var model = CheckpointLoader.Load(Path.Combine(AppContext.BaseDirectory, "TestData", "models", "qwen2"), CPU, ScalarType.Float32);
+            using var context = new TrainingContext(model, new TrainingOptions { LearningRate = 1e-2, MicroBatchSize = 2, ShardOptimizer = true }, communicator: c);
+            context.RestoreState(state);
+            context.OptimizerStateElements.Should().BeInRange(moments / 2, moments / 2 + 1);
+            context.GatherState();
+            if (c.Rank == 0) context.SaveState(again);
+            model.Dispose();
+            return 0;
+        });
+        var first = Forge.Core.Checkpoints.TensorFile.Read(state);
+        var second = Forge.Core.Checkpoints.TensorFile.Read(again);
+        second.Keys.Should().BeEquivalentTo(first.Keys);
+        foreach (var (key, value) in first) second[key].eq(value).all().item<bool>().Should().BeTrue(key);
+        _ = sharded;
+        Directory.Delete(folder, recursive: true);
     }
 }

@@ -137,6 +137,7 @@ public sealed partial class TrainingContext : ITrainingContext, IDisposable
     {
         var optimizer = Optimizer;
         double lr = CurrentLearningRate;
+        if (_layout is not null) return ShardedStep(optimizer, lr);
         using (no_grad())
         {
             foreach (var (weight, master) in _masters)
@@ -192,6 +193,7 @@ public sealed partial class TrainingContext : ITrainingContext, IDisposable
 
     private optim.Optimizer CreateOptimizer()
     {
+        if (Sharded) return CreateShardedOptimizer();
         using (no_grad())
         {
             _masters = Trainable().Where(p => _options.MasterWeights && p.dtype != ScalarType.Float32)
@@ -225,6 +227,8 @@ public sealed partial class TrainingContext : ITrainingContext, IDisposable
         _optimizer?.Dispose();
         _reference?.Dispose();
         foreach (var (_, master) in _masters) master.Dispose();
+        _shard?.Dispose();
+        DisposeGathered();
         foreach (var module in _ownedModules) module.Dispose();
         DisposePendingState();
     }
