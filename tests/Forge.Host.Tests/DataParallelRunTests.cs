@@ -65,4 +65,21 @@ public sealed class DataParallelRunTests
         expected[^1]["loss"].Should().BeLessThan(expected[0]["loss"], "the run learns");
         File.Exists(dir.Combine("two", "checkpoints", "sft", "model.safetensors")).Should().BeTrue();
     }
+
+    [Fact]
+    public void The_launcher_starts_ranks_that_read_the_launch_contract_and_a_cpu_machine_is_told_in_one_line()
+    {
+        using var dir = new TempDirectory();
+        string config = Config(dir);
+        var launched = ForgeChild.Run("run", "--config", config, "--pipeline", "dp", "--output", dir.Combine("run"), "--nproc-per-node", "2");
+        launched.ExitCode.Should().Be(2, launched.Error);
+        launched.Error.Should().MatchRegex(@"error: rank [01] exited with code 2; the other ranks were stopped");
+        launched.Error.Should().Contain("data-parallel ranks train on CUDA devices over NCCL");
+
+        var contract = ForgeChild.Run(new Dictionary<string, string> { ["RANK"] = "0", ["WORLD_SIZE"] = "2", ["MASTER_PORT"] = "29500" },
+            "run", "--config", config, "--pipeline", "dp", "--output", dir.Combine("run2"));
+        contract.ExitCode.Should().Be(2);
+        contract.Error.Split('\n').Should().ContainSingle(l => l.StartsWith("error: ", StringComparison.Ordinal))
+            .Which.Should().StartWith("error: environment MASTER_ADDR: not set (WORLD_SIZE is 2)");
+    }
 }
