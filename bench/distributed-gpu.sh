@@ -134,7 +134,7 @@ PY
 
 # (e): kill rank 1 ten seconds into a 2-GPU run; the job must end at once with a line naming rank 1.
 export RL_STEPS=50
-bash "$root/bench/forge-run-gpu.sh" "$runs/kill" --nproc-per-node 2 > /dev/null 2> "$out/kill.log" &
+timeout 180 bash "$root/bench/forge-run-gpu.sh" "$runs/kill" --nproc-per-node 2 > /dev/null 2> "$out/kill.log" &
 job=$!
 sleep 25
 victim=$(pgrep -f "forge run" | while read -r p; do grep -qz '^RANK=1$' /proc/$p/environ 2>/dev/null && echo $p; done | head -1)

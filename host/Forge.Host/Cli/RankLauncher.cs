@@ -74,12 +74,14 @@ internal static partial class RankLauncher
                 forwarded = true;
                 foreach (var child in children.Where(c => !c.HasExited)) _ = Kill(child.Id, SigTerm);
             }
-            for (int rank = 0; rank < children.Count; rank++)
+            // The rank that failed first: the others may fail after it, having lost it.
+            var failed = Enumerable.Range(0, children.Count).Where(r => children[r].HasExited && children[r].ExitCode != 0)
+                .OrderBy(r => children[r].ExitTime).ToList();
+            if (failed.Count > 0)
             {
-                var child = children[rank];
-                if (!child.HasExited || child.ExitCode == 0) continue;
-                child.WaitForExit(); // its last lines
-                int code = child.ExitCode;
+                int rank = failed[0];
+                children[rank].WaitForExit(); // its last lines
+                int code = children[rank].ExitCode;
                 foreach (var other in children.Where(c => !c.HasExited)) _ = Kill(other.Id, SigTerm);
                 foreach (var other in children) if (!other.WaitForExit(TimeSpan.FromSeconds(10))) other.Kill();
                 if (!forwarded) lock (cli.Error) cli.Error.WriteLine($"error: rank {rank} exited with code {code}; the other ranks were stopped");
