@@ -96,6 +96,7 @@ public sealed partial class TrainingContext : ITrainingContext, IDisposable
     {
         ArgumentNullException.ThrowIfNull(module);
         _extraModules.Add(module);
+        BroadcastFromMain(module); // a module drawn on every rank starts as rank 0's (a resumed one is then restored alike)
         if (_optimizer is not null)
             _optimizer.add_param_group(new AdamW.ParamGroup(module.parameters().ToList(), new AdamW.Options { LearningRate = CurrentLearningRate }));
         RestorePendingExtra(_extraModules.Count - 1);
