@@ -13,7 +13,7 @@ namespace Forge.Host.Tests;
 /// </summary>
 public sealed class DataParallelRunTests
 {
-    private static string Config(TempDirectory dir, int steps = 6)
+    private static string Config(TempDirectory dir, int steps = 6, int checkpointEvery = 0)
     {
         // Completions of different lengths, so that each rank's share of a batch has its own token count.
         string traces = dir.Write("traces.jsonl", string.Join("\n", Enumerable.Range(0, 8).Select(i => JsonSerializer.Serialize(new
@@ -22,11 +22,11 @@ public sealed class DataParallelRunTests
         }))) + "\n");
         var stage = new
         {
-            Name = "sft", Kind = "sft", Data = traces, MaxSteps = steps, BatchSize = 4, Template = "{prompt}",
+            Name = "sft", Kind = "sft", Data = traces, MaxSteps = steps, BatchSize = 4, Template = "{prompt}", CheckpointEvery = checkpointEvery,
             Model = ServeTestModel.Folder, Tokenizer = ServeTestModel.Tokenizer,
             Training = new { LearningRate = 1e-3, MicroBatchSize = 2 },
         };
-        return dir.Write("dp.json", JsonSerializer.Serialize(new { Pipelines = new Dictionary<string, object> { ["dp"] = new { Stages = new[] { stage } } } }));
+        return dir.Write($"dp-{steps}.json", JsonSerializer.Serialize(new { Pipelines = new Dictionary<string, object> { ["dp"] = new { Stages = new[] { stage } } } }));
     }
 
     /// <summary>Runs <paramref name="args"/> as <paramref name="ranks"/> in-process ranks; their results by rank.</summary>
@@ -81,5 +81,22 @@ public sealed class DataParallelRunTests
         contract.ExitCode.Should().Be(2);
         contract.Error.Split('\n').Should().ContainSingle(l => l.StartsWith("error: ", StringComparison.Ordinal))
             .Which.Should().StartWith("error: environment MASTER_ADDR: not set (WORLD_SIZE is 2)");
+    }
+
+    [Fact]
+    public void A_two_rank_run_resumes_from_rank_0s_checkpoint_as_if_never_stopped()
+    {
+        using var dir = new TempDirectory();
+        string whole = Config(dir, steps: 6, checkpointEvery: 3);
+        var straight = RunRanks(2, "run", "--config", whole, "--pipeline", "dp", "--output", dir.Combine("straight"));
+        straight.Should().AllSatisfy(r => r.ExitCode.Should().Be(0, r.Error));
+        // The same run stopped after its step-3 checkpoint (a config of 3 steps, its summary reset to "nothing finished"
+        // as a stopped run's is), then resumed with the 6-step config.
+        var first = RunRanks(2, "run", "--config", Config(dir, steps: 3, checkpointEvery: 3), "--pipeline", "dp", "--output", dir.Combine("resumed"));
+        first.Should().AllSatisfy(r => r.ExitCode.Should().Be(0, r.Error));
+        File.WriteAllText(dir.Combine("resumed", "summary.json"), """{"pipeline":"dp","seed":0,"stages":[]}""");
+        var resumed = RunRanks(2, "run", "--config", whole, "--output", dir.Combine("resumed"), "--resume", "--allow-config-change");
+        resumed.Should().AllSatisfy(r => r.ExitCode.Should().Be(0, r.Error));
+        TrainingRecords(dir.Combine("resumed")).Select(r => r["loss"]).Should().Equal(TrainingRecords(dir.Combine("straight")).Select(r => r["loss"]));
     }
 }

@@ -62,7 +62,8 @@ public sealed class PipelineRunner(IConfiguration configuration, IServiceProvide
             StageResult result;
             try
             {
-                result = implementation.Run(context);
+                // A stage that does not train data parallel (rejection sampling, eval, score) is rank 0's alone.
+                result = main || implementation is IDataParallelStage ? implementation.Run(context) : new StageResult(new Dictionary<string, double>(), null);
             }
             catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested)
             {

@@ -31,7 +31,7 @@ namespace Forge.Core.Stages;
 /// samples, scores and trains on its own <c>PromptsPerStep</c> / N of them (groups whole); refills are shared out the
 /// same way; every metric is the whole step's.
 /// </summary>
-public sealed class RlStage(IModelStore store, IPluginResolver plugins, RewardComposerFactory rewardFactory, ILogger<RlStage> logger) : IStage
+public sealed class RlStage(IModelStore store, IPluginResolver plugins, RewardComposerFactory rewardFactory, ILogger<RlStage> logger) : IDataParallelStage
 {
     /// <inheritdoc />
     public StageResult Run(StageContext context)
