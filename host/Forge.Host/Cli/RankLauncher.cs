@@ -125,6 +125,6 @@ internal static partial class RankLauncher
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    [LibraryImport("libc", EntryPoint = "kill")]
+    [LibraryImport("libc.so.6", EntryPoint = "kill")]
     private static partial int Kill(int pid, int signal);
 }

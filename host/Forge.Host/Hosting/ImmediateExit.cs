@@ -12,6 +12,6 @@ internal static partial class ImmediateExit
         Exit(code);
     }
 
-    [LibraryImport("libc", EntryPoint = "_exit")]
+    [LibraryImport("libc.so.6", EntryPoint = "_exit")]
     private static partial void Exit(int code);
 }
