@@ -99,10 +99,12 @@ internal static class RunCommand
         // The ranks of a data-parallel run meet first; rank 0 alone then prepares and writes the run folder.
         using var ranks = cli.Communicator is null ? DistributedRun.Start(cli.Error) : null;
         var communicator = cli.Communicator ?? ranks?.Communicator ?? SingleProcessCommunicator.Instance;
+        // A run folder named after the time is named after rank 0's clock on every rank.
+        var started = DateTimeOffset.FromUnixTimeSeconds((long)communicator.BroadcastValues([DateTimeOffset.Now.ToUnixTimeSeconds()])[0]).LocalDateTime;
         if (communicator.Rank != 0)
         {
             var resumed = resuming ? RunResume.Read(Path.GetFullPath(outputValue!)) : null;
-            var (rankName, rankSeed, rankFolder) = RunAndFolder(parse, app, options, resumed);
+            var (rankName, rankSeed, rankFolder) = RunAndFolder(parse, app, options, resumed, started);
             return RunRank(cli, ranks, () => runner.Run(rankName, rankFolder, rankSeed, cli.Signals.Token, resumed, NoRunProgress.Instance, communicator));
         }
 
@@ -113,7 +115,7 @@ internal static class RunCommand
         RunResume? previous = null;
         if (resuming) (resumedFolder, previous) = RunFolder.ForResume(Path.GetFullPath(outputValue!));
         using var resumedLock = resumedFolder;
-        var (name, runSeed, folder) = RunAndFolder(parse, app, options, previous);
+        var (name, runSeed, folder) = RunAndFolder(parse, app, options, previous, started);
         previous?.RequirePipeline(name, folder);
         var plan = runner.Plan(name, folder);
         using var newLock = previous is null ? RunFolder.ForNewRun(folder, parse.GetValue(overwrite)) : null;
@@ -171,7 +173,8 @@ internal static class RunCommand
     }
 
     /// <summary>The pipeline, seed and run folder: the command line's, else the resumed run's, else configuration's.</summary>
-    private static (string Name, int Seed, string Folder) RunAndFolder(ParseResult parse, ForgeApplication app, RunOptions options, RunResume? previous)
+    private static (string Name, int Seed, string Folder) RunAndFolder(ParseResult parse, ForgeApplication app, RunOptions options, RunResume? previous,
+        DateTime? started = null)
     {
         string? outputValue = parse.GetValue(options.Output);
         string name = parse.GetValue(options.Pipeline) ?? previous?.Pipeline ?? app.Forge.DefaultPipeline
@@ -181,7 +184,7 @@ internal static class RunCommand
             throw new ForgeDataException($"{Path.Combine(Path.GetFullPath(outputValue!), "summary.json")}: the run has seed {previous.Seed}, not {given}");
         int runSeed = seedGiven ?? previous?.Seed ?? app.Forge.Seed;
         string folder = Path.GetFullPath(outputValue
-            ?? Path.Combine("runs", $"{name}-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}"));
+            ?? Path.Combine("runs", $"{name}-{(started ?? DateTime.Now).ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}"));
         return (name, runSeed, folder);
     }
 
