@@ -26,7 +26,9 @@ public sealed class DataParallelRunTests
             Model = ServeTestModel.Folder, Tokenizer = ServeTestModel.Tokenizer,
             Training = new { LearningRate = 1e-3, MicroBatchSize = 2 },
         };
-        return dir.Write($"dp-{steps}.json", JsonSerializer.Serialize(new { Pipelines = new Dictionary<string, object> { ["dp"] = new { Stages = new[] { stage } } } }));
+        // The arithmetic task's 41 train prompts are two sampling batches of 32 and 9: one for each rank.
+        var eval = new { PromptSource = "arithmetic", Split = "train", Prompts = 64, K = 2, MaxNewTokens = 6 };
+        return dir.Write($"dp-{steps}.json", JsonSerializer.Serialize(new { Pipelines = new Dictionary<string, object> { ["dp"] = new { Eval = eval, Stages = new[] { stage } } } }));
     }
 
     /// <summary>Runs <paramref name="args"/> as <paramref name="ranks"/> in-process ranks; their results by rank.</summary>
@@ -63,6 +65,11 @@ public sealed class DataParallelRunTests
             foreach (var (key, value) in expected[i].Where(p => !p.Key.StartsWith("time", StringComparison.Ordinal) && p.Key != "padding_fraction"))
                 actual[i][key].Should().BeApproximately(value, 1e-3 * Math.Abs(value) + 1e-7, $"{key} at step {expected[i]["step"]}");
         expected[^1]["loss"].Should().BeLessThan(expected[0]["loss"], "the run learns");
+        // The held-out evaluation is shared out over the ranks by sampling batch and summed: the one-rank result.
+        JsonElement Overall(string run) => JsonDocument.Parse(File.ReadAllText(dir.Combine(run, "eval", "sft.json"))).RootElement.GetProperty("overall");
+        foreach (string key in new[] { "pass_at_1", "cons_at_k", "mean_length", "prompts" })
+            Overall("two").GetProperty(key).GetDouble().Should().BeApproximately(Overall("one").GetProperty(key).GetDouble(), 1e-9, key);
+        Overall("one").GetProperty("prompts").GetInt32().Should().Be(41);
         File.Exists(dir.Combine("two", "checkpoints", "sft", "model.safetensors")).Should().BeTrue();
     }
 

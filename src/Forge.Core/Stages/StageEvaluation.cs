@@ -14,7 +14,7 @@ namespace Forge.Core.Stages;
 /// steps N, 2N, … (<see cref="AfterStep"/>; the last step's is the final one). Every evaluation of a stage samples the
 /// same prompts with the same seeds, drawn from the run's seed alone — never from a generator the training draws from —
 /// so the curve moves with the model rather than sampling noise, and a resumed run records the same values. In a
-/// data-parallel run rank 0 evaluates (every rank holds the same weights) while the others wait at their next collective.
+/// data-parallel run every rank evaluates its share of the prompts (<see cref="Evaluator.Ranks"/>) and rank 0 writes.
 /// </summary>
 public static class StageEvaluation
 {
@@ -33,10 +33,9 @@ public static class StageEvaluation
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(metrics);
-        // In a data-parallel run rank 0 evaluates (every rank holds the same model) while the others wait.
-        if (context.Eval is null || !context.IsMain) return null;
+        if (context.Eval is null) return null;
         var report = Evaluate(context, plugins, model, template, promptSource, maxNewTokens, context.CancellationToken);
-        EvalFile.Write(context.EvalPath, report);
+        if (context.IsMain) EvalFile.Write(context.EvalPath, report);
         Record(context, metrics, step, report.Overall);
         return report.Overall;
     }
@@ -53,7 +52,7 @@ public static class StageEvaluation
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(model);
         int every = context.Options<TrainingStageOptions>().EvalEvery;
-        if (context.Eval is null || !context.IsMain || every <= 0 || completedSteps % every != 0 || completedSteps >= totalSteps) return;
+        if (context.Eval is null || every <= 0 || completedSteps % every != 0 || completedSteps >= totalSteps) return;
         var module = model.Model.Module;
         bool training = module.training;
         module.eval();
@@ -70,7 +69,7 @@ public static class StageEvaluation
     private static EvalReport Evaluate(StageContext context, IPluginResolver plugins, StageModel model, PromptTemplate template,
         string? promptSource, int maxNewTokens, CancellationToken cancellationToken) =>
         ModelEvaluation.Run(plugins, model, template, EvalSettings.From(context.Eval!, promptSource, maxNewTokens, context.EvalKey),
-            context.CheckpointDirectory, context.Seed, cancellationToken);
+            context.CheckpointDirectory, context.Seed, cancellationToken, context.Communicator);
 
     private static void Record(StageContext context, MetricsLog metrics, int step, EvalResult result) =>
         metrics.Record(context.Name, step, new Dictionary<string, double> { [PassAt1Key] = result.PassAt1, [ConsAtKKey] = result.ConsAtK });
