@@ -106,4 +106,53 @@ public sealed class DataParallelRunTests
         resumed.Should().AllSatisfy(r => r.ExitCode.Should().Be(0, r.Error));
         TrainingRecords(dir.Combine("resumed")).Select(r => r["loss"]).Should().Equal(TrainingRecords(dir.Combine("straight")).Select(r => r["loss"]));
     }
+
+    private static string RlConfig(TempDirectory dir, bool greedy, bool dynamic = false) => dir.Write($"rl-{greedy}-{dynamic}.json", JsonSerializer.Serialize(new
+    {
+        Pipelines = new Dictionary<string, object>
+        {
+            ["rl"] = new
+            {
+                Stages = new[]
+                {
+                    new
+                    {
+                        Name = "rl", Kind = "rl", Model = ServeTestModel.Folder, Tokenizer = ServeTestModel.Tokenizer, Template = "{prompt}",
+                        PromptSource = "arithmetic", Rewards = new Dictionary<string, double> { ["accuracy"] = 1.0, ["format"] = 0.5 },
+                        Steps = 3, PromptsPerStep = 4, CompletionsPerPrompt = 3, DynamicSampling = dynamic, MaxRefills = 2,
+                        Generation = new { MaxNewTokens = 6, Greedy = greedy },
+                        Optimizer = new { Plugin = "grpo", Beta = 0.04, LossType = "Dapo", ScaleRewards = "Batch" },
+                        Training = new { LearningRate = 1e-3, MicroBatchSize = 3 },
+                    },
+                },
+            },
+        },
+    }));
+
+    [Fact]
+    public void Rl_on_two_ranks_shares_the_prompts_and_reports_the_whole_step()
+    {
+        using var dir = new TempDirectory();
+        // Greedy completions depend on the prompt alone, so the two-rank run sees exactly the one-rank run's step.
+        string greedy = RlConfig(dir, greedy: true);
+        var one = ForgeProcess.Run("run", "--config", greedy, "--pipeline", "rl", "--output", dir.Combine("one"));
+        one.ExitCode.Should().Be(0, one.Error);
+        var two = RunRanks(2, "run", "--config", greedy, "--pipeline", "rl", "--output", dir.Combine("two"));
+        two.Should().AllSatisfy(r => r.ExitCode.Should().Be(0, r.Error));
+        List<Dictionary<string, double>> Steps(string run) => File.ReadLines(dir.Combine(run, "metrics.jsonl"))
+            .Select(l => JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(l)!).Where(r => r.ContainsKey("groups"))
+            .Select(r => r.Where(p => p.Value.ValueKind == JsonValueKind.Number).ToDictionary(p => p.Key, p => p.Value.GetDouble())).ToList();
+        var expected = Steps("one");
+        var actual = Steps("two");
+        actual.Should().HaveCount(3);
+        for (int i = 0; i < expected.Count; i++)
+            foreach (string key in expected[i].Keys.Where(k => k.StartsWith("reward/", StringComparison.Ordinal) || k.StartsWith("completion/", StringComparison.Ordinal)
+                         || k is "groups" or "loss" or "kl" or "grad_norm" || k.StartsWith("advantage/", StringComparison.Ordinal)))
+                actual[i][key].Should().BeApproximately(expected[i][key], 1e-3 * Math.Abs(expected[i][key]) + 1e-6, $"{key} at step {i}");
+        actual.Should().AllSatisfy(r => r["groups"].Should().Be(4, "the step's groups over both ranks"));
+
+        // Sampled, with DAPO's dynamic sampling: refills are shared out as well, and the ranks stay identical (replica check).
+        var sampled = RunRanks(2, "run", "--config", RlConfig(dir, greedy: false, dynamic: true), "--pipeline", "rl", "--output", dir.Combine("sampled"));
+        sampled.Should().AllSatisfy(r => r.ExitCode.Should().Be(0, r.Error));
+    }
 }
