@@ -109,6 +109,8 @@ public sealed class DataParallelRunTests
 
     private static string RlConfig(TempDirectory dir, bool greedy, bool dynamic = false) => dir.Write($"rl-{greedy}-{dynamic}.json", JsonSerializer.Serialize(new
     {
+        // Every 5th token id ends a completion and the reward falls with the length, so that prompts differ in both.
+        Rewards = new Dictionary<string, object> { ["short"] = new { Plugin = "overlong", Options = new { MaxLength = 8, CacheLength = 8 } } },
         Pipelines = new Dictionary<string, object>
         {
             ["rl"] = new
@@ -118,9 +120,9 @@ public sealed class DataParallelRunTests
                     new
                     {
                         Name = "rl", Kind = "rl", Model = ServeTestModel.Folder, Tokenizer = ServeTestModel.Tokenizer, Template = "{prompt}",
-                        PromptSource = "arithmetic", Rewards = new Dictionary<string, double> { ["accuracy"] = 1.0, ["format"] = 0.5 },
+                        PromptSource = "arithmetic", Rewards = new Dictionary<string, double> { ["accuracy"] = 1.0, ["short"] = 0.5 },
                         Steps = 3, PromptsPerStep = 4, CompletionsPerPrompt = 3, DynamicSampling = dynamic, MaxRefills = 2,
-                        Generation = new { MaxNewTokens = 6, Greedy = greedy },
+                        Generation = new { MaxNewTokens = 8, Greedy = greedy, StopTokenIds = Enumerable.Range(1, 79).Select(i => 5 * i).ToArray() },
                         Optimizer = new { Plugin = "grpo", Beta = 0.04, LossType = "Dapo", ScaleRewards = "Batch" },
                         Training = new { LearningRate = 1e-3, MicroBatchSize = 3 },
                     },
@@ -150,6 +152,7 @@ public sealed class DataParallelRunTests
                          || k is "groups" or "loss" or "kl" or "grad_norm" || k.StartsWith("advantage/", StringComparison.Ordinal)))
                 actual[i][key].Should().BeApproximately(expected[i][key], 1e-3 * Math.Abs(expected[i][key]) + 1e-6, $"{key} at step {i}");
         actual.Should().AllSatisfy(r => r["groups"].Should().Be(4, "the step's groups over both ranks"));
+        expected.Select(r => r["completion/length_mean"]).Should().Contain(v => v != 8 && v != 0, "lengths vary, so each rank's share differs");
 
         // Sampled, with DAPO's dynamic sampling: refills are shared out as well, and the ranks stay identical (replica check).
         var sampled = RunRanks(2, "run", "--config", RlConfig(dir, greedy: false, dynamic: true), "--pipeline", "rl", "--output", dir.Combine("sampled"));
