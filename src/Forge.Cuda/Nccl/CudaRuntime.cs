@@ -19,6 +19,8 @@ internal static unsafe class CudaRuntime
 
     private static readonly Lazy<IntPtr> TorchSharpNative = new(() =>
     {
+        // TorchSharp's own probing first (it has loaded the library under this name), then the usual places.
+        if (NativeLibrary.TryLoad("LibTorchSharp", typeof(TorchSharp.torch).Assembly, null, out var own)) return own;
         foreach (string name in new[] { "libLibTorchSharp.so", Path.Combine(AppContext.BaseDirectory, "libLibTorchSharp.so"),
                      Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libLibTorchSharp.so"), "LibTorchSharp" })
             if (NativeLibrary.TryLoad(name, out var handle)) return handle;
