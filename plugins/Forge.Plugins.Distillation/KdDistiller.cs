@@ -21,7 +21,10 @@ public sealed class KdDistiller(KdOptions options) : IDistiller
             ?? throw new PluginInputException("the kd distiller needs a teacher: set the stage's Teacher to a model folder");
         // Checkpoints of one family may pad the embedding differently; ids beyond the smaller one are never produced.
         long vocabulary = Math.Min(teacherModel.VocabSize, context.Policy.VocabSize);
-        double tokens = Math.Max(1, batch.CompletionMask.sum().ToDouble());
+        // The batch's completion tokens, every data-parallel rank's together; gradients are averaged over the ranks,
+        // so each rank's share is scaled by their number.
+        double tokens = Math.Max(1, context.SumOverRanks(batch.CompletionMask.sum().ToDouble())[0]);
+        double perRank = tokens / context.WorldSize;
         double lossSum = 0, agree = 0;
         foreach (var (start, length) in context.MicroBatches(batch.RowCount))
         {
@@ -33,14 +36,15 @@ public sealed class KdDistiller(KdOptions options) : IDistiller
             using (no_grad())
                 teacher = context.CompletionLogits(teacherModel, slice).narrow(-1, 0, vocabulary);
             var student = context.CompletionLogits(context.Policy, slice).narrow(-1, 0, vocabulary);
-            var loss = (DistillationLoss.PerToken(student, teacher, options.Beta, options.Temperature) * mask).sum() / tokens;
+            var loss = (DistillationLoss.PerToken(student, teacher, options.Beta, options.Temperature) * mask).sum() / perRank;
             context.Backward(loss);
             lossSum += loss.ToDouble();
             agree += ((student.detach().argmax(-1) == teacher.argmax(-1)).to(float32) * mask).sum().ToDouble();
         }
         var steps = new OptimizerStepTotals();
         steps.Add(context.OptimizerStep());
-        var metrics = new Dictionary<string, double> { ["loss"] = lossSum, ["teacher_agreement"] = agree / tokens };
+        var totals = context.SumOverRanks(lossSum / context.WorldSize, agree);
+        var metrics = new Dictionary<string, double> { ["loss"] = totals[0], ["teacher_agreement"] = totals[1] / tokens };
         steps.WriteTo(metrics);
         return metrics;
     }

@@ -15,7 +15,10 @@ public sealed class SftDistiller : IDistiller
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(context);
-        double tokens = Math.Max(1, batch.CompletionMask.sum().ToDouble());
+        // The batch's completion tokens, every data-parallel rank's together; gradients are averaged over the ranks,
+        // so each rank's share is scaled by their number.
+        double tokens = Math.Max(1, context.SumOverRanks(batch.CompletionMask.sum().ToDouble())[0]);
+        double perRank = tokens / context.WorldSize;
         double lossSum = 0, correct = 0;
         foreach (var (start, length) in context.MicroBatches(batch.RowCount))
         {
@@ -24,7 +27,7 @@ public sealed class SftDistiller : IDistiller
             using var slice = batch.Slice(start, length);
             var mask = slice.CompletionMask.to(float32);
             var logProbs = context.Evaluate(context.Policy, slice).LogProbs;
-            var loss = -(logProbs * mask).sum() / tokens;
+            var loss = -(logProbs * mask).sum() / perRank;
             context.Backward(loss);
             lossSum += loss.ToDouble();
             // A token is "right" when the model gave it more than half the probability mass.
@@ -32,7 +35,8 @@ public sealed class SftDistiller : IDistiller
         }
         var steps = new OptimizerStepTotals();
         steps.Add(context.OptimizerStep());
-        var metrics = new Dictionary<string, double> { ["loss"] = lossSum, ["token_accuracy"] = correct / tokens };
+        var totals = context.SumOverRanks(lossSum / context.WorldSize, correct);
+        var metrics = new Dictionary<string, double> { ["loss"] = totals[0], ["token_accuracy"] = totals[1] / tokens };
         steps.WriteTo(metrics);
         return metrics;
     }

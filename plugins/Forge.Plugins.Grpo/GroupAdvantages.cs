@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Forge.Plugins.Grpo;
@@ -22,7 +23,12 @@ public static class GroupAdvantages
     /// Advantages [B] for rewards [B] in consecutive groups of <paramref name="groupSize"/>; <paramref name="scored"/>
     /// [B] bool is false where a row was not scored (its reward, whatever it holds, is ignored); null means all scored.
     /// </summary>
-    public static Tensor Compute(Tensor rewards, Tensor? scored, int groupSize, ScaleRewards scale)
+    /// <remarks>
+    /// <paramref name="sumOverRanks"/> makes <see cref="ScaleRewards.Batch"/>'s mean and standard deviation the whole
+    /// batch's in a data-parallel run (<c>ITrainingContext.SumOverRanks</c>); groups stay whole on a rank, so their
+    /// statistics are local.
+    /// </remarks>
+    public static Tensor Compute(Tensor rewards, Tensor? scored, int groupSize, ScaleRewards scale, Func<double[], double[]>? sumOverRanks = null)
     {
         ArgumentNullException.ThrowIfNull(rewards);
         if (rewards.shape[0] % groupSize != 0)
@@ -41,10 +47,21 @@ public static class GroupAdvantages
         var advantages = scale switch
         {
             ScaleRewards.Group => centered / (SampleStd(centered, groupCount, 1) + StdEpsilon),
-            ScaleRewards.Batch => centered / (SampleStd((values - values.sum() / weight.sum().clamp_min(1)) * weight, weight.sum(), null) + StdEpsilon),
+            ScaleRewards.Batch => centered / (BatchStd(values, weight, sumOverRanks) + StdEpsilon),
             _ => centered,
         };
         return advantages.view(-1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The unbiased standard deviation of the scored rewards over the whole batch (every rank's, with <paramref name="sumOverRanks"/>).</summary>
+    private static Tensor BatchStd(Tensor values, Tensor weight, Func<double[], double[]>? sumOverRanks)
+    {
+        if (sumOverRanks is null) return SampleStd((values - values.sum() / weight.sum().clamp_min(1)) * weight, weight.sum(), null);
+        var sums = sumOverRanks([values.sum().ToDouble(), weight.sum().ToDouble()]);
+        double mean = sums[1] > 0 ? sums[0] / sums[1] : 0;
+        var deviations = (values - mean) * weight;
+        double squares = sumOverRanks([(deviations * deviations).sum().ToDouble()])[0];
+        return tensor(Math.Sqrt(squares / Math.Max(1, sums[1] - 1)), values.dtype, values.device);
     }
 
     /// <summary>

@@ -65,6 +65,9 @@ public static class GrpoLoss
             GrpoLossType.Dapo => MaskedMean.PerTokenShare(perToken, mask, totals.ActiveTokens),
             _ => throw new ArgumentOutOfRangeException(nameof(options)),
         };
+        // Gradients are averaged over data-parallel ranks: a share of the batch-wide normaliser becomes the batch's
+        // gradient once multiplied by the ranks (bnpo's per-micro-batch means average as they are).
+        if (totals.Ranks > 1 && options.LossType != GrpoLossType.Bnpo) loss = loss * totals.Ranks;
 
         using var noGrad = no_grad();
         var expandedRatio = ratio.detach().expand_as(mask);

@@ -24,12 +24,14 @@ public sealed class GrpoOptimizer(GrpoOptions options) : IPolicyOptimizer
 
         // Unscored rows get advantage 0 but, as in TRL, stay in the completion mask: they count in every normaliser
         // (rows, tokens) and the KL term still pulls them towards the reference.
-        var advantages = GroupAdvantages.Compute(rollout.Rewards.to(float64), rollout.Scored, rollout.GroupSize, options.ScaleRewards);
+        var advantages = GroupAdvantages.Compute(rollout.Rewards.to(float64), rollout.Scored, rollout.GroupSize, options.ScaleRewards, context.SumOverRanks);
         var mask = batch.CompletionMask.to(float32);
         long limit = options.LossType == GrpoLossType.DrGrpo ? CompletionLimit(rollout, mask) : mask.shape[1];
         if (options.MaskTruncatedCompletions)
             mask = mask * rollout.Truncated.logical_not().to(float32).unsqueeze(-1);
-        var totals = new BatchTotals(rows, (long)mask.sum().ToDouble(), limit, microBatches.Count);
+        // The normalisers are the whole batch's: over every data-parallel rank's rows.
+        var batchWide = context.SumOverRanks(rows, mask.sum().ToDouble());
+        var totals = new BatchTotals((long)batchWide[0], (long)batchWide[1], limit, microBatches.Count) { Ranks = context.WorldSize };
 
         // The reference's log-probs are taken micro-batch by micro-batch inside the first pass (the reference does not
         // change during the step), so that queuing its forward passes overlaps the policy's backward passes on the GPU.
@@ -65,12 +67,15 @@ public sealed class GrpoOptimizer(GrpoOptions options) : IPolicyOptimizer
                 context.SyncReference(options.RefSyncAlpha);
         }
 
-        var summary = metrics.Summary(options.NumIterations);
-        var advantageStats = stack([advantages.mean(), rows > 1 ? advantages.std() : zeros_like(advantages.mean()), advantages.abs().mean()])
-            .to(float64).cpu().data<double>().ToArray(); // one read for the three
-        summary["advantage/mean"] = advantageStats[0];
-        summary["advantage/std"] = advantageStats[1];
-        summary["advantage/abs_mean"] = advantageStats[2];
+        var summary = metrics.Summary(options.NumIterations, context);
+        // Over the whole batch: every rank's advantages (one read for the two local sums, one for the squares).
+        var local = stack([advantages.sum(), advantages.abs().sum()]).to(float64).cpu().data<double>().ToArray();
+        var sums = context.SumOverRanks(rows, local[0], local[1]);
+        double n = Math.Max(1, sums[0]), mean = sums[1] / n;
+        double squares = context.SumOverRanks((advantages - mean).square().sum().ToDouble())[0];
+        summary["advantage/mean"] = mean;
+        summary["advantage/std"] = sums[0] > 1 ? Math.Sqrt(squares / (sums[0] - 1)) : 0;
+        summary["advantage/abs_mean"] = sums[2] / n;
         return summary;
     }
 

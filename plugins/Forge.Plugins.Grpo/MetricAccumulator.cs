@@ -30,19 +30,24 @@ internal sealed class MetricAccumulator : IDisposable
 
     public void AddStep(OptimizerStepResult step) => _steps.Add(step);
 
-    /// <summary>The step's metrics; reads the device sums (one synchronisation).</summary>
-    public Dictionary<string, double> Summary(int iterations)
+    /// <summary>
+    /// The step's means over the whole batch: every data-parallel rank's sums together. Reads the device sums once.
+    /// </summary>
+    public Dictionary<string, double> Summary(int iterations, ITrainingContext context)
     {
         var sums = _sums is null ? new double[EntropyTokens + 1] : _sums.cpu().data<double>().ToArray();
-        double tokens = Math.Max(1, sums[Tokens]);
+        // Each rank's loss is its share scaled by the ranks (gradients are averaged), so the batch's is their mean.
+        var all = context.SumOverRanks(sums[Loss] / context.WorldSize, sums[Kl], sums[ClipLow], sums[ClipHigh], sums[Tokens],
+            sums[Entropy], sums[EntropyTokens]);
+        double tokens = Math.Max(1, all[4]);
         var summary = new Dictionary<string, double>
         {
-            ["loss"] = sums[Loss] / iterations,
-            ["kl"] = sums[Kl] / tokens,
-            ["clip_ratio/low"] = sums[ClipLow] / tokens,
-            ["clip_ratio/high"] = sums[ClipHigh] / tokens,
-            ["clip_ratio/region"] = (sums[ClipLow] + sums[ClipHigh]) / tokens,
-            ["entropy"] = sums[EntropyTokens] > 0 ? sums[Entropy] / sums[EntropyTokens] : 0,
+            ["loss"] = all[0] / iterations,
+            ["kl"] = all[1] / tokens,
+            ["clip_ratio/low"] = all[2] / tokens,
+            ["clip_ratio/high"] = all[3] / tokens,
+            ["clip_ratio/region"] = (all[2] + all[3]) / tokens,
+            ["entropy"] = all[6] > 0 ? all[5] / all[6] : 0,
         };
         _steps.WriteTo(summary);
         return summary;

@@ -76,4 +76,23 @@ public interface ITrainingContext
 
     /// <summary>Moves the reference towards the policy: ref ← α·policy + (1−α)·ref (α = 1 copies it).</summary>
     void SyncReference(double alpha = 1.0);
+
+    /// <summary>
+    /// Ranks training this stage together (data parallel: each holds the whole model and its own share of the batch);
+    /// 1 in a single process. Gradients are averaged over the ranks before <see cref="OptimizerStep"/> updates, as
+    /// PyTorch's DistributedDataParallel does: a loss that is a mean over the rank's own rows needs nothing more, while a
+    /// loss normalised by a batch-wide count (<see cref="SumOverRanks"/>) is multiplied by <see cref="WorldSize"/> so that
+    /// the average is the whole batch's gradient. Added in 1.2; older contexts are single-process.
+    /// </summary>
+    int WorldSize => 1;
+
+    /// <summary>This rank, 0 … <see cref="WorldSize"/> − 1 (added in 1.2).</summary>
+    int Rank => 0;
+
+    /// <summary>
+    /// Each of <paramref name="values"/> summed over the ranks — the batch-wide totals (rows, tokens, sums for metrics)
+    /// a loss or a metric divides by; every rank gets the same sums. Every rank must call it at the same point with the
+    /// same number of values. A copy of <paramref name="values"/> in a single process (added in 1.2).
+    /// </summary>
+    double[] SumOverRanks(params double[] values) => (double[])values.Clone();
 }

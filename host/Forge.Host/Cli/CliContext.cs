@@ -25,6 +25,12 @@ internal sealed class CliContext(TextWriter output, TextWriter error, GlobalOpti
     /// <summary>SIGINT/SIGTERM: the token a graceful run stops on, and its exit code.</summary>
     public ShutdownSignals Signals { get; } = signals;
 
+    /// <summary>
+    /// The ranks a run trains with when they are given (tests: an in-process world); otherwise <c>forge run</c> reads
+    /// the launch environment (RANK, WORLD_SIZE, …).
+    /// </summary>
+    public Core.Distributed.ICommunicator? Communicator { get; init; }
+
     /// <summary>The command line as given (to print how to resume an interrupted run).</summary>
     public IReadOnlyList<string> Arguments { get; } = arguments;
 

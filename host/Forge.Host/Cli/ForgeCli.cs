@@ -14,10 +14,10 @@ internal static class ForgeCli
         return Run(args, output, error, signals);
     }
 
-    public static int Run(string[] args, TextWriter output, TextWriter error, ShutdownSignals signals)
+    public static int Run(string[] args, TextWriter output, TextWriter error, ShutdownSignals signals, Core.Distributed.ICommunicator? communicator = null)
     {
         var globals = new GlobalOptions();
-        var cli = new CliContext(output, error, globals, signals, args);
+        var cli = new CliContext(output, error, globals, signals, args) { Communicator = communicator };
         var root = new RootCommand("Forge: train reasoning language models the DeepSeek-R1 way; every algorithm is a plugin.");
         globals.AddTo(root);
         root.Subcommands.Add(PluginsCommand.Create(cli));

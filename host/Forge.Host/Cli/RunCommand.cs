@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Forge.Core;
+using Forge.Core.Distributed;
 using Forge.Core.Pipelines;
 using Forge.Host.Hosting;
 using Forge.Host.Progress;
@@ -34,15 +35,26 @@ internal static class RunCommand
         var json = new Option<bool>("--json") { Description = "With --dry-run: print the settings as one JSON object" };
         var otlp = new Option<string?>("--otlp") { Description = "Also export the run's metrics over OTLP to this collector URL, e.g. http://127.0.0.1:4317 (meter Forge, one gauge per metric)" };
         var otlpProtocol = new Option<string>("--otlp-protocol") { Description = "grpc (collectors' port 4317) or http (OTLP/HTTP with protobuf, port 4318)", DefaultValueFactory = _ => "grpc" };
+        var nproc = new Option<int>("--nproc-per-node") { Description = "Train data parallel with N ranks on this host, one per GPU, over NCCL (started here; torchrun, Slurm and Kubernetes operators set RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT instead)", DefaultValueFactory = _ => 1 };
         var command = new Command("run", "Run a pipeline (the default one when none is named); the run folder's config.json repeats it: forge run --config RUN/config.json")
         {
-            pipeline, output, seed, resume, overwrite, allowConfigChange, dryRun, json, otlp, otlpProtocol,
+            pipeline, output, seed, resume, overwrite, allowConfigChange, dryRun, json, otlp, otlpProtocol, nproc,
         };
         command.SetAction((parse, _) =>
         {
+            int ranks = parse.GetValue(nproc);
+            if (ranks < 1 || ranks > 1024)
+            {
+                cli.Error.WriteLine($"error: --nproc-per-node {ranks}: expected 1 to 1024 ranks");
+                return Task.FromResult(CliContext.UserError);
+            }
+            if (ranks > 1 && cli.Communicator is null && !DistributedEnvironment.IsSet() && !parse.GetValue(dryRun))
+                return Task.FromResult(RankLauncher.Run(cli, ranks));
             var options = new RunOptions(pipeline, output, seed, resume, overwrite, allowConfigChange, dryRun, json, otlp, otlpProtocol);
-            bool live = !parse.GetValue(dryRun) && ProgressDisplay.IsLive(cli.Out, AnsiConsole.Console);
-            return Task.FromResult(cli.WithApplication(parse, app => Run(cli, parse, app, live, options), quietConsoleLog: live || parse.GetValue(dryRun)));
+            // Ranks other than 0 show nothing but warnings and errors: rank 0 speaks for the run.
+            bool otherRank = (cli.Communicator?.Rank ?? DistributedEnvironment.RankOrZero()) != 0;
+            bool live = !otherRank && !parse.GetValue(dryRun) && ProgressDisplay.IsLive(cli.Out, AnsiConsole.Console);
+            return Task.FromResult(cli.WithApplication(parse, app => Run(cli, parse, app, live, options), quietConsoleLog: otherRank || live || parse.GetValue(dryRun)));
         });
         return command;
     }
@@ -65,7 +77,7 @@ internal static class RunCommand
         if (parse.GetValue(allowConfigChange) && !resuming) throw new ForgeDataException("--allow-config-change goes with --resume");
         var runner = app.Services.GetRequiredService<PipelineRunner>();
 
-        if (parse.GetValue(dryRun))
+        if (!parse.GetValue(dryRun)) return Train(cli, parse, app, live, options, runner);
         {
             var resumable = resuming ? RunResume.Read(Path.GetFullPath(outputValue!)) : null;
             var (dryName, drySeed, dryFolder) = RunAndFolder(parse, app, options, resumable);
@@ -77,6 +89,24 @@ internal static class RunCommand
                 new EffectiveSetting("seed", drySeed.ToString(CultureInfo.InvariantCulture), seedSource), dryFolder, parse.GetValue(json));
             return 0;
         }
+    }
+
+    private static int Train(CliContext cli, ParseResult parse, ForgeApplication app, bool live, RunOptions options, PipelineRunner runner)
+    {
+        var (_, output, _, resume, overwrite, allowConfigChange, _, _, _, _) = options;
+        bool resuming = parse.GetValue(resume);
+        string? outputValue = parse.GetValue(output);
+        // The ranks of a data-parallel run meet first; rank 0 alone then prepares and writes the run folder.
+        using var ranks = cli.Communicator is null ? DistributedRun.Start(cli.Error) : null;
+        var communicator = cli.Communicator ?? ranks?.Communicator ?? SingleProcessCommunicator.Instance;
+        // A run folder named after the time is named after rank 0's clock on every rank.
+        var started = DateTimeOffset.FromUnixTimeSeconds((long)communicator.BroadcastValues([DateTimeOffset.Now.ToUnixTimeSeconds()])[0]).LocalDateTime;
+        if (communicator.Rank != 0)
+        {
+            var resumed = resuming ? RunResume.Read(Path.GetFullPath(outputValue!)) : null;
+            var (rankName, rankSeed, rankFolder) = RunAndFolder(parse, app, options, resumed, started);
+            return RunRank(cli, ranks, () => runner.Run(rankName, rankFolder, rankSeed, cli.Signals.Token, resumed, NoRunProgress.Instance, communicator));
+        }
 
         // Nothing in the folder changes before it is locked and every check has passed. A resumed run's folder is
         // locked first, as its summary.json (pipeline, seed) is read; a new run's once every setting is checked, so
@@ -85,7 +115,7 @@ internal static class RunCommand
         RunResume? previous = null;
         if (resuming) (resumedFolder, previous) = RunFolder.ForResume(Path.GetFullPath(outputValue!));
         using var resumedLock = resumedFolder;
-        var (name, runSeed, folder) = RunAndFolder(parse, app, options, previous);
+        var (name, runSeed, folder) = RunAndFolder(parse, app, options, previous, started);
         previous?.RequirePipeline(name, folder);
         var plan = runner.Plan(name, folder);
         using var newLock = previous is null ? RunFolder.ForNewRun(folder, parse.GetValue(overwrite)) : null;
@@ -99,12 +129,13 @@ internal static class RunCommand
         bool verbose = parse.GetValue(cli.Globals.Verbose);
         try
         {
-            RunSummary RunWith(IRunProgress progress) => runner.Run(name, folder, runSeed, cli.Signals.Token, previous, progress);
+            RunSummary RunWith(IRunProgress progress) => runner.Run(name, folder, runSeed, cli.Signals.Token, previous, progress, communicator);
             if (live) ProgressDisplay.LeaveACoreForTheDisplay();
             summary = live ? ProgressDisplay.Live(AnsiConsole.Console, RunWith) : ProgressDisplay.Plain(cli.Error, RunWith);
         }
         catch (StageInterruptedException ex)
         {
+            ranks?.Finished();
             cli.Error.WriteLine($"interrupted by {cli.Signals.Signal}: {ex.Message}; resume with: {ResumeCommandLine.For(cli.Arguments, folder)}");
             if (verbose) cli.Error.WriteLine(ex);
             return cli.Signals.ExitCode;
@@ -116,13 +147,34 @@ internal static class RunCommand
             if (verbose) cli.Error.WriteLine(ex);
             return CliContext.InternalError;
         }
+        ranks?.Finished();
         RunSummaryTable.Write(cli.Out, summary);
         cli.Out.WriteLine($"run folder: {folder}");
         return 0;
     }
 
+    /// <summary>
+    /// A rank other than 0: trains without a display; its interruption (at the boundary every rank agreed on) is rank
+    /// 0's to report, and like a finished run no failure to the others.
+    /// </summary>
+    private static int RunRank(CliContext cli, DistributedRun? ranks, Action run)
+    {
+        try
+        {
+            run();
+            ranks?.Finished();
+            return 0;
+        }
+        catch (StageInterruptedException)
+        {
+            ranks?.Finished();
+            return cli.Signals.ExitCode;
+        }
+    }
+
     /// <summary>The pipeline, seed and run folder: the command line's, else the resumed run's, else configuration's.</summary>
-    private static (string Name, int Seed, string Folder) RunAndFolder(ParseResult parse, ForgeApplication app, RunOptions options, RunResume? previous)
+    private static (string Name, int Seed, string Folder) RunAndFolder(ParseResult parse, ForgeApplication app, RunOptions options, RunResume? previous,
+        DateTime? started = null)
     {
         string? outputValue = parse.GetValue(options.Output);
         string name = parse.GetValue(options.Pipeline) ?? previous?.Pipeline ?? app.Forge.DefaultPipeline
@@ -132,7 +184,7 @@ internal static class RunCommand
             throw new ForgeDataException($"{Path.Combine(Path.GetFullPath(outputValue!), "summary.json")}: the run has seed {previous.Seed}, not {given}");
         int runSeed = seedGiven ?? previous?.Seed ?? app.Forge.Seed;
         string folder = Path.GetFullPath(outputValue
-            ?? Path.Combine("runs", $"{name}-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}"));
+            ?? Path.Combine("runs", $"{name}-{(started ?? DateTime.Now).ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}"));
         return (name, runSeed, folder);
     }
 

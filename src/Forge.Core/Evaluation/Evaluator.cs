@@ -18,6 +18,12 @@ public sealed class Evaluator(ISampler sampler, IRewardModel correctness, double
     /// <summary>Prompts whose first completion is kept in the result as a sample to read.</summary>
     public int SamplesKept { get; init; } = 6;
 
+    /// <summary>
+    /// The ranks of a data-parallel run, which share the batches of prompts (batch b on rank b mod N, sampled with the
+    /// seed one process would use) and sum their counts: every rank gets the result one process would.
+    /// </summary>
+    public Distributed.ICommunicator Ranks { get; init; } = Distributed.SingleProcessCommunicator.Instance;
+
     /// <summary>The task evaluated, naming a prompt that does not fit the model.</summary>
     public string Task { get; init; } = "eval";
 
@@ -30,8 +36,9 @@ public sealed class Evaluator(ISampler sampler, IRewardModel correctness, double
         double passSum = 0, consSum = 0, lengthSum = 0;
         var samples = new List<EvalSample>();
         var vote = new MajorityVote(correctness);
-        for (int start = 0; start < rows.Count; start += PromptsPerBatch)
+        for (int start = 0, batch = 0; start < rows.Count; start += PromptsPerBatch, batch++)
         {
+            if (batch % Ranks.WorldSize != Ranks.Rank) continue;
             var chunk = rows.Skip(start).Take(PromptsPerBatch).ToList();
             var prompts = chunk.Select(r => Prompts.PromptFit.Check(tokenizer.Encode(formatPrompt(r.Prompt)), model, $"{Task}: prompt '{r.Id}'")).ToList();
             var completions = sampler.Sample(new SamplingRequest(model, tokenizer, prompts, k, settings, seed + start), cancellationToken);
@@ -47,6 +54,8 @@ public sealed class Evaluator(ISampler sampler, IRewardModel correctness, double
                 lengthSum += group.Average(i => completions[i].TokenIds.Count);
             }
         }
-        return new EvalResult(passSum / rows.Count, consSum / rows.Count, k, rows.Count, lengthSum / rows.Count) { Samples = samples };
+        var sums = Distributed.CommunicatorExtensions.AllReduceValues(Ranks, [passSum, consSum, lengthSum]);
+        // The samples kept come from the first batch, which is rank 0's.
+        return new EvalResult(sums[0] / rows.Count, sums[1] / rows.Count, k, rows.Count, sums[2] / rows.Count) { Samples = samples };
     }
 }

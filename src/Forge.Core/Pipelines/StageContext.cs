@@ -27,13 +27,22 @@ public sealed record StageContext(PlannedStage Stage, string RunDirectory, int S
     /// <summary>Where the stage reports its step count and metrics records for a progress display.</summary>
     public IRunProgress Progress { get; init; } = NoRunProgress.Instance;
 
+    /// <summary>
+    /// The ranks of a data-parallel run (<c>forge run --nproc-per-node N</c>, torchrun): training stages split their
+    /// batch over them; only rank 0 writes the run folder. A single-process one by default.
+    /// </summary>
+    public Distributed.ICommunicator Communicator { get; init; } = Distributed.SingleProcessCommunicator.Instance;
+
+    /// <summary>True on the rank that writes the run folder (rank 0; the only one in a single process).</summary>
+    public bool IsMain => Communicator.Rank == 0;
+
     /// <summary>The stage's options as its kind's class.</summary>
     public T Options<T>() where T : StageOptions => (T)Stage.Options;
 
     /// <summary>Opens the run's metrics log for a stage of <paramref name="totalSteps"/> steps, its records shown by <see cref="Progress"/>.</summary>
     public Metrics.MetricsLog OpenMetrics(int totalSteps)
     {
-        var log = new Metrics.MetricsLog(RunDirectory);
+        var log = IsMain ? new Metrics.MetricsLog(RunDirectory) : Metrics.MetricsLog.Silent();
         log.Recorded += Progress.StepRecorded;
         Progress.StageSteps(Name, totalSteps);
         return log;

@@ -9,7 +9,7 @@ namespace Forge.Core.Stages;
 /// <c>distill</c>: the sft loop learning from a <c>Teacher</c> (<see cref="DistillStageOptions"/>): from its logits
 /// (<c>kd</c>, the default), or from its traces (<c>Distiller: sft</c>, when the teacher lends only its tokenizer).
 /// </summary>
-public sealed class DistillStage(IModelStore store, IPluginResolver plugins, ILogger<DistillStage> logger) : IStage
+public sealed class DistillStage(IModelStore store, IPluginResolver plugins, ILogger<DistillStage> logger) : IDataParallelStage
 {
     /// <inheritdoc />
     public StageResult Run(StageContext context)

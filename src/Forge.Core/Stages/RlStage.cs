@@ -4,6 +4,7 @@ using Forge.Contracts.Rewards;
 using Forge.Contracts.Sampling;
 using Forge.Contracts.Training;
 using Forge.Core.Artifacts;
+using Forge.Core.Distributed;
 using Forge.Core.Metrics;
 using Forge.Core.Pipelines;
 using Forge.Core.Plugins;
@@ -26,9 +27,11 @@ namespace Forge.Core.Stages;
 /// <c>EvalEvery</c> adds the held-out evaluation after every N steps (<see cref="StageEvaluation.AfterStep"/>).
 /// Each step records <c>reward/&lt;name&gt;/failed</c>, the completions a reward failed on among all those scored in the
 /// step (refills included); under <c>Forge:RewardIsolation:FailOnError</c> a reward failure ends the run as a fault of
-/// that reward plugin.
+/// that reward plugin. With several ranks (<see cref="StageContext.Communicator"/>) each draws the same prompts and
+/// samples, scores and trains on its own <c>PromptsPerStep</c> / N of them (groups whole); refills are shared out the
+/// same way; every metric is the whole step's.
 /// </summary>
-public sealed class RlStage(IModelStore store, IPluginResolver plugins, RewardComposerFactory rewardFactory, ILogger<RlStage> logger) : IStage
+public sealed class RlStage(IModelStore store, IPluginResolver plugins, RewardComposerFactory rewardFactory, ILogger<RlStage> logger) : IDataParallelStage
 {
     /// <inheritdoc />
     public StageResult Run(StageContext context)
@@ -48,12 +51,18 @@ public sealed class RlStage(IModelStore store, IPluginResolver plugins, RewardCo
         int maxRefills = settings.MaxRefills;
         if (options.TotalSteps == 0) options.TotalSteps = steps;
 
+        var communicator = context.Communicator;
+        int ranks = communicator.WorldSize, rank = communicator.Rank;
+        if (promptsPerStep % ranks != 0)
+            throw new ForgeDataException($"{context.Path}:PromptsPerStep: {promptsPerStep} prompts do not split evenly over {ranks} ranks (a prompt's group stays whole on one rank)");
+        int perRank = promptsPerStep / ranks;
+
         var checkpoints = new StageCheckpoints(context, logger);
         manual_seed(context.Seed);
         using var model = ModelSettings.Resolve(context, store, () => source.Rows("train", context.Seed).Take(1000).Select(r => corpusFormat(r.Prompt)),
             checkpoints.Resumed?.Directory);
         var template = StageTemplate.For(settings, model, $"{context.Path}:Template");
-        using var training = new TrainingContext(model.Model, options);
+        using var training = new TrainingContext(model.Model, options, communicator: communicator);
         using var metrics = context.OpenMetrics(steps);
         checkpoints.Attach(model, training, metrics);
         using var prompts = new PromptCycle(source, context.Seed, settings.ShuffleBuffer, checkpoints.Data);
@@ -65,15 +74,22 @@ public sealed class RlStage(IModelStore store, IPluginResolver plugins, RewardCo
             var clock = Stopwatch.StartNew();
             var phases = new StepPhases();
             var scored = new List<ScoredGroup>();
+            ScoredGroup? uninformative = null;
             var failed = rewards.Names.ToDictionary(n => n, _ => 0);
             int generated = 0, rounds = 0;
-            while (scored.Count < promptsPerStep && rounds++ <= (dynamic ? maxRefills : 0))
+            while (rounds++ <= (dynamic ? maxRefills : 0))
             {
-                var rows = prompts.Next(promptsPerStep - scored.Count);
+                // Every rank draws the same prompts (the cycle is seeded alike) and keeps its own share of them.
+                var needs = RankShare.Needs(communicator, perRank - scored.Count);
+                int total = needs.Sum();
+                if (total == 0) break;
+                var drawn = prompts.Next(total);
+                var rows = drawn.Skip(needs.Take(rank).Sum()).Take(needs[rank]).ToList();
+                if (rows.Count == 0) continue;
                 var promptIds = rows.Select(r => PromptFit.Check(Encode(model, template, r), model.Model, $"{context.Path}: prompt '{r.Id}'")).ToList();
                 // A started step runs to its end (no cancellation inside it) so that the stop checkpoint is whole.
                 var completions = phases.Time("sample", () => current.Call("sampler", samplerName, () => sampler.Sample(new SamplingRequest(model.Model,
-                    model.Tokenizer, promptIds, group, generation, context.Seed * 1_000_003L + step * 101L + rounds), CancellationToken.None)));
+                    model.Tokenizer, promptIds, group, generation, context.Seed * 1_000_003L + step * 101L + rounds + rank * 7_919L), CancellationToken.None)));
                 generated += completions.Sum(c => c.TokenIds.Count);
                 var scores = phases.Time("reward", () => current.Score(rewards, completions.Select(c => new RewardInput(rows[c.PromptIndex], c.Text,
                     c.TokenIds.Count, c.Truncated)).ToList()));
@@ -82,48 +98,43 @@ public sealed class RlStage(IModelStore store, IPluginResolver plugins, RewardCo
                 {
                     var g = new ScoredGroup(promptIds[p], completions.Skip(p * group).Take(group).ToList(), scores.Skip(p * group).Take(group).ToList());
                     if (!dynamic || DynamicSampling.IsInformative(g.Scores)) scored.Add(g);
+                    else uninformative = g;
                 }
             }
             double generateSeconds = clock.Elapsed.TotalSeconds;
-            if (scored.Count == 0)
+            int groups = (int)communicator.AllReduceValues([scored.Count])[0];
+            if (groups == 0)
             {
                 logger.LogWarning("{Stage} step {Step}: every group had equal rewards; no update", context.Name, step);
                 StageEvaluation.AfterStep(context, plugins, model, template, metrics, step + 1, steps, settings.PromptSource.InstanceName, generation.MaxNewTokens);
                 checkpoints.AfterStep(step + 1, prompts.Position);
                 continue;
             }
+            // Another rank found informative groups and this one none: it still takes part in the update, with a group
+            // whose advantages are all 0 (it adds only its KL term and its tokens to the normalisers).
+            if (scored.Count == 0 && uninformative is not null) scored.Add(uninformative);
 
             var stepMetrics = phases.Time("update", () => current.Call("optimizer", optimizerName, () => Update(scored, group, generation.MaxNewTokens, model, training, optimizer)));
             double trainSeconds = clock.Elapsed.TotalSeconds - generateSeconds;
-            var all = scored.SelectMany(g => g.Completions.Zip(g.Scores)).ToList();
-            stepMetrics[RewardMetricKeys.Mean] = all.Average(x => x.Second.Total);
-            stepMetrics["reward/std"] = StandardDeviation(all.Select(x => x.Second.Total));
-            foreach (string name in rewards.Names)
-            {
-                var values = all.Select(x => x.Second.Rewards[name]).OfType<double>().ToList();
-                if (values.Count > 0) stepMetrics[RewardMetricKeys.MeanOf(name)] = values.Average();
-                stepMetrics[RewardMetricKeys.FailedOf(name)] = failed[name]; // every completion scored in the step, refills included
-            }
-            stepMetrics["completion/length_mean"] = all.Average(x => x.First.TokenIds.Count);
-            stepMetrics["completion/length_max"] = all.Max(x => x.First.TokenIds.Count);
-            stepMetrics["completion/truncated"] = all.Average(x => x.First.Truncated ? 1.0 : 0.0);
-            stepMetrics["groups"] = scored.Count;
-            stepMetrics["generation/tokens_per_s"] = generated / Math.Max(generateSeconds, 1e-9);
-            stepMetrics["training/tokens_per_s"] = all.Sum(x => x.First.TokenIds.Count) / Math.Max(trainSeconds, 1e-9);
             stepMetrics["time/step_s"] = clock.Elapsed.TotalSeconds;
             phases.AddTo(stepMetrics);
+            stepMetrics = RankMetrics.Combine(communicator, stepMetrics);
+            RolloutMetrics.AddTo(stepMetrics, communicator, scored.SelectMany(g => g.Completions.Zip(g.Scores)).ToList(), rewards.Names.ToList(), failed,
+                generated, generateSeconds, trainSeconds);
+            stepMetrics["groups"] = groups;
             metrics.Record(context.Name, step, stepMetrics);
             last = stepMetrics;
-            if (step % 10 == 0) logger.Log(ProgressLogLevel.Of(context.Progress), "{Stage} step {Step}/{Total} reward {Reward:0.###}", context.Name, step, steps, stepMetrics[RewardMetricKeys.Mean]);
+            if (step % 10 == 0 && context.IsMain) logger.Log(ProgressLogLevel.Of(context.Progress), "{Stage} step {Step}/{Total} reward {Reward:0.###}", context.Name, step, steps, stepMetrics[RewardMetricKeys.Mean]);
             StageEvaluation.AfterStep(context, plugins, model, template, metrics, step + 1, steps, settings.PromptSource.InstanceName, generation.MaxNewTokens);
             checkpoints.AfterStep(step + 1, prompts.Position);
         }
         int end = Math.Max(steps, checkpoints.FirstStep);
         checkpoints.AtEnd(end, prompts.Position);
+        ReplicaCheck.Verify(context, training, logger);
 
         model.Model.Module.eval();
-        model.Save(context.CheckpointDirectory);
-        if (context.Options<TrainingStageOptions>().Adapter?.Merge == true) model.SaveMerged(Path.Combine(context.CheckpointDirectory, "merged"));
+        if (context.IsMain) model.Save(context.CheckpointDirectory);
+        if (context.IsMain && context.Options<TrainingStageOptions>().Adapter?.Merge == true) model.SaveMerged(Path.Combine(context.CheckpointDirectory, "merged"));
         var eval = StageEvaluation.Run(context, plugins, model, template, metrics, end, settings.PromptSource.InstanceName, generation.MaxNewTokens);
         return new StageResult(last, eval);
     }
@@ -151,14 +162,6 @@ public sealed class RlStage(IModelStore store, IPluginResolver plugins, RewardCo
         var metrics = new Dictionary<string, double>(optimizer.Step(rollout, training, CancellationToken.None));
         batch.Dispose();
         return metrics;
-    }
-
-    private static double StandardDeviation(IEnumerable<double> values)
-    {
-        var list = values.ToList();
-        if (list.Count < 2) return 0;
-        double mean = list.Average();
-        return Math.Sqrt(list.Sum(v => (v - mean) * (v - mean)) / (list.Count - 1));
     }
 
     private sealed record ScoredGroup(IReadOnlyList<int> PromptIds, List<Completion> Completions, List<RewardScores> Scores);

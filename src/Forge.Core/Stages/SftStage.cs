@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace Forge.Core.Stages;
 
 /// <summary><c>sft</c>: fine-tunes a model on (prompt, completion) traces (<see cref="SftStageOptions"/>, <see cref="SupervisedLoop"/>).</summary>
-public sealed class SftStage(IModelStore store, IPluginResolver plugins, ILogger<SftStage> logger) : IStage
+public sealed class SftStage(IModelStore store, IPluginResolver plugins, ILogger<SftStage> logger) : IDataParallelStage
 {
     /// <inheritdoc />
     public StageResult Run(StageContext context)

@@ -37,7 +37,7 @@ internal sealed class StageCheckpoints
             Resumed = latest;
             _lastWritten = (latest.Progress.Step, latest.Directory);
         }
-        else if (Directory.Exists(context.CheckpointDirectory))
+        else if (context.IsMain && Directory.Exists(context.CheckpointDirectory))
         {
             // A stage starting over must not leave an earlier attempt's steps for a later --resume to pick up.
             CheckpointRotation.RemoveAll(context.CheckpointDirectory);
@@ -80,7 +80,7 @@ internal sealed class StageCheckpoints
     /// </summary>
     public TrainingStep BeginStep(int index, DataPosition data)
     {
-        if (_context.CancellationToken.IsCancellationRequested)
+        if (StopRequested())
             throw new StageInterruptedException(_context.Name, Write(index, data));
         StepSeeds.Reseed(_context.Seed, index);
         return new TrainingStep(this, _context.Name, index, data, Updates());
@@ -95,7 +95,7 @@ internal sealed class StageCheckpoints
     /// <summary>After the last step: a stop checkpoint when asked to stop, else the final one when checkpoints are scheduled.</summary>
     public void AtEnd(int completedSteps, DataPosition data)
     {
-        if (_context.CancellationToken.IsCancellationRequested)
+        if (StopRequested())
             throw new StageInterruptedException(_context.Name, Write(completedSteps, data));
         if (Every > 0) Write(completedSteps, data);
     }
@@ -113,7 +113,9 @@ internal sealed class StageCheckpoints
         string? checkpoint;
         try
         {
-            checkpoint = Updates() == step.UpdatesBefore ? Write(step.Index, step.Data) : _lastWritten?.Directory;
+            // With several ranks the others wait in a collective this rank will never join: no collective (and so no
+            // write of the in-memory state) is possible any more, and the newest checkpoint on disk is the last good one.
+            checkpoint = Updates() == step.UpdatesBefore && _context.Communicator.WorldSize == 1 ? Write(step.Index, step.Data) : _lastWritten?.Directory;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ForgeDataException)
         {
@@ -123,11 +125,26 @@ internal sealed class StageCheckpoints
         return fault.WithCheckpoint(checkpoint);
     }
 
+    /// <summary>Whether the run was asked to stop — on any rank, so that all ranks stop at the same boundary.</summary>
+    private bool StopRequested()
+    {
+        bool local = _context.CancellationToken.IsCancellationRequested;
+        if (_context.Communicator.WorldSize == 1) return local;
+        return Distributed.CommunicatorExtensions.AllReduceValues(_context.Communicator, [local ? 1 : 0], Distributed.ReduceOp.Max)[0] > 0;
+    }
+
     private TrainingContext Training => _training ?? throw new InvalidOperationException("StageCheckpoints.Attach was not called");
 
     private string Write(int completedSteps, DataPosition data)
     {
         if (_lastWritten is { } last && last.Step == completedSteps) return last.Directory;
+        Training.GatherState();
+        if (!_context.IsMain)
+        {
+            // Rank 0 alone writes the run folder; every rank holds the same weights and (gathered) state.
+            _lastWritten = (completedSteps, _context.CheckpointDirectory);
+            return _context.CheckpointDirectory;
+        }
         var progress = new StageProgress(_context.Name, completedSteps, _context.Seed, data, _metrics!.Length, Training.NextLearningRate);
         var (directory, bytes, elapsed) = TrainingCheckpoint.Write(_context.CheckpointDirectory, progress, folder =>
         {

@@ -13,7 +13,8 @@ namespace Forge.Core.Stages;
 /// its last training step, whatever the stage's kind. With <c>EvalEvery</c> N a training stage also records them after
 /// steps N, 2N, … (<see cref="AfterStep"/>; the last step's is the final one). Every evaluation of a stage samples the
 /// same prompts with the same seeds, drawn from the run's seed alone — never from a generator the training draws from —
-/// so the curve moves with the model rather than sampling noise, and a resumed run records the same values.
+/// so the curve moves with the model rather than sampling noise, and a resumed run records the same values. In a
+/// data-parallel run every rank evaluates its share of the prompts (<see cref="Evaluator.Ranks"/>) and rank 0 writes.
 /// </summary>
 public static class StageEvaluation
 {
@@ -34,7 +35,7 @@ public static class StageEvaluation
         ArgumentNullException.ThrowIfNull(metrics);
         if (context.Eval is null) return null;
         var report = Evaluate(context, plugins, model, template, promptSource, maxNewTokens, context.CancellationToken);
-        EvalFile.Write(context.EvalPath, report);
+        if (context.IsMain) EvalFile.Write(context.EvalPath, report);
         Record(context, metrics, step, report.Overall);
         return report.Overall;
     }
@@ -68,7 +69,7 @@ public static class StageEvaluation
     private static EvalReport Evaluate(StageContext context, IPluginResolver plugins, StageModel model, IPromptTemplate template,
         string? promptSource, int maxNewTokens, CancellationToken cancellationToken) =>
         ModelEvaluation.Run(plugins, model, template, EvalSettings.From(context.Eval!, promptSource, maxNewTokens, context.EvalKey),
-            context.CheckpointDirectory, context.Seed, cancellationToken);
+            context.CheckpointDirectory, context.Seed, cancellationToken, context.Communicator);
 
     private static void Record(StageContext context, MetricsLog metrics, int step, EvalResult result) =>
         metrics.Record(context.Name, step, new Dictionary<string, double> { [PassAt1Key] = result.PassAt1, [ConsAtKKey] = result.ConsAtK });

@@ -4,6 +4,7 @@ using Forge.Contracts.Training;
 using Forge.Core.Artifacts;
 using Forge.Core.Checkpoints;
 using Forge.Core.Data;
+using Forge.Core.Distributed;
 using Forge.Core.Metrics;
 using Forge.Core.Pipelines;
 using Forge.Core.Plugins;
@@ -26,7 +27,9 @@ namespace Forge.Core.Stages;
 /// end-of-sequence token so the model learns to stop. Writes the model to <c>checkpoints/&lt;stage&gt;/</c>, and step
 /// checkpoints to resume from beneath it (<see cref="StageCheckpoints"/>); the data position is the epoch (whose
 /// batch plan is seeded by it) and the row offset of the next batch in that plan. <c>EvalEvery</c> adds the held-out
-/// evaluation after every N steps (<see cref="StageEvaluation.AfterStep"/>).
+/// evaluation after every N steps (<see cref="StageEvaluation.AfterStep"/>). With several ranks
+/// (<see cref="StageContext.Communicator"/>) every rank plans the same batches and trains on its contiguous share of
+/// each (BatchSize must split evenly); metrics are the whole batch's.
 /// </summary>
 internal sealed class SupervisedLoop(IModelStore store, IPluginResolver plugins, ILogger logger)
 {
@@ -55,6 +58,9 @@ internal sealed class SupervisedLoop(IModelStore store, IPluginResolver plugins,
         var lengths = prompts.Zip(completions, (p, c) => p.Count + c.Count).ToList();
 
         int batchSize = options.BatchSize;
+        var communicator = context.Communicator;
+        if (batchSize % communicator.WorldSize != 0)
+            throw new ForgeDataException($"{context.Path}:BatchSize: {batchSize} rows do not split evenly over {communicator.WorldSize} ranks");
         int stepsPerEpoch = (traces.Count + batchSize - 1) / batchSize;
         int maxSteps = options.MaxSteps ?? options.Epochs * stepsPerEpoch;
         double onPolicyShare = distill?.OnPolicyShare ?? 0;
@@ -64,7 +70,7 @@ internal sealed class SupervisedLoop(IModelStore store, IPluginResolver plugins,
         var trainingOptions = options.Training.Copy();
         if (trainingOptions.TotalSteps == 0) trainingOptions.TotalSteps = maxSteps;
         var distiller = plugins.Resolve<IDistiller>(options.Distiller.InstanceName);
-        using var training = new TrainingContext(model.Model, trainingOptions, teacher?.Model);
+        using var training = new TrainingContext(model.Model, trainingOptions, teacher?.Model, communicator);
         using var metrics = context.OpenMetrics(maxSteps);
         checkpoints.Attach(model, training, metrics);
         teacher?.Model.Module.eval();
@@ -80,33 +86,37 @@ internal sealed class SupervisedLoop(IModelStore store, IPluginResolver plugins,
             for (int b = epoch == resumeAt.Epoch ? resumeAt.Offset / batchSize : 0; b < plan.Count && step < maxSteps; b++, step++)
             {
                 var current = checkpoints.BeginStep(step, new DataPosition(epoch, b * batchSize));
-                var rows = plan[b];
+                // Each rank trains on its own contiguous share of the batch (all ranks plan the same batches).
+                var (first, count) = RankShare.Of(plan[b].Length, communicator.Rank, communicator.WorldSize);
+                if (count == 0)
+                    throw new ForgeDataException($"{context.Path}:BatchSize: a batch of {plan[b].Length} rows (the last of an epoch of {traces.Count} traces) leaves rank {communicator.Rank} of {communicator.WorldSize} without rows; use a trace count or BatchSize that splits over the ranks");
+                var rows = plan[b].Skip(first).Take(count).ToList();
                 var batchPrompts = rows.Select(r => prompts[r]).ToList();
                 bool onPolicy = sampler is not null && new Random(context.Seed * 31 + step).NextDouble() < onPolicyShare;
                 var batchCompletions = onPolicy
                     ? current.Call("sampler", samplerName,
-                        () => StudentCompletions(sampler!, model, batchPrompts, generation, context.Seed * 1_000_003L + step, CancellationToken.None))
+                        () => StudentCompletions(sampler!, model, batchPrompts, generation, context.Seed * 1_000_003L + step + communicator.Rank * 7_919L, CancellationToken.None))
                     : rows.Select(r => completions[r]).ToList();
                 using var batch = RolloutBuilder.Build(batchPrompts, batchCompletions, tokenizer.PadTokenId, model.Model.Device);
                 // A started step runs to its end (no cancellation inside it) so that the stop checkpoint is whole.
-                var stepMetrics = new Dictionary<string, double>(current.Call("distiller", distillerName, () => distiller.Step(batch, training, CancellationToken.None)))
-                {
-                    ["on_policy"] = onPolicy ? 1 : 0,
-                    ["padding_fraction"] = 1 - batch.AttentionMask.sum().ToDouble() / batch.AttentionMask.numel(),
-                };
+                var stepMetrics = RankMetrics.Combine(communicator, current.Call("distiller", distillerName, () => distiller.Step(batch, training, CancellationToken.None)));
+                var padding = communicator.AllReduceValues([batch.AttentionMask.sum().ToDouble(), batch.AttentionMask.numel()]);
+                stepMetrics["on_policy"] = onPolicy ? 1 : 0;
+                stepMetrics["padding_fraction"] = 1 - padding[0] / padding[1];
                 last = stepMetrics;
                 next = new DataPosition(epoch, (b + 1) * batchSize);
                 metrics.Record(context.Name, step, last);
-                if (step % 20 == 0) logger.Log(ProgressLogLevel.Of(context.Progress), "{Stage} step {Step}/{Total} loss {Loss:0.####}", context.Name, step, maxSteps, last.GetValueOrDefault("loss"));
+                if (step % 20 == 0 && context.IsMain) logger.Log(ProgressLogLevel.Of(context.Progress), "{Stage} step {Step}/{Total} loss {Loss:0.####}", context.Name, step, maxSteps, last.GetValueOrDefault("loss"));
                 StageEvaluation.AfterStep(context, plugins, model, template, metrics, step + 1, maxSteps, maxNewTokens: options.Generation.MaxNewTokens);
                 checkpoints.AfterStep(step + 1, next);
             }
         }
         checkpoints.AtEnd(step, next);
+        ReplicaCheck.Verify(context, training, logger);
 
         model.Model.Module.eval();
-        model.Save(context.CheckpointDirectory);
-        if (context.Options<TrainingStageOptions>().Adapter?.Merge == true) model.SaveMerged(Path.Combine(context.CheckpointDirectory, "merged"));
+        if (context.IsMain) model.Save(context.CheckpointDirectory);
+        if (context.IsMain && context.Options<TrainingStageOptions>().Adapter?.Merge == true) model.SaveMerged(Path.Combine(context.CheckpointDirectory, "merged"));
         var eval = StageEvaluation.Run(context, plugins, model, template, metrics, step, maxNewTokens: options.Generation.MaxNewTokens);
         return new StageResult(new Dictionary<string, double>(last) { ["steps"] = step, ["traces"] = traces.Count }, eval);
     }

@@ -29,15 +29,24 @@ public sealed partial class TrainingContext : ITrainingContext, IDisposable
     private bool _nonFiniteLoss;
 
     /// <summary>Creates a context training <paramref name="policy"/>.</summary>
-    public TrainingContext(ILanguageModel policy, TrainingOptions options, ILanguageModel? teacher = null)
+    /// <remarks>
+    /// With a <paramref name="communicator"/> of several ranks the policy's weights are broadcast from rank 0 at once
+    /// (so every rank starts from the same model), gradients are averaged over the ranks before each update, and
+    /// <see cref="TrainingOptions.ShardOptimizer"/> shards the optimizer state (ZeRO stage 1).
+    /// </remarks>
+    public TrainingContext(ILanguageModel policy, TrainingOptions options, ILanguageModel? teacher = null, Distributed.ICommunicator? communicator = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(options);
         Policy = policy;
         _options = options;
         Teacher = teacher;
+        _communicator = communicator ?? Distributed.SingleProcessCommunicator.Instance;
+        if (_communicator.WorldSize > 1 && policy.Device.type != _communicator.Device.type)
+            throw new ForgeDataException($"the model is on {policy.Device.type}, but the {_communicator.WorldSize} ranks of this run communicate on {_communicator.Device.type}: data-parallel ranks train on CUDA devices (Device: cuda)");
         var decoder = policy as DecoderModel ?? (policy as AdaptedModel)?.model;
         if (decoder is not null) decoder.ActivationCheckpointing = options.ActivationCheckpointing;
+        BroadcastFromMain(policy.Module);
     }
 
     /// <inheritdoc />
@@ -91,6 +100,7 @@ public sealed partial class TrainingContext : ITrainingContext, IDisposable
     {
         ArgumentNullException.ThrowIfNull(module);
         _extraModules.Add(module);
+        BroadcastFromMain(module); // a module drawn on every rank starts as rank 0's (a resumed one is then restored alike)
         if (_optimizer is not null)
             _optimizer.add_param_group(new AdamW.ParamGroup(module.parameters().ToList(), new AdamW.Options { LearningRate = CurrentLearningRate }));
         RestorePendingExtra(_extraModules.Count - 1);
@@ -132,12 +142,14 @@ public sealed partial class TrainingContext : ITrainingContext, IDisposable
     {
         var optimizer = Optimizer;
         double lr = CurrentLearningRate;
+        if (_layout is not null) return ShardedStep(optimizer, lr);
         using (no_grad())
         {
             foreach (var (weight, master) in _masters)
                 master.grad = weight.grad?.to(ScalarType.Float32);
         }
         var parameters = Optimized().ToList();
+        if (_communicator.WorldSize > 1) ReduceGradients(parameters);
         double norm = _options.MaxGradNorm > 0
             ? nn.utils.clip_grad_norm_(parameters, _options.MaxGradNorm)
             : GradNorm(parameters);
@@ -188,6 +200,7 @@ public sealed partial class TrainingContext : ITrainingContext, IDisposable
 
     private optim.Optimizer CreateOptimizer()
     {
+        if (Sharded) return CreateShardedOptimizer();
         using (no_grad())
         {
             _masters = Trainable().Where(p => _options.MasterWeights && p.dtype != ScalarType.Float32)
@@ -224,6 +237,8 @@ public sealed partial class TrainingContext : ITrainingContext, IDisposable
         _optimizer?.Dispose();
         _reference?.Dispose();
         foreach (var (_, master) in _masters) master.Dispose();
+        _shard?.Dispose();
+        DisposeGathered();
         foreach (var module in _ownedModules) module.Dispose();
         DisposePendingState();
     }

@@ -49,6 +49,7 @@ public sealed partial class TrainingContext
             foreach (var (name, parameter) in _reference.Module.named_parameters()) tensors.Add(($"reference/{name}", parameter));
         if (_optimizer is not null)
         {
+            tensors.AddRange(GatheredTensors(keys));
             foreach (var (parameter, state) in OptimizerStates())
             {
                 string prefix = $"adamw/{keys[parameter.Handle]}/";
@@ -59,6 +60,7 @@ public sealed partial class TrainingContext
             }
         }
         TensorFile.Write(path, tensors);
+        DisposeGathered();
     }
 
     /// <summary>
@@ -90,6 +92,7 @@ public sealed partial class TrainingContext
                     _ = Optimizer;
                     var keys = ParameterKeys();
                     foreach (var (weight, master) in _masters) CopyInto(saved, $"master/{keys[weight.Handle]}", master);
+                    if (_layout is not null) LoadShard(saved, keys);
                     foreach (var (parameter, state) in OptimizerStates()) LoadMoments(saved, keys[parameter.Handle], state);
                 }
             }
@@ -164,8 +167,11 @@ public sealed partial class TrainingContext
         return keys;
     }
 
-    /// <summary>Each optimized parameter with its AdamW state, group by group.</summary>
-    private IEnumerable<(Parameter Parameter, AdamW.State State)> OptimizerStates()
+    /// <summary>Each optimized parameter with its AdamW state, group by group (a ZeRO-1 shard's apart: see <see cref="GatheredTensors"/>).</summary>
+    private IEnumerable<(Parameter Parameter, AdamW.State State)> OptimizerStates() =>
+        OptimizerStatesOf().Where(s => _shard is null || s.Parameter.Handle != _shard.Handle);
+
+    private IEnumerable<(Parameter Parameter, AdamW.State State)> OptimizerStatesOf()
     {
         var optimizer = (OptimizerHelper)Optimizer;
         var dictionary = optimizer.state_dict();

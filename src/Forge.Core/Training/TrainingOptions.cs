@@ -84,6 +84,10 @@ public sealed class TrainingOptions
     [Description("Activation (gradient) checkpointing per decoder layer: keep only each layer's input and recompute the layer in backward (about a third more compute, activation memory of one layer instead of all).")]
     public bool ActivationCheckpointing { get; set; }
 
+    /// <summary>ZeRO stage 1 over the ranks of a data-parallel run: each rank keeps 1/N of the optimizer state.</summary>
+    [Description("ZeRO stage 1 when several ranks train (forge run --nproc-per-node N, torchrun): each rank keeps only its 1/N share of AdamW's moments and of the float32 master weights, updates that share, and the updated weights are all-gathered; no effect in one process.")]
+    public bool ShardOptimizer { get; set; }
+
     /// <summary>A copy, for a stage to complete (TotalSteps, Temperature) without touching the configured options.</summary>
     public TrainingOptions Copy() => (TrainingOptions)MemberwiseClone();
 }

@@ -1,0 +1,155 @@
+using Forge.Core.Distributed;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Forge.Cuda.Nccl;
+
+/// <summary>
+/// <see cref="ICommunicator"/> over NCCL, one process per GPU: the collectives run on libtorch's default stream of
+/// the rank's device (stream 0, where TorchSharp's ops run), so they are ordered after the kernels that produced their
+/// input and before those that read their output, with no host synchronisation. Tensors are used in place when
+/// contiguous (any dtype NCCL knows: float32/64, bfloat16, float16, int8/32/64, uint8); others are staged through a
+/// contiguous copy. <see cref="NewUniqueId"/> on rank 0, handed to every rank (<see cref="TcpRendezvous"/>), names the job.
+/// </summary>
+public sealed unsafe class NcclCommunicator : ICommunicator
+{
+    private IntPtr _comm;
+
+    /// <summary>Joins the job named by <paramref name="uniqueId"/> as <paramref name="rank"/> of <paramref name="worldSize"/> on <paramref name="device"/> (blocks until every rank has joined).</summary>
+    public NcclCommunicator(int rank, int worldSize, Device device, byte[] uniqueId)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        ArgumentNullException.ThrowIfNull(uniqueId);
+        if (device.type != DeviceType.CUDA) throw new ArgumentException("NCCL needs a CUDA device", nameof(device));
+        Rank = rank;
+        WorldSize = worldSize;
+        Device = device;
+        CudaRuntime.SetDevice(DeviceIndex);
+        using (zeros(1, device: device)) { } // NCCL needs the CUDA context to exist
+        IntPtr comm;
+        NcclNative.Check(NcclNative.CommInitRank(&comm, worldSize, NcclUniqueId.From(uniqueId), rank), "ncclCommInitRank");
+        _comm = comm;
+    }
+
+    /// <summary>A new job id (rank 0), after creating <paramref name="device"/>'s CUDA context.</summary>
+    public static byte[] NewUniqueId(Device device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        using (zeros(1, device: device)) { }
+        NcclUniqueId id;
+        NcclNative.Check(NcclNative.GetUniqueId(&id), "ncclGetUniqueId");
+        return id.ToArray();
+    }
+
+    /// <inheritdoc />
+    public int Rank { get; }
+
+    /// <inheritdoc />
+    public int WorldSize { get; }
+
+    /// <inheritdoc />
+    public Device Device { get; }
+
+    private int DeviceIndex => Math.Max(0, (int)Device.index);
+
+    /// <inheritdoc />
+    public void AllReduce(Tensor tensor, ReduceOp op = ReduceOp.Sum)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        InPlace(tensor, (pointer, count, type) => NcclNative.Check(NcclNative.AllReduce(pointer, pointer, count, type, Op(op), Comm, IntPtr.Zero), "ncclAllReduce"));
+    }
+
+    /// <inheritdoc />
+    public void Broadcast(Tensor tensor, int root = 0)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        InPlace(tensor, (pointer, count, type) => NcclNative.Check(NcclNative.Broadcast(pointer, pointer, count, type, root, Comm, IntPtr.Zero), "ncclBroadcast"));
+    }
+
+    /// <inheritdoc />
+    public void AllGather(Tensor input, Tensor output)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(output);
+        if (output.numel() != input.numel() * WorldSize || output.dtype != input.dtype)
+            throw new ArgumentException($"all-gather: the output must hold {WorldSize} × {input.numel()} elements of {input.dtype}");
+        using var staged = Contiguous(input);
+        InPlace(output, (pointer, _, type) => NcclNative.Check(NcclNative.AllGather(CudaRuntime.DataPointer(staged), pointer, (nuint)input.numel(), type, Comm, IntPtr.Zero), "ncclAllGather"));
+    }
+
+    /// <inheritdoc />
+    public void ReduceScatter(Tensor input, Tensor output, ReduceOp op = ReduceOp.Sum)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(output);
+        if (input.numel() != output.numel() * WorldSize || output.dtype != input.dtype)
+            throw new ArgumentException($"reduce-scatter: the input must hold {WorldSize} × {output.numel()} elements of {output.dtype}");
+        using var staged = Contiguous(input);
+        InPlace(output, (pointer, count, type) => NcclNative.Check(NcclNative.ReduceScatter(CudaRuntime.DataPointer(staged), pointer, count, type, Op(op), Comm, IntPtr.Zero), "ncclReduceScatter"));
+    }
+
+    /// <inheritdoc />
+    public void Barrier()
+    {
+        using var one = ones(1, float32, Device);
+        AllReduce(one);
+        _ = one.cpu().data<float>()[0]; // waits for the collective
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        var comm = Interlocked.Exchange(ref _comm, IntPtr.Zero);
+        if (comm != IntPtr.Zero) NcclNative.CommDestroy(comm);
+    }
+
+    /// <summary>Ends every collective under way on this rank at once (another rank is gone).</summary>
+    public void Abort()
+    {
+        var comm = Interlocked.Exchange(ref _comm, IntPtr.Zero);
+        if (comm != IntPtr.Zero) NcclNative.CommAbort(comm);
+    }
+
+    private IntPtr Comm => _comm != IntPtr.Zero ? _comm : throw new ObjectDisposedException(nameof(NcclCommunicator));
+
+    private void InPlace(Tensor tensor, Action<IntPtr, nuint, int> call)
+    {
+        if (tensor.device.type != DeviceType.CUDA || (tensor.device.index >= 0 && tensor.device.index != DeviceIndex))
+            throw new ArgumentException($"NCCL rank {Rank}: a tensor on {tensor.device} where the communicator is on {Device}");
+        int type = DataType(tensor.dtype);
+        CudaRuntime.SetDevice(DeviceIndex);
+        using var noGrad = no_grad();
+        if (tensor.is_contiguous())
+        {
+            call(CudaRuntime.DataPointer(tensor), (nuint)tensor.numel(), type);
+            return;
+        }
+        using var staged = tensor.contiguous();
+        call(CudaRuntime.DataPointer(staged), (nuint)staged.numel(), type);
+        tensor.copy_(staged);
+    }
+
+    private static Tensor Contiguous(Tensor tensor) => tensor.is_contiguous() ? tensor.alias() : tensor.contiguous();
+
+    private static int Op(ReduceOp op) => op switch
+    {
+        ReduceOp.Sum => NcclNative.Sum,
+        ReduceOp.Average => NcclNative.Avg,
+        ReduceOp.Max => NcclNative.Max,
+        ReduceOp.Min => NcclNative.Min,
+        _ => throw new ArgumentOutOfRangeException(nameof(op)),
+    };
+
+    private static int DataType(ScalarType type) => type switch
+    {
+        ScalarType.Float32 => NcclNative.Float32,
+        ScalarType.Float64 => NcclNative.Float64,
+        ScalarType.BFloat16 => NcclNative.Bfloat16,
+        ScalarType.Float16 => NcclNative.Float16,
+        ScalarType.Int32 => NcclNative.Int32,
+        ScalarType.Int64 => NcclNative.Int64,
+        ScalarType.Int8 => NcclNative.Int8,
+        ScalarType.Byte or ScalarType.Bool => NcclNative.Uint8,
+        _ => throw new ArgumentException($"NCCL has no data type for {type}"),
+    };
+}

@@ -1,0 +1,83 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using FluentAssertions;
+using Forge.Core.Distributed;
+using Xunit;
+
+namespace Forge.Core.Tests.Distributed;
+
+public sealed class TcpRendezvousTests
+{
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static DistributedEnvironment Rank(int rank, int size, int port) => new(rank, size, rank, "127.0.0.1", port);
+
+    /// <summary>Joins <paramref name="size"/> ranks on threads; lost-rank reports go to <paramref name="lost"/> as (observer, lost rank, text).</summary>
+    private static TcpRendezvous[] Join(int size, ConcurrentQueue<(int, int, string)> lost)
+    {
+        int port = FreePort();
+        var joined = new TcpRendezvous[size];
+        var threads = Enumerable.Range(0, size).Select(r => new Thread(() =>
+            joined[r] = TcpRendezvous.Join(Rank(r, size, port), () => [1, 2, 3, 4], TimeSpan.FromSeconds(20), (rank, what) => lost.Enqueue((r, rank, what))))).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        return joined;
+    }
+
+    [Fact]
+    public void Rank_0_hands_its_payload_to_every_other_rank()
+    {
+        var lost = new ConcurrentQueue<(int, int, string)>();
+        var ranks = Join(3, lost);
+        ranks[1].Payload.Should().Equal(1, 2, 3, 4);
+        ranks[2].Payload.Should().Equal(1, 2, 3, 4);
+        foreach (var r in ranks) r.Finished();
+        foreach (var r in ranks) r.Dispose();
+        Thread.Sleep(300);
+        lost.Should().BeEmpty("ranks that said goodbye are not lost");
+    }
+
+    [Fact]
+    public void A_rank_that_ends_without_finishing_is_named_to_every_other_rank()
+    {
+        var lost = new ConcurrentQueue<(int, int, string)>();
+        var ranks = Join(3, lost);
+        ranks[1].Dispose(); // rank 1 dies
+        SpinWait.SpinUntil(() => lost.Count >= 2, TimeSpan.FromSeconds(10));
+        lost.Should().Contain((0, 1, "rank 1 exited without finishing (its connection to the rendezvous closed)"));
+        lost.Should().Contain(x => x.Item1 == 2 && x.Item2 == 1, "rank 0 passes the news on to rank 2");
+        ranks[0].Dispose();
+        ranks[2].Dispose();
+    }
+
+    [Fact]
+    public void A_rank_that_never_joins_is_named_after_the_timeout()
+    {
+        int port = FreePort();
+        var act = () => TcpRendezvous.Join(Rank(0, 2, port), () => [1], TimeSpan.FromMilliseconds(300), (_, _) => { });
+        act.Should().Throw<RankFailedException>().Where(e => e.FailedRank == 1).WithMessage("rendezvous: rank(s) 1 did not join rank 0*");
+    }
+
+    [Fact]
+    public void The_launch_contract_is_read_from_the_environment_with_one_line_per_mistake()
+    {
+        Func<string, string?> Env(params (string, string)[] pairs) => name => pairs.FirstOrDefault(p => p.Item1 == name).Item2;
+        DistributedEnvironment.Read(Env()).Should().BeNull("no job");
+        DistributedEnvironment.Read(Env(("RANK", "0"), ("WORLD_SIZE", "1"))).Should().BeNull("a world of one");
+        DistributedEnvironment.Read(Env(("RANK", "1"), ("WORLD_SIZE", "2"), ("LOCAL_RANK", "1"), ("MASTER_ADDR", "node0"), ("MASTER_PORT", "29500")))
+            .Should().Be(new DistributedEnvironment(1, 2, 1, "node0", 29500));
+        var missing = () => DistributedEnvironment.Read(Env(("RANK", "1"), ("WORLD_SIZE", "2"), ("MASTER_PORT", "29500")));
+        missing.Should().Throw<ForgeDataException>().WithMessage("environment MASTER_ADDR: not set (WORLD_SIZE is 2)*");
+        var bad = () => DistributedEnvironment.Read(Env(("RANK", "2"), ("WORLD_SIZE", "2"), ("MASTER_ADDR", "a"), ("MASTER_PORT", "1")));
+        bad.Should().Throw<ForgeDataException>().WithMessage("environment RANK: '2' is not an integer 0–1*");
+        var environment = new DistributedEnvironment(0, 2, 0, "a", 29500);
+        TcpRendezvous.Port(environment, Env()).Should().Be(29500);
+        TcpRendezvous.Port(environment, Env(("TORCHELASTIC_USE_AGENT_STORE", "True"))).Should().Be(29501, "torchrun's agent keeps its store at MASTER_PORT");
+    }
+}
