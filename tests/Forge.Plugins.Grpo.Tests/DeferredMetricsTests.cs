@@ -48,7 +48,8 @@ public class DeferredMetricsTests
         clipHigh.Should().BeGreaterThan(0);
 
         accumulator.AddStep(new OptimizerStepResult(true, 0.5, 1e-3));
-        var summary = accumulator.Summary(iterations: 1);
+        using var context = new TableTrainingContext(new double[1, 1], new double[1, 1], microBatchSize: 1); // one rank
+        var summary = accumulator.Summary(iterations: 1, context);
         summary["loss"].Should().Be(loss);
         summary["kl"].Should().Be(kl / tokens);
         summary["clip_ratio/low"].Should().Be(clipLow / tokens);
