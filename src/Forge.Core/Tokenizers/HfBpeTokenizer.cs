@@ -16,32 +16,28 @@ public sealed class HfBpeTokenizer : ITokenizer
     private readonly AddedTokenSplitter _added;
     private readonly Func<string, string> _normalize;
     private readonly PreTokenizerPipeline _preTokenizer;
-    private readonly string?[] _tokens; // id -> vocabulary spelling or added-token content
-    private readonly HashSet<int> _special;
+    private readonly TokenTable _table;
 
-    private HfBpeTokenizer(BpeModel model, List<AddedToken> added, Func<string, string> normalize, PreTokenizerPipeline preTokenizer)
+    private HfBpeTokenizer(BpeModel model, List<AddedToken> added, Func<string, string> normalize, PreTokenizerPipeline preTokenizer, TokenTable table)
     {
         _model = model;
         _added = new AddedTokenSplitter(added);
         _normalize = normalize;
         _preTokenizer = preTokenizer;
-        _tokens = new string?[Math.Max(model.Vocab.Values.DefaultIfEmpty(-1).Max(), added.Select(a => a.Id).DefaultIfEmpty(-1).Max()) + 1];
-        foreach (var (token, id) in model.Vocab) _tokens[id] = token;
-        foreach (var token in added) _tokens[token.Id] = token.Content;
-        _special = added.Where(a => a.Special).Select(a => a.Id).ToHashSet();
+        _table = table;
     }
 
     /// <inheritdoc />
-    public int VocabSize => _tokens.Length;
+    public int VocabSize => _table.Count;
 
     /// <inheritdoc />
-    public IReadOnlyList<int> StopTokenIds { get; private set; } = [];
+    public IReadOnlyList<int> StopTokenIds => _table.Specials.Stops;
 
     /// <inheritdoc />
-    public int PadTokenId { get; private set; }
+    public int PadTokenId => _table.Specials.Pad;
 
     /// <summary>The beginning-of-sequence id tokenizer_config.json names, if any; <see cref="Encode"/> never adds it.</summary>
-    public int? BosTokenId { get; private set; }
+    public int? BosTokenId => _table.Specials.Bos;
 
     /// <inheritdoc />
     public IReadOnlyList<int> Encode(string text)
@@ -70,12 +66,7 @@ public sealed class HfBpeTokenizer : ITokenizer
     {
         ArgumentNullException.ThrowIfNull(ids);
         var bytes = new List<byte>();
-        foreach (int id in ids)
-        {
-            // Unknown ids are dropped, as Hugging Face does.
-            if ((uint)id >= (uint)_tokens.Length || _tokens[id] is not { } token || (skipSpecialTokens && _special.Contains(id))) continue;
-            ByteLevelAlphabet.AppendBytes(token, bytes);
-        }
+        foreach (string token in _table.Spellings(ids, skipSpecialTokens)) ByteLevelAlphabet.AppendBytes(token, bytes);
         // Invalid UTF-8 (a character cut between tokens) becomes U+FFFD, like Rust's from_utf8_lossy.
         return Encoding.UTF8.GetString(CollectionsMarshal.AsSpan(bytes));
     }
@@ -84,13 +75,7 @@ public sealed class HfBpeTokenizer : ITokenizer
     {
         var added = TokenizerJson.AddedTokens(root, file);
         var model = BpeModel.Read(root.GetProperty("model"), file);
-        var tokenizer = new HfBpeTokenizer(model, added, TextNormalizer.Read(root, file), PreTokenizerPipeline.Read(root, file));
-        var config = TokenizerConfig.Read(Path.GetDirectoryName(Path.GetFullPath(file))!);
-        var specials = SpecialTokenIds.Resolve(config, added, model.Vocab, tokenizer.VocabSize);
-        tokenizer.StopTokenIds = specials.Stops;
-        tokenizer.PadTokenId = specials.Pad;
-        tokenizer.BosTokenId = specials.Bos;
-        return tokenizer;
+        return new HfBpeTokenizer(model, added, TextNormalizer.Read(root, file), PreTokenizerPipeline.Read(root, file), TokenTable.Read(model.Vocab, added, file));
     }
 
     // A lone surrogate cannot be normalized or tokenized (Hugging Face's strings cannot hold one): it becomes U+FFFD,

@@ -17,33 +17,29 @@ public sealed class SentencePieceBpeTokenizer : ITokenizer
     private readonly Func<string, string> _normalize;
     private readonly MetaspaceSplitter _preTokenizer;
     private readonly TokenDecoder _decoder;
-    private readonly string?[] _tokens; // id -> vocabulary spelling or added-token content
-    private readonly HashSet<int> _special;
+    private readonly TokenTable _table;
 
-    private SentencePieceBpeTokenizer(SentencePieceBpe model, List<AddedToken> added, Func<string, string> normalize, MetaspaceSplitter preTokenizer, TokenDecoder decoder)
+    private SentencePieceBpeTokenizer(SentencePieceBpe model, List<AddedToken> added, Func<string, string> normalize, MetaspaceSplitter preTokenizer, TokenDecoder decoder, TokenTable table)
     {
         _model = model;
         _added = new AddedTokenSplitter(added);
         _normalize = normalize;
         _preTokenizer = preTokenizer;
         _decoder = decoder;
-        _tokens = new string?[Math.Max(model.Vocab.Values.DefaultIfEmpty(-1).Max(), added.Select(a => a.Id).DefaultIfEmpty(-1).Max()) + 1];
-        foreach (var (token, id) in model.Vocab) _tokens[id] = token;
-        foreach (var token in added) _tokens[token.Id] = token.Content;
-        _special = added.Where(a => a.Special).Select(a => a.Id).ToHashSet();
+        _table = table;
     }
 
     /// <inheritdoc />
-    public int VocabSize => _tokens.Length;
+    public int VocabSize => _table.Count;
 
     /// <inheritdoc />
-    public IReadOnlyList<int> StopTokenIds { get; private set; } = [];
+    public IReadOnlyList<int> StopTokenIds => _table.Specials.Stops;
 
     /// <inheritdoc />
-    public int PadTokenId { get; private set; }
+    public int PadTokenId => _table.Specials.Pad;
 
     /// <summary>The beginning-of-sequence id tokenizer_config.json names (&lt;s&gt;), if any; <see cref="Encode"/> never adds it.</summary>
-    public int? BosTokenId { get; private set; }
+    public int? BosTokenId => _table.Specials.Bos;
 
     /// <inheritdoc />
     public IReadOnlyList<int> Encode(string text)
@@ -64,14 +60,7 @@ public sealed class SentencePieceBpeTokenizer : ITokenizer
     public string Decode(IEnumerable<int> ids, bool skipSpecialTokens = false)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        var tokens = new List<string>();
-        foreach (int id in ids)
-        {
-            // Unknown ids are dropped, as Hugging Face does.
-            if ((uint)id >= (uint)_tokens.Length || _tokens[id] is not { } token || (skipSpecialTokens && _special.Contains(id))) continue;
-            tokens.Add(token);
-        }
-        return _decoder.Decode(tokens);
+        return _decoder.Decode(_table.Spellings(ids, skipSpecialTokens).ToList());
     }
 
     /// <summary>Whether a tokenizer.json's BPE is SentencePiece-style: byte_fallback, or a Metaspace pre-tokenizer.</summary>
@@ -87,12 +76,7 @@ public sealed class SentencePieceBpeTokenizer : ITokenizer
     {
         var added = TokenizerJson.AddedTokens(root, file);
         var model = SentencePieceBpe.Read(root.GetProperty("model"), file);
-        var tokenizer = new SentencePieceBpeTokenizer(model, added, TextNormalizer.Read(root, file), MetaspaceSplitter.Read(root, file), TokenDecoder.Read(root, file));
-        var config = TokenizerConfig.Read(Path.GetDirectoryName(Path.GetFullPath(file))!);
-        var specials = SpecialTokenIds.Resolve(config, added, model.Vocab, tokenizer.VocabSize);
-        tokenizer.StopTokenIds = specials.Stops;
-        tokenizer.PadTokenId = specials.Pad;
-        tokenizer.BosTokenId = specials.Bos;
-        return tokenizer;
+        return new SentencePieceBpeTokenizer(model, added, TextNormalizer.Read(root, file), MetaspaceSplitter.Read(root, file), TokenDecoder.Read(root, file),
+            TokenTable.Read(model.Vocab, added, file));
     }
 }

@@ -104,16 +104,7 @@ public class ArchitectureTests : IDisposable
         using var noGrad = no_grad();
         long[] prompt = [1, 2, 3, 4, 5];
         long[] expected = ModelFixtures.GreedyWithoutCache(model, prompt, 8);
-        using var cache = model.CreateCache(1, prompt.Length + expected.Length);
-        var logits = model.Logits(model.Hidden(tensor(prompt).unsqueeze(0), null, cache))[0, -1];
-        var produced = new List<long>();
-        for (int i = 0; i < expected.Length; i++)
-        {
-            long next = logits.argmax().item<long>();
-            produced.Add(next);
-            logits = model.Logits(model.Hidden(tensor(new[] { next }).unsqueeze(0), null, cache))[0, -1];
-        }
-        produced.Should().Equal(expected);
+        ModelFixtures.GreedyWithCache(model, prompt, expected.Length).Should().Equal(expected);
     }
 
     /// <summary>A random model of <paramref name="configJson"/> with norm weights drawn around one, saved by Forge.</summary>

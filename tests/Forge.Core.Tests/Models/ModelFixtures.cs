@@ -43,4 +43,20 @@ internal static class ModelFixtures
         }
         return ids.Skip(prompt.Length).ToArray();
     }
+
+    /// <summary><paramref name="steps"/> greedy tokens after <paramref name="prompt"/>, decoded one at a time through a KV cache.</summary>
+    public static long[] GreedyWithCache(DecoderModel model, long[] prompt, int steps)
+    {
+        using var noGrad = no_grad();
+        using var cache = model.CreateCache(1, prompt.Length + steps);
+        var logits = model.Logits(model.Hidden(tensor(prompt).unsqueeze(0), null, cache))[0, -1];
+        var produced = new List<long>();
+        for (int i = 0; i < steps; i++)
+        {
+            long next = logits.argmax().item<long>();
+            produced.Add(next);
+            logits = model.Logits(model.Hidden(tensor(new[] { next }).unsqueeze(0), null, cache))[0, -1];
+        }
+        return produced.ToArray();
+    }
 }

@@ -73,15 +73,6 @@ public class ModelParityTests
         var c = ModelFixtures.Cases(arch).First();
         long[] prompt = ModelFixtures.Ints(c.GetProperty("prompt_ids"));
         long[] expected = ModelFixtures.Ints(c.GetProperty("greedy_ids"));
-        using var cache = model.CreateCache(1, prompt.Length + expected.Length);
-        var logits = model.Logits(model.Hidden(tensor(prompt).unsqueeze(0), null, cache))[0, -1];
-        var produced = new List<long>();
-        for (int i = 0; i < expected.Length; i++)
-        {
-            long next = logits.argmax().item<long>();
-            produced.Add(next);
-            logits = model.Logits(model.Hidden(tensor(new[] { next }).unsqueeze(0), null, cache))[0, -1];
-        }
-        produced.Should().Equal(expected);
+        ModelFixtures.GreedyWithCache(model, prompt, expected.Length).Should().Equal(expected);
     }
 }
