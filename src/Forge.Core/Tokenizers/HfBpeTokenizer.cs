@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
-using Forge.Contracts.Models;
 
 namespace Forge.Core.Tokenizers;
 
@@ -10,37 +9,23 @@ namespace Forge.Core.Tokenizers;
 /// Hugging Face's pipeline: added tokens cut out first, the rest normalized (NFC when declared), pre-tokenized by the
 /// file's Split/ByteLevel steps and merged by Microsoft.ML.Tokenizers' BPE. Ids are Hugging Face's.
 /// </summary>
-public sealed class HfBpeTokenizer : ITokenizer
+public sealed class HfBpeTokenizer : HfTokenizer
 {
     private readonly BpeModel _model;
     private readonly AddedTokenSplitter _added;
     private readonly Func<string, string> _normalize;
     private readonly PreTokenizerPipeline _preTokenizer;
-    private readonly TokenTable _table;
 
-    private HfBpeTokenizer(BpeModel model, List<AddedToken> added, Func<string, string> normalize, PreTokenizerPipeline preTokenizer, TokenTable table)
+    private HfBpeTokenizer(BpeModel model, List<AddedToken> added, Func<string, string> normalize, PreTokenizerPipeline preTokenizer, TokenTable table) : base(table)
     {
         _model = model;
         _added = new AddedTokenSplitter(added);
         _normalize = normalize;
         _preTokenizer = preTokenizer;
-        _table = table;
     }
 
     /// <inheritdoc />
-    public int VocabSize => _table.Count;
-
-    /// <inheritdoc />
-    public IReadOnlyList<int> StopTokenIds => _table.Specials.Stops;
-
-    /// <inheritdoc />
-    public int PadTokenId => _table.Specials.Pad;
-
-    /// <summary>The beginning-of-sequence id tokenizer_config.json names, if any; <see cref="Encode"/> never adds it.</summary>
-    public int? BosTokenId => _table.Specials.Bos;
-
-    /// <inheritdoc />
-    public IReadOnlyList<int> Encode(string text)
+    public override IReadOnlyList<int> Encode(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         var ids = new List<int>(text.Length / 3 + 4);
@@ -62,11 +47,11 @@ public sealed class HfBpeTokenizer : ITokenizer
     }
 
     /// <inheritdoc />
-    public string Decode(IEnumerable<int> ids, bool skipSpecialTokens = false)
+    public override string Decode(IEnumerable<int> ids, bool skipSpecialTokens = false)
     {
         ArgumentNullException.ThrowIfNull(ids);
         var bytes = new List<byte>();
-        foreach (string token in _table.Spellings(ids, skipSpecialTokens)) ByteLevelAlphabet.AppendBytes(token, bytes);
+        foreach (string token in Table.Spellings(ids, skipSpecialTokens)) ByteLevelAlphabet.AppendBytes(token, bytes);
         // Invalid UTF-8 (a character cut between tokens) becomes U+FFFD, like Rust's from_utf8_lossy.
         return Encoding.UTF8.GetString(CollectionsMarshal.AsSpan(bytes));
     }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Forge.Contracts.Models;
 
 namespace Forge.Core.Tokenizers;
 
@@ -10,39 +9,25 @@ namespace Forge.Core.Tokenizers;
 /// with byte fallback; ids decoded through the file's decoder section (<see cref="TokenDecoder"/>). Ids are Hugging
 /// Face's. <see cref="Encode"/> adds no bos; chat templates write it as text.
 /// </summary>
-public sealed class SentencePieceBpeTokenizer : ITokenizer
+public sealed class SentencePieceBpeTokenizer : HfTokenizer
 {
     private readonly SentencePieceBpe _model;
     private readonly AddedTokenSplitter _added;
     private readonly Func<string, string> _normalize;
     private readonly MetaspaceSplitter _preTokenizer;
     private readonly TokenDecoder _decoder;
-    private readonly TokenTable _table;
 
-    private SentencePieceBpeTokenizer(SentencePieceBpe model, List<AddedToken> added, Func<string, string> normalize, MetaspaceSplitter preTokenizer, TokenDecoder decoder, TokenTable table)
+    private SentencePieceBpeTokenizer(SentencePieceBpe model, List<AddedToken> added, Func<string, string> normalize, MetaspaceSplitter preTokenizer, TokenDecoder decoder, TokenTable table) : base(table)
     {
         _model = model;
         _added = new AddedTokenSplitter(added);
         _normalize = normalize;
         _preTokenizer = preTokenizer;
         _decoder = decoder;
-        _table = table;
     }
 
     /// <inheritdoc />
-    public int VocabSize => _table.Count;
-
-    /// <inheritdoc />
-    public IReadOnlyList<int> StopTokenIds => _table.Specials.Stops;
-
-    /// <inheritdoc />
-    public int PadTokenId => _table.Specials.Pad;
-
-    /// <summary>The beginning-of-sequence id tokenizer_config.json names (&lt;s&gt;), if any; <see cref="Encode"/> never adds it.</summary>
-    public int? BosTokenId => _table.Specials.Bos;
-
-    /// <inheritdoc />
-    public IReadOnlyList<int> Encode(string text)
+    public override IReadOnlyList<int> Encode(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         var ids = new List<int>(text.Length / 3 + 4);
@@ -57,10 +42,10 @@ public sealed class SentencePieceBpeTokenizer : ITokenizer
     }
 
     /// <inheritdoc />
-    public string Decode(IEnumerable<int> ids, bool skipSpecialTokens = false)
+    public override string Decode(IEnumerable<int> ids, bool skipSpecialTokens = false)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        return _decoder.Decode(_table.Spellings(ids, skipSpecialTokens).ToList());
+        return _decoder.Decode(Table.Spellings(ids, skipSpecialTokens).ToList());
     }
 
     /// <summary>Whether a tokenizer.json's BPE is SentencePiece-style: byte_fallback, or a Metaspace pre-tokenizer.</summary>
