@@ -28,7 +28,8 @@ internal static class ParquetFile
             var names = schema.Fields.Select(f => f.Name).ToList();
             Check(path, schema, mapping, names);
             var needed = mapping.Needed(names);
-            var lists = schema.Fields.OfType<ListField>().Where(l => needed is null || needed.Contains(l.Name)).ToList();
+            var kept = needed is null ? names : names.Where(needed.Contains).ToList();
+            var lists = schema.Fields.OfType<ListField>().Where(l => kept.Contains(l.Name)).ToList();
             string file = Path.GetFileName(path);
             long number = 0;
             for (int group = 0; group < reader.RowGroupCount; group++)
@@ -37,8 +38,8 @@ internal static class ParquetFile
                 for (int i = 0; i < rows.Count; i++, number++)
                 {
                     var values = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-                    foreach (string name in names)
-                        if (needed is null || needed.Contains(name)) values[name] = rows[i].TryGetValue(name, out var value) ? ParquetValue.ToJson(value) : Null;
+                    foreach (string name in kept)
+                        values[name] = rows[i].TryGetValue(name, out var value) ? ParquetValue.ToJson(value) : Null;
                     rows[i] = null!; // the group's rows go as they are handed out
                     yield return new DatasetRow(file, $"{path}: row group {group}, row {i}", number, values);
                 }

@@ -43,9 +43,6 @@ public sealed class ChatTemplate
     public static string DirectoryOf(string tokenizerPath) =>
         Directory.Exists(tokenizerPath) ? tokenizerPath : Path.GetDirectoryName(Path.GetFullPath(tokenizerPath))!;
 
-    /// <summary>Whether <paramref name="directory"/> has a chat template (a .jinja file or a config key).</summary>
-    public static bool Exists(string directory) => TryLoad(directory) is not null;
-
     /// <summary>
     /// The chat template of the tokenizer folder <paramref name="directory"/>; a missing one is one error naming the
     /// file that should hold it.
