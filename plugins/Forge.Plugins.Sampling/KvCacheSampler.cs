@@ -108,6 +108,8 @@ public sealed class KvCacheSampler(SamplerOptions options, IDeviceGraphs? graphs
         if (!settings.Greedy) state.Draw(generator);
         state.Pick(model.Logits(hidden.narrow(1, width - 1, 1)).squeeze(1), settings);
         var alive = Enumerable.Range(0, size).ToList(); // batch row of each cache row; rows from `rows` on are fillers
+        var unfinished = new List<long>(size); // this step's rows (cache indices) still generating / finished
+        var done = new List<long>(size);
 
         for (int step = 0; step < settings.MaxNewTokens; step++)
         {
@@ -121,8 +123,8 @@ public sealed class KvCacheSampler(SamplerOptions options, IDeviceGraphs? graphs
                     throw new PluginInputException($"the model's logits are NaN or infinite at generated token {step + 1}: its weights cannot run in {model.DType} "
                         + "(a float16 overflow? try float32) or are damaged");
 
-            var unfinished = new List<long>();
-            var done = new List<long>();
+            unfinished.Clear();
+            done.Clear();
             for (int i = 0; i < count; i++)
             {
                 int r = alive[i];

@@ -9,28 +9,24 @@ internal sealed class TokenTable
     private readonly string?[] _tokens; // id -> vocabulary spelling or added-token content
     private readonly HashSet<int> _special;
 
-    private TokenTable(IReadOnlyDictionary<string, int> vocab, IReadOnlyList<AddedToken> added)
+    private TokenTable(IReadOnlyDictionary<string, int> vocab, IReadOnlyList<AddedToken> added, TokenizerConfig config)
     {
         _tokens = new string?[Math.Max(vocab.Values.DefaultIfEmpty(-1).Max(), added.Select(a => a.Id).DefaultIfEmpty(-1).Max()) + 1];
         foreach (var (token, id) in vocab) _tokens[id] = token;
         foreach (var token in added) _tokens[token.Id] = token.Content;
         _special = added.Where(a => a.Special).Select(a => a.Id).ToHashSet();
+        Specials = SpecialTokenIds.Resolve(config, added, vocab, Count);
     }
 
     /// <summary>One past the highest id.</summary>
     public int Count => _tokens.Length;
 
     /// <summary>The stop, pad and bos ids.</summary>
-    public SpecialTokenIds Specials { get; private set; } = new([], 0, null);
+    public SpecialTokenIds Specials { get; }
 
     /// <summary>The table of tokenizer.json <paramref name="file"/>, with the special ids of the configs beside it.</summary>
     public static TokenTable Read(IReadOnlyDictionary<string, int> vocab, IReadOnlyList<AddedToken> added, string file)
-    {
-        var table = new TokenTable(vocab, added);
-        var config = TokenizerConfig.Read(Path.GetDirectoryName(Path.GetFullPath(file))!);
-        table.Specials = SpecialTokenIds.Resolve(config, added, vocab, table.Count);
-        return table;
-    }
+        => new(vocab, added, TokenizerConfig.Read(Path.GetDirectoryName(Path.GetFullPath(file))!));
 
     /// <summary>The spellings of <paramref name="ids"/>; unknown ids are dropped, as Hugging Face does, and special ones when asked.</summary>
     public IEnumerable<string> Spellings(IEnumerable<int> ids, bool skipSpecialTokens)
