@@ -76,25 +76,19 @@ public sealed class InProcessWorld : IDisposable
     }
 
     /// <summary>Marks <paramref name="rank"/> failed: every collective waiting or still to come throws, naming it.</summary>
-    public void Fail(int rank, string reason)
-    {
-        lock (_gate)
-        {
-            if (_failure is not null) return;
-            _failedRank = rank;
-            _failure = $"rank {rank} failed: {reason}";
-        }
-        _abort.Cancel();
-    }
+    public void Fail(int rank, string reason) => Abort(rank, $"rank {rank} failed: {reason}");
 
     /// <summary>Marks <paramref name="rank"/> finished: a collective another rank still waits in can never complete.</summary>
-    internal void Left(int rank)
+    internal void Left(int rank) => Abort(rank, $"rank {rank} ended while this rank waited in a collective");
+
+    /// <summary>Records the first failure (later ones are ignored) and wakes every rank waiting in a collective.</summary>
+    private void Abort(int rank, string failure)
     {
         lock (_gate)
         {
             if (_failure is not null) return;
             _failedRank = rank;
-            _failure = $"rank {rank} ended while this rank waited in a collective";
+            _failure = failure;
         }
         _abort.Cancel();
     }

@@ -162,6 +162,20 @@ public sealed partial class TrainingContext : ITrainingContext, IDisposable
             {
                 foreach (var (weight, master) in _masters) weight.copy_(master);
             }
+        }
+        optimizer.zero_grad();
+        foreach (var (weight, _) in _masters) weight.grad?.zero_();
+        return CompleteStep(finite, norm, lr);
+    }
+
+    /// <summary>
+    /// Counts an optimizer step as taken or skipped (both the plain and the sharded step end here) and stops training
+    /// after <see cref="TrainingOptions.MaxNonFiniteSteps"/> skips in a row.
+    /// </summary>
+    private OptimizerStepResult CompleteStep(bool finite, double norm, double lr)
+    {
+        if (finite)
+        {
             StepNumber++;
             ConsecutiveSkips = 0;
         }
@@ -170,8 +184,6 @@ public sealed partial class TrainingContext : ITrainingContext, IDisposable
             SkippedUpdates++;
             ConsecutiveSkips++;
         }
-        optimizer.zero_grad();
-        foreach (var (weight, _) in _masters) weight.grad?.zero_();
         _nonFiniteLoss = false;
         if (ConsecutiveSkips >= _options.MaxNonFiniteSteps)
             throw new ForgeDataException($"training stopped: {ConsecutiveSkips} updates in a row had a non-finite loss or gradient (lower Training:LearningRate or check the data)");

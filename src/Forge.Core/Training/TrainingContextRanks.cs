@@ -85,10 +85,12 @@ public sealed partial class TrainingContext
         using var noGrad = no_grad();
         var device = parameters.Count > 0 ? parameters[0].device : _communicator.Device;
         // Which gradients exist anywhere, and whether any rank's loss was not finite.
-        var flags = zeros(parameters.Count + 1, float32, device);
+        // Built on the host and copied once: an indexed write per parameter would launch a kernel for each.
+        var local = new float[parameters.Count + 1];
         for (int i = 0; i < parameters.Count; i++)
-            if (parameters[i].grad is not null) flags[i] = 1;
-        if (_nonFiniteLoss) flags[parameters.Count] = 1;
+            if (parameters[i].grad is not null) local[i] = 1;
+        if (_nonFiniteLoss) local[parameters.Count] = 1;
+        var flags = tensor(local, float32, device);
         _communicator.AllReduce(flags, ReduceOp.Max);
         var present = flags.cpu().data<float>().ToArray();
         _nonFiniteLoss = present[^1] > 0;

@@ -74,20 +74,10 @@ public sealed partial class TrainingContext
             var full = zeros(layout.ShardSize * layout.Ranks, float32, shard.device);
             _communicator.AllGather(shard.detach(), full);
             for (int i = 0; i < layout.Parameters.Count; i++) layout.Parameters[i].copy_(layout.Slice(full, i));
-            StepNumber++;
-            ConsecutiveSkips = 0;
-        }
-        else
-        {
-            SkippedUpdates++;
-            ConsecutiveSkips++;
         }
         optimizer.zero_grad();
         foreach (var p in layout.Parameters) p.grad?.zero_();
-        _nonFiniteLoss = false;
-        if (ConsecutiveSkips >= _options.MaxNonFiniteSteps)
-            throw new ForgeDataException($"training stopped: {ConsecutiveSkips} updates in a row had a non-finite loss or gradient (lower Training:LearningRate or check the data)");
-        return new OptimizerStepResult(finite, norm, lr);
+        return CompleteStep(finite, norm, lr);
     }
 
     /// <summary>
