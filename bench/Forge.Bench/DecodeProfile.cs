@@ -35,8 +35,11 @@ internal static class DecodeProfile
         var sampling = new GenerationSettings { Temperature = 1.0 };
         using var noGrad = no_grad();
 
+        var installed = DecodeKernels.Installed;
+        foreach (string fused in args.Strings("kernels", ["on", "off"]))
         foreach (int rows in args.Ints("batch", [1, 64, 128]))
         {
+            model.Kernels = fused == "off" ? null : installed;
             using var scope = NewDisposeScope();
             using var stream = graphs.UseSideStream(model.Device);
             int capacity = promptLength + steps + 128;
@@ -98,6 +101,7 @@ internal static class DecodeProfile
             {
                 system = "forge-decode-profile",
                 batch = rows,
+                kernels = model.Kernels is null ? "off" : model.Kernels.Unavailable(model.Device) is { } off ? $"off: {off}" : "on",
                 capacity,
                 eager_step_ms = Math.Round(eager, 3),
                 eager_sampling_step_ms = Math.Round(eagerSampling, 3),

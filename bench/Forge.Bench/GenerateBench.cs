@@ -28,7 +28,9 @@ internal static class GenerateBench
 
         foreach (int batch in args.Ints("batch", [1, 64]))
         foreach (string mode in args.Strings("graphs", ["auto"]))
+        foreach (string fused in args.Strings("kernels", ["on"]))
         {
+            model.Kernels = fused == "off" ? null : DecodeKernels.Installed;
             // --graphs on off: the same prompts decoded with CUDA graphs and eagerly, one sampler (and its graphs) each.
             using var sampler = new KvCacheSampler(new SamplerOptions { MaxBatchRows = 4096, CudaGraphs = Enum.Parse<CudaGraphMode>(mode, ignoreCase: true) }, graphs);
             var prompts = Shapes.RandomPrompts(new Random(batch), batch, promptLength, model.VocabSize);
@@ -55,6 +57,7 @@ internal static class GenerateBench
                 batch,
                 sampling = !settings.Greedy,
                 graphs = graphsState,
+                kernels = model.Kernels is null ? "off" : model.Kernels.Unavailable(device) is { } why ? $"off: {why}" : "on",
                 prompt_len = promptLength,
                 new_tokens = newTokens,
                 seconds = Math.Round(seconds, 4),

@@ -2,6 +2,9 @@ using Forge.Bench;
 
 // forge-bench generate|grpo-step|decode-profile [--shape tiny|qwen2.5-0.5b] [--device cpu|cuda] … (see bench/README.md)
 var args_ = new Args(args);
+// The fused decoding kernels, as the host installs them; --kernels off leaves them out (generate and decode-profile
+// take --kernels on off to run both).
+Forge.Core.Models.DecodeKernels.Installed = new Forge.Cuda.Graphs.CudaDecodeKernels();
 switch (args.FirstOrDefault())
 {
     case "generate": GenerateBench.Run(args_); break;

@@ -17,9 +17,17 @@ internal static class SamplerFixtures
 
     /// <summary>Each case's integer list <paramref name="key"/> (prompt_ids, greedy_ids).</summary>
     public static List<int[]> Ints(string arch, string key) =>
-        Expected.GetProperty(arch).GetProperty("cases").EnumerateArray().Select(c => c.GetProperty(key).EnumerateArray().Select(v => v.GetInt32()).ToArray()).ToList();
+        Cases(arch).Select(c => c.GetProperty(key).EnumerateArray().Select(v => v.GetInt32()).ToArray()).ToList();
 
     /// <summary>Each case's expected greedy log-probs.</summary>
     public static List<double[]> LogProbs(string arch) =>
-        Expected.GetProperty(arch).GetProperty("cases").EnumerateArray().Select(c => c.GetProperty("sequence_logprobs").EnumerateArray().Select(v => v.GetDouble()).ToArray()).ToList();
+        Cases(arch).Select(c => c.GetProperty("sequence_logprobs").EnumerateArray().Select(v => v.GetDouble()).ToArray()).ToList();
+
+    /// <summary>The reference cases of <paramref name="arch"/>: its folder's own expected.json (qwen3-tiny, mistral-tiny) or the shared one.</summary>
+    private static IEnumerable<JsonElement> Cases(string arch)
+    {
+        string own = Path.Combine(Root, arch, "expected.json");
+        var root = File.Exists(own) ? JsonDocument.Parse(File.ReadAllText(own)).RootElement : Expected.GetProperty(arch);
+        return root.GetProperty("cases").EnumerateArray();
+    }
 }

@@ -16,6 +16,9 @@
 7. graphs-match-eager: CUDA-graph decoding (the kv-cache sampler's captured steps) gives eager decoding's ids exactly
    and its log-probs within 1e-3 (bf16) and 1e-5 (float32): greedy batches of 1, 3 and 64, rows ending at different
    steps, a smaller batch after a larger one, another model and back, sampling with every filter (same seed).
+8. kernels-match-ops: decoding with the fused kernels gives the unfused path's greedy ids (float32) and log-probs
+   within 1e-4 (float32), and in every dtype sampling log-probs no further from the training forward's than the
+   unfused path's (Qwen2 and Qwen3 layouts, batches of 3 and 64).
 Names given as arguments run just those checks (run.sh passes its arguments on). Each check prints one line
 `PASS name: …` or `FAIL name: …`; the last line is `N passed, N failed`.
 """
@@ -242,10 +245,30 @@ def graphs_match_eager():
             f"{max(c['captured'] for c in cases)} graphs held at most")
 
 
+def kernels_match_ops():
+    cases = [json.loads(line) for line in run([CHECKS, "kernels"], timeout=900).splitlines() if line.startswith("{")]
+    for c in cases: print("  " + json.dumps(c), flush=True)
+    if len(cases) != 8: raise AssertionError(f"{len(cases)} cases, expected 8")
+    for c in cases:
+        if c["kernels"] != "on": raise AssertionError(f"{c['case']}: kernels {c['kernels']}")
+        fused, ops = c["fused_vs_training_forward"][0], c["ops_vs_training_forward"][0]
+        if " f32 " in c["case"]:
+            if c["rows_with_other_ids"]: raise AssertionError(f"{c['case']}: {c['rows_with_other_ids']} of {c['rows']} rows got other ids")
+            if c["max_logprob_diff"] > 1e-4: raise AssertionError(f"{c['case']}: log-probs differ by {c['max_logprob_diff']:.2e} (> 1e-4)")
+        # Either dtype: the fused path's sampling log-probs are no further from the training forward's than the
+        # unfused path's (bf16 rounds differently along the two paths; the kernels round where Hugging Face does).
+        if fused > 1.25 * ops + 2e-3: raise AssertionError(f"{c['case']}: fused log-probs {fused:.2e} from the training forward's, unfused {ops:.2e}")
+    f32 = max(c["max_logprob_diff"] for c in cases if " f32 " in c["case"])
+    bf = [(c["fused_vs_training_forward"][0], c["ops_vs_training_forward"][0]) for c in cases if " bf16 " in c["case"]]
+    return (f"f32 ids equal, log-probs within {f32:.1e}; bf16 mean |log-prob − training forward's| fused "
+            f"{max(b[0] for b in bf):.2e} vs unfused {max(b[1] for b in bf):.2e} (worst case)")
+
+
 if __name__ == "__main__":
     print(f"torch {torch.__version__}, {torch.cuda.get_device_name()}", flush=True)
     only = sys.argv[1:]  # names of checks to run (all when none)
-    for fn in (parity, rl_on_cuda, resume_on_cuda, checkpoint_in_transformers, save_in_transformers, lora_peft, graphs_match_eager):
+    for fn in (parity, rl_on_cuda, resume_on_cuda, checkpoint_in_transformers, save_in_transformers, lora_peft, graphs_match_eager,
+               kernels_match_ops):
         if only and fn.__name__ not in only: continue
         check(fn)
     print(f"{sum(results)} passed, {len(results) - sum(results)} failed", flush=True)

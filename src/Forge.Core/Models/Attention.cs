@@ -45,11 +45,22 @@ public sealed class Attention : nn.Module
     /// Attends <paramref name="x"/> [B, T, hidden]; <paramref name="mask"/> [B, 1, T, keys] (boolean, true = may attend, or additive biases) or null
     /// for plain causal attention; with a cache, keys and values of earlier steps come from it.
     /// </summary>
-    public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor? mask, KeyValueCache? cache, bool causal)
+    public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor? mask, KeyValueCache? cache, bool causal, IDecodeKernels? kernels = null)
     {
         using var scope = NewDisposeScope();
         long batch = x.shape[0], time = x.shape[1];
         var heads = Projection.Forward(qkv, x).view(batch, time, _heads + 2 * _kvHeads, _headDim);
+        int groups = _heads / _kvHeads;
+        if (kernels is not null && cache is not null && cache.WritesAtSlot(time, masked: false))
+        {
+            // One token into a fixed-length cache: normalisation, rotation and the cache write in one kernel; then the
+            // grouped attention below, over the whole cache.
+            var (keys, values) = cache.Layer(_layer);
+            var queries = kernels.RotateIntoCache(heads, cos, sin, query_norm?.weight, key_norm?.weight, query_norm?.Eps ?? 0,
+                keys, values, cache.Slot, _heads, _kvHeads);
+            var attendedHeads = nn.functional.scaled_dot_product_attention(queries.view(batch, _kvHeads, groups, _headDim), keys, values, attn_mask: mask, is_casual: false);
+            return Projection.Forward(output, attendedHeads.reshape(batch, time, _heads * _headDim)).MoveToOuterDisposeScope();
+        }
         var queriesAndKeys = query_norm is null || key_norm is null ? heads.narrow(2, 0, _heads + _kvHeads)
             : cat([query_norm.forward(heads.narrow(2, 0, _heads)), key_norm.forward(heads.narrow(2, _heads, _kvHeads))], 2);
         var rotated = RotaryEmbedding.Apply(queriesAndKeys, cos, sin);
@@ -58,7 +69,6 @@ public sealed class Attention : nn.Module
         var v = heads.narrow(2, _heads + _kvHeads, _kvHeads).transpose(1, 2);
         if (cache is not null) (k, v) = cache.Append(_layer, k, v);
         Tensor attended;
-        int groups = _heads / _kvHeads;
         if (time == 1 && groups > 1)
         {
             // One new token: fold each key/value head's query group into the query-length axis, so the cached keys

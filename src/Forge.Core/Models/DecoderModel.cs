@@ -129,10 +129,59 @@ public sealed class DecoderModel : nn.Module, ILanguageModel
         // A frozen embedding (an adapter trains only inside the layers) gives an input without gradients, through which
         // the recomputing function would pass none: the layers' trainable weights need the input to ask for them.
         if (recompute && !x.requires_grad) x = x.detach().requires_grad_(true);
+        var kernels = kv is not null && !is_grad_enabled() ? UsableKernels() : null;
+        if (kernels is not null)
+        {
+            var fused = FusedLayers(kernels, x, cos, sin, attention, kv!, causal);
+            kv!.Advance((int)time);
+            return fused.MoveToOuterDisposeScope();
+        }
         foreach (var layer in layers)
             x = recompute ? CheckpointedLayer.Apply(layer, x, cos, sin, attention, causal) : layer.Forward(x, cos, sin, attention, kv, causal);
         kv?.Advance((int)time);
         return norm.forward(x).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The layers as <see cref="Hidden"/> runs them when filling a cache without gradients and <see cref="Kernels"/>
+    /// run on this device: each residual addition fused with the normalisation after it, SiLU·up in one kernel, and
+    /// (decoding into a fixed-length cache) the rotary embedding fused with the cache write. Returns the final norm.
+    /// </summary>
+    private Tensor FusedLayers(IDecodeKernels kernels, Tensor x, Tensor cos, Tensor sin, Tensor? mask, KeyValueCache kv, bool causal)
+    {
+        Tensor residual = x;
+        Tensor? delta = null;
+        foreach (var layer in layers)
+        {
+            Tensor nextResidual, nextDelta;
+            using (var scope = NewDisposeScope())
+            {
+                var (sum, normed) = kernels.AddRmsNorm(residual, delta, layer.attention_norm.weight, layer.attention_norm.Eps);
+                var attended = layer.attention.Forward(normed, cos, sin, mask, kv, causal, kernels);
+                var (sum2, normed2) = kernels.AddRmsNorm(sum, attended, layer.mlp_norm.weight, layer.mlp_norm.Eps);
+                nextDelta = layer.mlp.Forward(normed2, kernels).MoveToOuterDisposeScope();
+                nextResidual = sum2.MoveToOuterDisposeScope();
+            }
+            // What the previous layer handed on is spent: free it now rather than at the end of the pass (a prefill's
+            // activations for every layer would otherwise live at once).
+            if (!ReferenceEquals(residual, x)) residual.Dispose();
+            delta?.Dispose();
+            (residual, delta) = (nextResidual, nextDelta);
+        }
+        var (_, final) = kernels.AddRmsNorm(residual, delta, norm.weight, norm.Eps);
+        return final;
+    }
+
+    private IDecodeKernels? UsableKernels()
+    {
+        var kernels = Kernels;
+        if (kernels is null) return null;
+        if (!ReferenceEquals(kernels, _checkedKernels))
+        {
+            _kernelsUnavailable = kernels.Unavailable(Device);
+            _checkedKernels = kernels;
+        }
+        return _kernelsUnavailable is null ? kernels : null;
     }
 
     /// <inheritdoc />
@@ -147,6 +196,15 @@ public sealed class DecoderModel : nn.Module, ILanguageModel
     /// training forward passes with gradients.
     /// </summary>
     public bool ActivationCheckpointing { get; set; }
+
+    /// <summary>
+    /// The fused kernels forward passes that fill a cache use (without gradients) when they run on this model's device;
+    /// null runs those passes as TorchSharp operations. Defaults to <see cref="DecodeKernels.Installed"/>.
+    /// </summary>
+    public IDecodeKernels? Kernels { get; set; } = DecodeKernels.Installed;
+
+    private IDecodeKernels? _checkedKernels;
+    private string? _kernelsUnavailable;
 
     /// <summary>
     /// Whether caches of this model attend over their whole capacity (<see cref="KeyValueCache.FixedLength"/>) so that
@@ -169,7 +227,7 @@ public sealed class DecoderModel : nn.Module, ILanguageModel
     /// <summary>A new model on <paramref name="device"/> (same dtype) holding a copy of these weights.</summary>
     public DecoderModel CopyTo(Device device)
     {
-        var copy = new DecoderModel(Config, device, DType, initialize: false);
+        var copy = new DecoderModel(Config, device, DType, initialize: false) { Kernels = Kernels };
         using (no_grad())
         {
             var source = parameters().ToList();

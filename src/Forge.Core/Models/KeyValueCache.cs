@@ -98,6 +98,9 @@ public sealed class KeyValueCache : ICapturableCache
     }
 
     /// <summary>Marks <paramref name="length"/> positions as written (after every layer has appended).</summary>
+    /// <summary>The layer's whole key and value tensors <c>[rows, kvHeads, capacity, dim]</c> (a fused kernel writes into them).</summary>
+    public (Tensor Keys, Tensor Values) Layer(int layer) => (_keys[layer], _values[layer]);
+
     public void Advance(int length)
     {
         Length += length;

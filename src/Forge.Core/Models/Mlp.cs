@@ -25,11 +25,14 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
     }
 
     /// <inheritdoc />
-    public override Tensor forward(Tensor x)
+    public override Tensor forward(Tensor x) => Forward(x, null);
+
+    /// <summary>The MLP; with <paramref name="kernels"/>, SiLU(gate)·up is one fused kernel.</summary>
+    public Tensor Forward(Tensor x, IDecodeKernels? kernels)
     {
         using var scope = NewDisposeScope();
         var gateUp = Projection.Forward(gate_up, x);
-        var activated = nn.functional.silu(gateUp.narrow(-1, 0, _intermediate)) * gateUp.narrow(-1, _intermediate, _intermediate);
+        var activated = kernels is not null ? kernels.SiluMul(gateUp) : nn.functional.silu(gateUp.narrow(-1, 0, _intermediate)) * gateUp.narrow(-1, _intermediate, _intermediate);
         return Projection.Forward(down, activated).MoveToOuterDisposeScope();
     }
 }

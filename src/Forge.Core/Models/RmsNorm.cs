@@ -12,6 +12,9 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
     /// <summary>The learned scale.</summary>
     public Parameter weight;
 
+    /// <summary>The epsilon added to the mean square.</summary>
+    public double Eps => _eps;
+
     /// <summary>A norm over the last dimension of size <paramref name="size"/>, its weight created on <paramref name="device"/>.</summary>
     public RmsNorm(long size, double eps, Device? device = null, ScalarType? dtype = null) : base(nameof(RmsNorm))
     {

@@ -1,4 +1,5 @@
 using Forge.Contracts.Devices;
+using Forge.Core.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -15,6 +16,9 @@ public static class CudaGraphsServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton<IDeviceGraphs, CudaGraphs>();
+        // Models are built in many places (checkpoint loading, clones, references); the fused decoding kernels reach
+        // them through this process-wide default. Nothing is loaded until a forward pass on a CUDA device asks.
+        DecodeKernels.Installed ??= new CudaDecodeKernels();
         return services;
     }
 }

@@ -6,7 +6,7 @@ using System.Text;
 namespace Forge.Cuda.Graphs;
 
 /// <summary>
-/// Finds, builds once and loads native/forge_cuda_graphs.cpp for the PyTorch whose libtorch this process runs on.
+/// Finds, builds once and loads native/forge_cuda_graphs.cpp (with the fused kernels of forge_decode_kernels.cu) for the PyTorch whose libtorch this process runs on.
 /// The build (native/build.sh: g++ against that torch's headers and libraries, a few seconds) is cached under
 /// <c>~/.cache/forge/native/&lt;torch version&gt;-&lt;source hash&gt;/</c> (or <c>$XDG_CACHE_HOME</c>; beside the
 /// executable when neither is writable), so it runs once per PyTorch version and source revision.
@@ -15,6 +15,11 @@ internal static class GraphsLibrary
 {
     private const string FileName = "libforge_cuda_graphs.so";
     private static readonly Lazy<string?> Failure = new(Load);
+
+    private static string? _kernelsNote;
+
+    /// <summary>What build.sh said of the fused kernels (e.g. why there are none), once the library is loaded.</summary>
+    public static string? KernelsNote => Failure.Value is null ? _kernelsNote : null;
 
     /// <summary>Null once the library is loaded; otherwise why it is not (one line).</summary>
     public static string? Unavailable => Failure.Value;
@@ -28,8 +33,9 @@ internal static class GraphsLibrary
             if (torch is null) return "libtorch_cuda is not loaded (a CPU build of libtorch)";
             string sources = Path.Combine(AppContext.BaseDirectory, "native");
             string source = Path.Combine(sources, "forge_cuda_graphs.cpp"), script = Path.Combine(sources, "build.sh");
-            if (!File.Exists(source) || !File.Exists(script)) return $"the native sources are missing ({sources})";
-            string key = $"{TorchVersion(torch)}-{Hash(source, script)}";
+            string kernels = Path.Combine(sources, "forge_decode_kernels.cu");
+            if (!File.Exists(source) || !File.Exists(script) || !File.Exists(kernels)) return $"the native sources are missing ({sources})";
+            string key = $"{TorchVersion(torch)}-{Hash(source, kernels, script)}";
             string? library = Cached(key);
             if (library is null)
             {
@@ -40,6 +46,7 @@ internal static class GraphsLibrary
                 library = target;
             }
             GraphsNative.Bind(NativeLibrary.Load(library));
+            _kernelsNote = File.Exists(library + ".kernels") ? File.ReadAllText(library + ".kernels").Trim() : null;
             int abi = GraphsNative.AbiVersion();
             return abi == GraphsNative.Abi ? null : $"{library} has ABI {abi}, this Forge needs {GraphsNative.Abi}";
         }

@@ -9,13 +9,17 @@ namespace Forge.Cuda.Graphs;
 internal static unsafe class GraphsNative
 {
     /// <summary>The ABI revision this code calls; the library's <c>forge_graphs_abi</c> must return it.</summary>
-    public const int Abi = 1;
+    public const int Abi = 2;
 
     private static delegate* unmanaged<int> _abi;
     private static delegate* unmanaged<IntPtr> _lastError;
     private static delegate* unmanaged<int, IntPtr*, int> _streamCreate;
     private static delegate* unmanaged<IntPtr, int> _streamEnter, _streamExit, _graphBegin, _graphEnd, _graphReplay, _graphDestroy;
     private static delegate* unmanaged<IntPtr*, int> _graphCreate;
+    private static delegate* unmanaged<int> _kernelsAvailable;
+    private static delegate* unmanaged<int, int, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, long, int, float, int> _addRmsNorm;
+    private static delegate* unmanaged<int, int, IntPtr, IntPtr, long, int, int> _siluMul;
+    private static delegate* unmanaged<int, int, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, float, IntPtr, IntPtr, IntPtr, IntPtr, long, int, int, int, long, long, int> _ropeCache;
 
     /// <summary>Binds every entry point of the loaded library <paramref name="library"/>.</summary>
     public static void Bind(IntPtr library)
@@ -31,7 +35,25 @@ internal static unsafe class GraphsNative
         _graphEnd = (delegate* unmanaged<IntPtr, int>)Get("forge_graph_end");
         _graphReplay = (delegate* unmanaged<IntPtr, int>)Get("forge_graph_replay");
         _graphDestroy = (delegate* unmanaged<IntPtr, int>)Get("forge_graph_destroy");
+        if (_abi() != Abi) return; // an older library: GraphsLibrary refuses it before anything below is called
+        _kernelsAvailable = (delegate* unmanaged<int>)Get("forge_kernels_available");
+        _addRmsNorm = (delegate* unmanaged<int, int, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, long, int, float, int>)Get("forge_add_rms_norm");
+        _siluMul = (delegate* unmanaged<int, int, IntPtr, IntPtr, long, int, int>)Get("forge_silu_mul");
+        _ropeCache = (delegate* unmanaged<int, int, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, float, IntPtr, IntPtr, IntPtr, IntPtr, long, int, int, int, long, long, int>)Get("forge_rope_cache");
     }
+
+    public static bool KernelsAvailable() => _kernelsAvailable() == 1;
+
+    public static void AddRmsNorm(int device, int dtype, IntPtr x, IntPtr delta, IntPtr weight, IntPtr sum, IntPtr output, long rows, int hidden, float eps) =>
+        Check(_addRmsNorm(device, dtype, x, delta, weight, sum, output, rows, hidden, eps), "the fused add + RMSNorm kernel");
+
+    public static void SiluMul(int device, int dtype, IntPtr gateUp, IntPtr output, long rows, int intermediate) =>
+        Check(_siluMul(device, dtype, gateUp, output, rows, intermediate), "the fused SiLU·up kernel");
+
+    public static void RopeCache(int device, int dtype, IntPtr projected, IntPtr cos, IntPtr sin, IntPtr queryNorm, IntPtr keyNorm, float eps,
+        IntPtr queries, IntPtr keys, IntPtr values, IntPtr slot, long rows, int heads, int kvHeads, int dim, long cacheRowStride, long cacheHeadStride) =>
+        Check(_ropeCache(device, dtype, projected, cos, sin, queryNorm, keyNorm, eps, queries, keys, values, slot, rows, heads, kvHeads, dim, cacheRowStride, cacheHeadStride),
+            "the fused rotary + cache-write kernel");
 
     public static int AbiVersion() => _abi();
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds libforge_cuda_graphs.so against an installed PyTorch, the way PyTorch's C++ extensions are built.
+# Builds libforge_cuda_graphs.so against an installed PyTorch, the way PyTorch's C++ extensions are built: the graph
+# calls by g++, the fused decoding kernels (forge_decode_kernels.cu) by nvcc when there is one.
 #   bash build.sh TORCH_DIR OUTPUT_FILE
 # TORCH_DIR is torch's package folder (the one holding lib/libtorch_cuda.so and include/). Forge.Cuda runs this once
 # per PyTorch version and source revision and caches the result (see src/Forge.Cuda/Graphs/GraphsLibrary.cs).
@@ -29,10 +30,34 @@ if [ -z "$abi" ]; then
 fi
 
 tmp="$out.tmp.$$"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
 mkdir -p "$(dirname "$out")"
-"$cxx" -O2 -shared -fPIC -std=c++17 -D_GLIBCXX_USE_CXX11_ABI="$abi" \
-  -I"$torch/include" -I"$torch/include/torch/csrc/api/include" -I"$cuda_include" \
-  "$here/forge_cuda_graphs.cpp" -o "$tmp" \
-  -L"$torch/lib" -ltorch -ltorch_cpu -ltorch_cuda -lc10 -lc10_cuda -Wl,-rpath,"$torch/lib"
+torch_flags=(-I"$torch/include" -I"$torch/include/torch/csrc/api/include" -I"$cuda_include")
+torch_libs=(-L"$torch/lib" -ltorch -ltorch_cpu -ltorch_cuda -lc10 -lc10_cuda)
+
+# The fused decoding kernels need nvcc; without it the library has CUDA graphs only and Forge decodes with libtorch's
+# kernels (it says so once). The architecture is the GPU's own when nvidia-smi can tell, else nvcc's "native".
+nvcc=$(command -v nvcc || { [ -x /usr/local/cuda/bin/nvcc ] && echo /usr/local/cuda/bin/nvcc; } || true)
+kernels="no fused kernels (no nvcc)"
+if [ -n "$nvcc" ]; then
+  arch=$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader 2>/dev/null | head -1 | tr -d ' .' || true)
+  if [ -n "$arch" ]; then gpu=(-gencode "arch=compute_$arch,code=sm_$arch"); else gpu=(-arch=native); fi
+  if "$nvcc" -O3 -std=c++17 -Xcompiler -fPIC "${gpu[@]}" -c "$here/forge_decode_kernels.cu" -o "$work/kernels.o" 2>"$work/nvcc.log" &&
+     "$cxx" -O2 -fPIC -std=c++17 -D_GLIBCXX_USE_CXX11_ABI="$abi" -DFORGE_KERNELS "${torch_flags[@]}" \
+       -c "$here/forge_cuda_graphs.cpp" -o "$work/graphs.o" &&
+     "$nvcc" -shared -Xcompiler -fPIC "$work/graphs.o" "$work/kernels.o" -o "$tmp" "${torch_libs[@]}" -Xlinker -rpath="$torch/lib" 2>>"$work/nvcc.log"; then
+    kernels="fused kernels for ${arch:+sm_$arch}${arch:-the native GPU} by $nvcc"
+  else
+    # The graphs alone still pay: build them without the kernels and say why the kernels are missing.
+    kernels="no fused kernels ($nvcc failed: $(grep -m1 -i error "$work/nvcc.log" || tail -1 "$work/nvcc.log"))"
+    rm -f "$tmp"
+  fi
+fi
+if [ ! -f "$tmp" ]; then
+  "$cxx" -O2 -shared -fPIC -std=c++17 -D_GLIBCXX_USE_CXX11_ABI="$abi" "${torch_flags[@]}" \
+    "$here/forge_cuda_graphs.cpp" -o "$tmp" "${torch_libs[@]}" -Wl,-rpath,"$torch/lib"
+fi
+echo "$kernels" > "$out.kernels"   # read back by GraphsLibrary.KernelsNote
 mv -f "$tmp" "$out"   # atomic: another process never loads a half-written library
-echo "built $out (torch $torch, CUDA headers $cuda_include, C++11 ABI $abi)"
+echo "built $out (torch $torch, CUDA headers $cuda_include, C++11 ABI $abi, $kernels)"

@@ -1,13 +1,29 @@
 // CUDA graphs for TorchSharp: the few libtorch calls TorchSharp does not expose, behind a C ABI for P/Invoke
-// (src/Forge.Cuda/Graphs/GraphsNative.cs). Built on the GPU machine against the installed PyTorch by build.sh.
+// (src/Forge.Cuda/Graphs/GraphsNative.cs), and the launchers of the fused decoding kernels (forge_decode_kernels.cu,
+// compiled in when build.sh finds nvcc) on libtorch's current stream. Built on the GPU machine against the installed
+// PyTorch by build.sh.
 // Every function returns 0 on success and -1 on failure; forge_graphs_last_error() then says why (per thread).
 #include <ATen/cuda/CUDAEvent.h>
 #include <ATen/cuda/CUDAGraph.h>
 #include <c10/cuda/CUDAFunctions.h>
 #include <c10/cuda/CUDAStream.h>
 
+#include <cuda_runtime_api.h>
+
 #include <exception>
 #include <string>
+
+#ifdef FORGE_KERNELS
+extern "C" {
+int forge_add_rms_norm_launch(int dtype, const void* x, const void* delta, const void* weight, void* sum, void* out,
+                              long long rows, int hidden, float eps, cudaStream_t stream);
+int forge_silu_mul_launch(int dtype, const void* gate_up, void* out, long long rows, int inter, cudaStream_t stream);
+int forge_rope_cache_launch(int dtype, const void* projected, const void* cos, const void* sin, const void* q_norm,
+                            const void* k_norm, float eps, void* q_out, void* k_cache, void* v_cache, const long long* slot,
+                            long long rows, int heads, int kv_heads, int dim, long long cache_row_stride,
+                            long long cache_head_stride, cudaStream_t stream);
+}
+#endif
 
 namespace {
 
@@ -33,12 +49,49 @@ int guarded(F&& body) {
   return -1;
 }
 
+#ifdef FORGE_KERNELS
+cudaStream_t current_stream(int device) {
+  return c10::cuda::getCurrentCUDAStream(static_cast<c10::DeviceIndex>(device)).stream();
+}
+
+int launched(int status);
+
+// Runs a launcher inside `guarded` (libtorch may throw while finding the stream); 0, or -1 with last_error set.
+template <typename F>
+int launch(F&& launcher) {
+  int status = -1;
+  if (guarded([&] { status = launched(launcher()); }) != 0) return -1;
+  return status;
+}
+
+int launched(int status) {
+  if (status == 0) return 0;
+  last_error = status == -2 ? std::string("unsupported dtype for a fused kernel")
+                            : std::string("fused kernel launch: ") + cudaGetErrorString(static_cast<cudaError_t>(status));
+  return -1;
+}
+#else
+int not_built() {
+  last_error = "the library was built without nvcc, so it has no fused kernels";
+  return -1;
+}
+#endif
+
 }  // namespace
 
 extern "C" {
 
 // Bumped whenever a signature below changes; the managed side refuses another value.
-int forge_graphs_abi() { return 1; }
+int forge_graphs_abi() { return 2; }
+
+// 1 when the fused decoding kernels were compiled in (build.sh found nvcc), else 0.
+int forge_kernels_available() {
+#ifdef FORGE_KERNELS
+  return 1;
+#else
+  return 0;
+#endif
+}
 
 const char* forge_graphs_last_error() { return last_error.c_str(); }
 
@@ -99,6 +152,39 @@ int forge_graph_destroy(void* graph) {
     c10::cuda::device_synchronize();
     delete static_cast<at::cuda::CUDAGraph*>(graph);
   });
+}
+
+// The fused decoding kernels (forge_decode_kernels.cu), launched on the current stream of `device`: captured into a
+// graph when a capture is under way there. Pointers are device pointers of contiguous tensors of dtype 0 float32,
+// 1 bfloat16 or 2 float16; the managed side (Graphs/CudaDecodeKernels.cs) checks shapes and layouts.
+int forge_add_rms_norm(int device, int dtype, const void* x, const void* delta, const void* weight, void* sum, void* out,
+                       long long rows, int hidden, float eps) {
+#ifdef FORGE_KERNELS
+  return launch([&] { return forge_add_rms_norm_launch(dtype, x, delta, weight, sum, out, rows, hidden, eps, current_stream(device)); });
+#else
+  return not_built();
+#endif
+}
+
+int forge_silu_mul(int device, int dtype, const void* gate_up, void* out, long long rows, int inter) {
+#ifdef FORGE_KERNELS
+  return launch([&] { return forge_silu_mul_launch(dtype, gate_up, out, rows, inter, current_stream(device)); });
+#else
+  return not_built();
+#endif
+}
+
+int forge_rope_cache(int device, int dtype, const void* projected, const void* cos, const void* sin, const void* q_norm,
+                     const void* k_norm, float eps, void* q_out, void* k_cache, void* v_cache, const long long* slot,
+                     long long rows, int heads, int kv_heads, int dim, long long cache_row_stride,
+                     long long cache_head_stride) {
+#ifdef FORGE_KERNELS
+  return launch([&] { return forge_rope_cache_launch(dtype, projected, cos, sin, q_norm, k_norm, eps, q_out, k_cache, v_cache, slot,
+                                          rows, heads, kv_heads, dim, cache_row_stride, cache_head_stride,
+                                          current_stream(device)); });
+#else
+  return not_built();
+#endif
 }
 
 }  // extern "C"

@@ -5,6 +5,7 @@ using Forge.Core.Artifacts;
 using Forge.Core.Checkpoints;
 using Forge.Core.Devices;
 using Forge.Core.Models;
+using Forge.Cuda.Graphs;
 using Forge.GpuChecks;
 using static TorchSharp.torch;
 
@@ -16,7 +17,12 @@ using static TorchSharp.torch;
 //   Decodes the same requests with CUDA graphs and eagerly (GraphsVersusEager) and prints one JSON line per case.
 // forge-gpu-checks save MODEL_DIR OUT_DIR
 //   Loads MODEL_DIR with Forge's loader (CPU, its own dtype) and saves it to OUT_DIR with Forge's writer.
+// forge-gpu-checks kernels
+//   Decodes the same requests with the fused kernels and with TorchSharp's operations (KernelsVersusOps).
+// Models use the fused decoding kernels where they run, as the host does (AddCudaGraphs installs them).
+DecodeKernels.Installed = new CudaDecodeKernels();
 if (args.Length == 1 && args[0] == "graphs") return GraphsVersusEager.Run();
+if (args.Length == 1 && args[0] == "kernels") return KernelsVersusOps.Run(DecodeKernels.Installed);
 if (args.Length == 3 && args[0] == "save")
 {
     var config = ModelConfig.Load(Path.Combine(args[1], "config.json"));
@@ -27,7 +33,7 @@ if (args.Length == 3 && args[0] == "save")
 }
 if (args.Length is not (6 or 7) || args[0] != "logits")
 {
-    Console.Error.WriteLine("usage: Forge.GpuChecks logits MODEL_DIR DEVICE DTYPE IDS OUT [ADAPTER_DIR] | save MODEL_DIR OUT_DIR | graphs");
+    Console.Error.WriteLine("usage: Forge.GpuChecks logits MODEL_DIR DEVICE DTYPE IDS OUT [ADAPTER_DIR] | save MODEL_DIR OUT_DIR | graphs | kernels");
     return 2;
 }
 var device = DeviceSelector.Parse(args[2]);

@@ -1,0 +1,211 @@
+// Fused decoding kernels: each replaces a run of small libtorch kernels that TorchSharp would launch one by one
+// (decoding a token is launch-bound). Plain CUDA, no ATen: forge_cuda_graphs.cpp launches them on libtorch's current
+// stream through the forge_*_launch functions below. Every result is rounded to the tensor's dtype exactly where the
+// Hugging Face modules round (bf16/fp16 intermediates), so a fused step gives what the unfused ops give.
+// dtype codes: 0 float32, 1 bfloat16, 2 float16.
+#include <cuda_bf16.h>
+#include <cuda_fp16.h>
+#include <cuda_runtime.h>
+
+namespace {
+
+__device__ __forceinline__ float to_float(float v) { return v; }
+__device__ __forceinline__ float to_float(__nv_bfloat16 v) { return __bfloat162float(v); }
+__device__ __forceinline__ float to_float(__half v) { return __half2float(v); }
+
+template <typename T> __device__ __forceinline__ T from_float(float v);
+template <> __device__ __forceinline__ float from_float<float>(float v) { return v; }
+template <> __device__ __forceinline__ __nv_bfloat16 from_float<__nv_bfloat16>(float v) { return __float2bfloat16_rn(v); }
+template <> __device__ __forceinline__ __half from_float<__half>(float v) { return __float2half_rn(v); }
+
+// v rounded to T and back: the value a T tensor holds.
+template <typename T> __device__ __forceinline__ float round_to(float v) { return to_float(from_float<T>(v)); }
+
+__device__ __forceinline__ float warp_sum(float v) {
+  for (int offset = 16; offset > 0; offset >>= 1) v += __shfl_xor_sync(0xffffffffu, v, offset);
+  return v;
+}
+
+// sum = x + delta (when delta is given); out = weight * rms_norm(sum). One block per row.
+template <typename T>
+__global__ void add_rms_norm_kernel(const T* __restrict__ x, const T* __restrict__ delta, const T* __restrict__ weight,
+                                    T* __restrict__ sum, T* __restrict__ out, int hidden, float eps) {
+  const long long row = blockIdx.x;
+  const T* xr = x + row * hidden;
+  const T* source = xr;
+  float squares = 0.f;
+  if (delta != nullptr) {
+    const T* dr = delta + row * hidden;
+    T* sr = sum + row * hidden;
+    for (int i = threadIdx.x; i < hidden; i += blockDim.x) {
+      T v = from_float<T>(to_float(xr[i]) + to_float(dr[i]));
+      sr[i] = v;
+      float f = to_float(v);
+      squares += f * f;
+    }
+    source = sr;
+  } else {
+    for (int i = threadIdx.x; i < hidden; i += blockDim.x) {
+      float f = to_float(xr[i]);
+      squares += f * f;
+    }
+  }
+  __shared__ float partial[32];
+  __shared__ float scale;
+  squares = warp_sum(squares);
+  const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
+  if (lane == 0) partial[warp] = squares;
+  __syncthreads();
+  if (warp == 0) {
+    float total = lane < (blockDim.x + 31) / 32 ? partial[lane] : 0.f;
+    total = warp_sum(total);
+    if (lane == 0) scale = rsqrtf(total / hidden + eps);
+  }
+  __syncthreads();
+  const float r = scale;
+  T* orow = out + row * hidden;
+  for (int i = threadIdx.x; i < hidden; i += blockDim.x)
+    orow[i] = from_float<T>(to_float(weight[i]) * round_to<T>(to_float(source[i]) * r));
+}
+
+// out = silu(gate) * up over [rows, 2 * inter] halves (gate first, as the fused gate-up projection lays them out).
+template <typename T>
+__global__ void silu_mul_kernel(const T* __restrict__ gate_up, T* __restrict__ out, long long rows, int inter) {
+  const long long total = rows * inter;
+  for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < total; i += (long long)gridDim.x * blockDim.x) {
+    const long long row = i / inter;
+    const int column = (int)(i % inter);
+    const float g = to_float(gate_up[row * 2 * inter + column]);
+    const float u = to_float(gate_up[row * 2 * inter + inter + column]);
+    const float activated = round_to<T>(g / (1.f + expf(-g)));
+    out[i] = from_float<T>(activated * u);
+  }
+}
+
+// One new token's projected heads [rows, heads + 2 kv, dim]: queries and keys (each RMS-normalised per head first when
+// their weights are given, as Qwen3 does) rotated by the position's cos/sin ([rows, dim]: cos twice, sin as −sin, sin);
+// queries to q_out [rows, heads, dim], keys and values into the caches at the slot. One warp per (row, head).
+template <typename T>
+__global__ void rope_cache_kernel(const T* __restrict__ projected, const T* __restrict__ cos, const T* __restrict__ sin,
+                                  const T* __restrict__ q_norm, const T* __restrict__ k_norm, float eps,
+                                  T* __restrict__ q_out, T* __restrict__ k_cache, T* __restrict__ v_cache,
+                                  const long long* __restrict__ slot, long long rows, int heads, int kv_heads, int dim,
+                                  long long cache_row_stride, long long cache_head_stride) {
+  const int all_heads = heads + 2 * kv_heads;
+  const long long item = (blockIdx.x * (long long)blockDim.x + threadIdx.x) / 32;
+  const int lane = threadIdx.x % 32;
+  if (item >= rows * all_heads) return;
+  const long long row = item / all_heads;
+  const int head = (int)(item % all_heads);
+  const int half = dim / 2;
+  const T* in = projected + item * dim;
+  const long long position = *slot;
+
+  if (head >= heads + kv_heads) {  // a value head: copied into the cache as it is
+    T* target = v_cache + row * cache_row_stride + (long long)(head - heads - kv_heads) * cache_head_stride + position * dim;
+    for (int i = lane; i < dim; i += 32) target[i] = in[i];
+    return;
+  }
+  const T* norm = head < heads ? q_norm : k_norm;
+  float r = 1.f;
+  if (norm != nullptr) {
+    float squares = 0.f;
+    for (int i = lane; i < dim; i += 32) {
+      float f = to_float(in[i]);
+      squares += f * f;
+    }
+    r = rsqrtf(warp_sum(squares) / dim + eps);
+  }
+  const T* c = cos + row * dim;
+  const T* s = sin + row * dim;
+  T* target = head < heads ? q_out + (row * heads + head) * (long long)dim
+                           : k_cache + row * cache_row_stride + (long long)(head - heads) * cache_head_stride + position * dim;
+  for (int p = lane; p < half; p += 32) {
+    float a = to_float(in[p]), b = to_float(in[p + half]);
+    if (norm != nullptr) {
+      a = round_to<T>(to_float(norm[p]) * round_to<T>(a * r));
+      b = round_to<T>(to_float(norm[p + half]) * round_to<T>(b * r));
+    }
+    // x·cos + roll(x, dim/2)·sin, each product rounded as its own tensor would be.
+    target[p] = from_float<T>(round_to<T>(a * to_float(c[p])) + round_to<T>(b * to_float(s[p])));
+    target[p + half] = from_float<T>(round_to<T>(b * to_float(c[p + half])) + round_to<T>(a * to_float(s[p + half])));
+  }
+}
+
+template <typename T>
+int add_rms_norm(const void* x, const void* delta, const void* weight, void* sum, void* out, long long rows, int hidden,
+                 float eps, cudaStream_t stream) {
+  int threads = hidden >= 1024 ? 1024 : ((hidden + 31) / 32) * 32;
+  if (threads > 256 && hidden < 4096) threads = 256;
+  add_rms_norm_kernel<T><<<(unsigned)rows, threads, 0, stream>>>(
+      static_cast<const T*>(x), static_cast<const T*>(delta), static_cast<const T*>(weight), static_cast<T*>(sum),
+      static_cast<T*>(out), hidden, eps);
+  return (int)cudaGetLastError();
+}
+
+template <typename T>
+int silu_mul(const void* gate_up, void* out, long long rows, int inter, cudaStream_t stream) {
+  const long long total = rows * inter;
+  long long blocks = (total + 255) / 256;
+  if (blocks > 65535LL * 8) blocks = 65535LL * 8;
+  silu_mul_kernel<T><<<(unsigned)blocks, 256, 0, stream>>>(static_cast<const T*>(gate_up), static_cast<T*>(out), rows, inter);
+  return (int)cudaGetLastError();
+}
+
+template <typename T>
+int rope_cache(const void* projected, const void* cos, const void* sin, const void* q_norm, const void* k_norm, float eps,
+               void* q_out, void* k_cache, void* v_cache, const long long* slot, long long rows, int heads, int kv_heads,
+               int dim, long long cache_row_stride, long long cache_head_stride, cudaStream_t stream) {
+  const long long warps = rows * (heads + 2 * kv_heads);
+  const long long blocks = (warps * 32 + 127) / 128;
+  rope_cache_kernel<T><<<(unsigned)blocks, 128, 0, stream>>>(
+      static_cast<const T*>(projected), static_cast<const T*>(cos), static_cast<const T*>(sin),
+      static_cast<const T*>(q_norm), static_cast<const T*>(k_norm), eps, static_cast<T*>(q_out), static_cast<T*>(k_cache),
+      static_cast<T*>(v_cache), slot, rows, heads, kv_heads, dim, cache_row_stride, cache_head_stride);
+  return (int)cudaGetLastError();
+}
+
+constexpr int kUnsupportedDtype = -2;
+
+}  // namespace
+
+extern "C" {
+
+int forge_add_rms_norm_launch(int dtype, const void* x, const void* delta, const void* weight, void* sum, void* out,
+                              long long rows, int hidden, float eps, cudaStream_t stream) {
+  if (rows == 0) return 0;
+  switch (dtype) {
+    case 0: return add_rms_norm<float>(x, delta, weight, sum, out, rows, hidden, eps, stream);
+    case 1: return add_rms_norm<__nv_bfloat16>(x, delta, weight, sum, out, rows, hidden, eps, stream);
+    case 2: return add_rms_norm<__half>(x, delta, weight, sum, out, rows, hidden, eps, stream);
+    default: return kUnsupportedDtype;
+  }
+}
+
+int forge_silu_mul_launch(int dtype, const void* gate_up, void* out, long long rows, int inter, cudaStream_t stream) {
+  if (rows == 0) return 0;
+  switch (dtype) {
+    case 0: return silu_mul<float>(gate_up, out, rows, inter, stream);
+    case 1: return silu_mul<__nv_bfloat16>(gate_up, out, rows, inter, stream);
+    case 2: return silu_mul<__half>(gate_up, out, rows, inter, stream);
+    default: return kUnsupportedDtype;
+  }
+}
+
+int forge_rope_cache_launch(int dtype, const void* projected, const void* cos, const void* sin, const void* q_norm,
+                            const void* k_norm, float eps, void* q_out, void* k_cache, void* v_cache, const long long* slot,
+                            long long rows, int heads, int kv_heads, int dim, long long cache_row_stride,
+                            long long cache_head_stride, cudaStream_t stream) {
+  if (rows == 0) return 0;
+  switch (dtype) {
+    case 0: return rope_cache<float>(projected, cos, sin, q_norm, k_norm, eps, q_out, k_cache, v_cache, slot, rows, heads,
+                                     kv_heads, dim, cache_row_stride, cache_head_stride, stream);
+    case 1: return rope_cache<__nv_bfloat16>(projected, cos, sin, q_norm, k_norm, eps, q_out, k_cache, v_cache, slot, rows,
+                                             heads, kv_heads, dim, cache_row_stride, cache_head_stride, stream);
+    case 2: return rope_cache<__half>(projected, cos, sin, q_norm, k_norm, eps, q_out, k_cache, v_cache, slot, rows, heads,
+                                      kv_heads, dim, cache_row_stride, cache_head_stride, stream);
+    default: return kUnsupportedDtype;
+  }
+}
+
+}  // extern "C"

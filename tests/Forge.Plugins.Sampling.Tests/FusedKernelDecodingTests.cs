@@ -1,0 +1,104 @@
+using Forge.Contracts.Sampling;
+using Forge.Core.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Forge.Plugins.Sampling.Tests;
+
+/// <summary>
+/// The model's fused-kernel path (<see cref="IDecodeKernels"/>: residual additions fused with the norms after them,
+/// SiLU·up, rotary + cache write), driven here by <see cref="OpsKernels"/> — the kernels' contract written as TorchSharp
+/// operations — so the CPU checks the wiring the CUDA kernels run through: the transformers greedy ids and log-probs,
+/// for a Qwen2 (bias), a Llama and a Qwen3 (per-head query/key norms) layout. tests/gpu's kernels_match_ops holds the
+/// CUDA kernels to the same figures.
+/// </summary>
+public class FusedKernelDecodingTests
+{
+    private static readonly KvCacheSampler Sampler = new(new SamplerOptions { FixedShapes = FixedShapes.On });
+
+    [Theory]
+    [InlineData("qwen2")]
+    [InlineData("llama")]
+    [InlineData("qwen3-tiny")]
+    public void Fused_decoding_gives_the_transformers_greedy_ids_and_log_probs(string arch)
+    {
+        using var model = SamplerFixtures.Load(arch);
+        model.FixedShapeDecoding = true;
+        var kernels = new OpsKernels();
+        model.Kernels = kernels;
+        var prompts = SamplerFixtures.Ints(arch, "prompt_ids");
+        var greedy = SamplerFixtures.Ints(arch, "greedy_ids");
+        var logProbs = SamplerFixtures.LogProbs(arch);
+        int steps = greedy[0].Length;
+        var completions = Sampler.Sample(new SamplingRequest(model, new IdTokenizer(model.VocabSize), prompts.Select(p => (IReadOnlyList<int>)p).ToList(), 1,
+            new GenerationSettings { Greedy = true, MaxNewTokens = steps }, 1));
+        for (int i = 0; i < prompts.Count; i++)
+        {
+            completions[i].TokenIds.Should().Equal(greedy[i], $"case {i}");
+            completions[i].LogProbs.Select(v => (double)v).Should().Equal(logProbs[i], (a, b) => Math.Abs(a - b) < 1e-4);
+        }
+        // Every layer's two norms, plus the final one, on every forward pass; the rotary kernel on every decoding step.
+        kernels.Norms.Should().Be(kernels.Passes * (2 * model.Config.NumHiddenLayers + 1));
+        kernels.Rotations.Should().Be((kernels.Passes - 1) * model.Config.NumHiddenLayers, "one prefill, then one step per token");
+        kernels.Passes.Should().Be(steps);
+    }
+
+    [Fact]
+    public void Training_forwards_and_cacheless_forwards_do_not_use_the_kernels()
+    {
+        using var model = SamplerFixtures.Load("qwen2");
+        var kernels = new OpsKernels();
+        model.Kernels = kernels;
+        var ids = tensor(SamplerFixtures.Ints("qwen2", "prompt_ids")[0].Select(i => (long)i).ToArray()).unsqueeze(0);
+        using (no_grad()) model.Hidden(ids).Dispose();
+        model.Hidden(ids).sum().backward();
+        kernels.Norms.Should().Be(0);
+    }
+
+    /// <summary>The <see cref="IDecodeKernels"/> contract as TorchSharp operations, rounding where Hugging Face rounds.</summary>
+    private sealed class OpsKernels : IDecodeKernels
+    {
+        public int Norms, Rotations, Passes;
+
+        public string? Unavailable(Device device) => null;
+
+        public (Tensor Sum, Tensor Normed) AddRmsNorm(Tensor x, Tensor? delta, Tensor weight, double eps)
+        {
+            if (delta is null) Passes++;
+            Norms++;
+            var sum = delta is null ? x : x + delta;
+            return (sum, weight * Normalised(sum, eps));
+        }
+
+        public Tensor SiluMul(Tensor gateUp)
+        {
+            long half = gateUp.shape[^1] / 2;
+            return nn.functional.silu(gateUp.narrow(-1, 0, half)) * gateUp.narrow(-1, half, half);
+        }
+
+        public Tensor RotateIntoCache(Tensor projected, Tensor cos, Tensor sin, Tensor? queryNorm, Tensor? keyNorm, double eps,
+            Tensor keys, Tensor values, Tensor slot, int heads, int kvHeads)
+        {
+            Rotations++;
+            long rows = projected.shape[0], dim = projected.shape[^1];
+            var all = projected.reshape(rows, heads + 2 * kvHeads, dim);
+            var q = all.narrow(1, 0, heads);
+            var k = all.narrow(1, heads, kvHeads);
+            if (queryNorm is not null) q = queryNorm * Normalised(q, eps);
+            if (keyNorm is not null) k = keyNorm * Normalised(k, eps);
+            var c = cos.reshape(rows, 1, dim);
+            var s = sin.reshape(rows, 1, dim);
+            q = q * c + q.roll(dim / 2, -1) * s;
+            k = k * c + k.roll(dim / 2, -1) * s;
+            keys.index_copy_(2, slot, k.unsqueeze(2));
+            values.index_copy_(2, slot, all.narrow(1, heads + kvHeads, kvHeads).unsqueeze(2));
+            return q.contiguous();
+        }
+
+        private static Tensor Normalised(Tensor x, double eps)
+        {
+            var f = x.to(ScalarType.Float32);
+            return (f * (f.square().mean([-1], keepdim: true) + eps).rsqrt()).to(x.dtype);
+        }
+    }
+}
