@@ -69,7 +69,7 @@ public sealed class CudaDecodeKernels : IDecodeKernels
             "the key cache is not [rows, kvHeads, capacity, dim] with contiguous positions");
         Require(values.shape.SequenceEqual(keys.shape) && values.stride(0) == keys.stride(0) && values.stride(1) == keys.stride(1) && values.stride(2) == dim && values.stride(3) == 1,
             "the value cache is not laid out as the key cache");
-        Require(slot.dtype == ScalarType.Int64 && slot.numel() == 1 && slot.device == projected.device, "the slot is not one int64 on the device");
+        Require(slot.dtype == ScalarType.Int64 && slot.numel() == 1 && slot.device_type == projected.device_type && slot.device_index == projected.device_index, "the slot is not one int64 on the device");
         Require(queryNorm is null == (keyNorm is null), "queries and keys are normalised together or not at all");
         foreach (var t in new[] { cos, sin, keys, values, queryNorm, keyNorm })
             if (t is not null) Require(t.dtype == projected.dtype, "the rotary tables, caches and norms have the projection's dtype");

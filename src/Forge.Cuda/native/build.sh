@@ -47,7 +47,7 @@ if [ -n "$nvcc" ]; then
      "$cxx" -O2 -fPIC -std=c++17 -D_GLIBCXX_USE_CXX11_ABI="$abi" -DFORGE_KERNELS "${torch_flags[@]}" \
        -c "$here/forge_cuda_graphs.cpp" -o "$work/graphs.o" &&
      "$nvcc" -shared -Xcompiler -fPIC "$work/graphs.o" "$work/kernels.o" -o "$tmp" "${torch_libs[@]}" -Xlinker -rpath="$torch/lib" 2>>"$work/nvcc.log"; then
-    kernels="fused kernels for ${arch:+sm_$arch}${arch:-the native GPU} by $nvcc"
+    kernels="fused kernels for $([ -n "$arch" ] && echo "sm_$arch" || echo "the native GPU") by $nvcc"
   else
     # The graphs alone still pay: build them without the kernels and say why the kernels are missing.
     kernels="no fused kernels ($nvcc failed: $(grep -m1 -i error "$work/nvcc.log" || tail -1 "$work/nvcc.log"))"
