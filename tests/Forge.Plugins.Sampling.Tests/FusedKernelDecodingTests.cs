@@ -55,7 +55,7 @@ public class FusedKernelDecodingTests
         kernels.Norms.Should().Be(0);
     }
 
-    /// <summary>The <see cref="IDecodeKernels"/> contract as TorchSharp operations, rounding where Hugging Face rounds.</summary>
+    /// <summary>The <see cref="IDecodeKernels"/> contract as TorchSharp operations, rounding where the unfused forward rounds.</summary>
     private sealed class OpsKernels : IDecodeKernels
     {
         public int Norms, Rotations, Passes;
@@ -67,7 +67,7 @@ public class FusedKernelDecodingTests
             if (delta is null) Passes++;
             Norms++;
             var sum = delta is null ? x : x + delta;
-            return (sum, weight * Normalised(sum, eps));
+            return (sum, RmsNorm.Apply(sum, weight, eps));
         }
 
         public Tensor SiluMul(Tensor gateUp)
@@ -84,8 +84,8 @@ public class FusedKernelDecodingTests
             var all = projected.reshape(rows, heads + 2 * kvHeads, dim);
             var q = all.narrow(1, 0, heads);
             var k = all.narrow(1, heads, kvHeads);
-            if (queryNorm is not null) q = queryNorm * Normalised(q, eps);
-            if (keyNorm is not null) k = keyNorm * Normalised(k, eps);
+            if (queryNorm is not null) q = RmsNorm.Apply(q, queryNorm, eps);
+            if (keyNorm is not null) k = RmsNorm.Apply(k, keyNorm, eps);
             var c = cos.reshape(rows, 1, dim);
             var s = sin.reshape(rows, 1, dim);
             q = q * c + q.roll(dim / 2, -1) * s;
@@ -95,10 +95,5 @@ public class FusedKernelDecodingTests
             return q.contiguous();
         }
 
-        private static Tensor Normalised(Tensor x, double eps)
-        {
-            var f = x.to(ScalarType.Float32);
-            return (f * (f.square().mean([-1], keepdim: true) + eps).rsqrt()).to(x.dtype);
-        }
     }
 }

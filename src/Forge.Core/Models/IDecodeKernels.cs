@@ -7,7 +7,8 @@ namespace Forge.Core.Models;
 /// replaces a run of small libtorch kernels, which is where a decoding step's time goes (it is launch-bound). The CUDA
 /// implementation lives in Forge.Cuda (native code TorchSharp cannot express); without one, or on another device,
 /// <see cref="DecoderModel"/> runs the same arithmetic as TorchSharp operations. Results are rounded to the tensors'
-/// dtype where the Hugging Face modules round, so either path gives the Hugging Face forward.
+/// dtype where those operations round (<see cref="RmsNorm.Apply"/> for the norms), so sampling and training see the same
+/// numbers.
 /// </summary>
 public interface IDecodeKernels
 {

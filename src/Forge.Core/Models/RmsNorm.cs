@@ -24,17 +24,25 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
     }
 
     /// <inheritdoc />
-    public override Tensor forward(Tensor x)
+    public override Tensor forward(Tensor x) => Apply(x, weight, _eps);
+
+    /// <summary>
+    /// <c>weight ⊙ x / rms(x)</c> over the last dimension, as every RMSNorm of the model computes it (the fused kernels of
+    /// <see cref="IDecodeKernels"/> round as this does).
+    /// </summary>
+    public static Tensor Apply(Tensor x, Tensor weight, double eps)
     {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(weight);
         using var scope = NewDisposeScope();
         if (x.dtype != ScalarType.Float32)
         {
             // Half precision: x·√D / ‖x‖ is the same normalisation in three kernels instead of eight (decoding is
             // launch-bound); the norm is accumulated in float32 by the reduction itself.
             long size = x.shape[^1];
-            return (nn.functional.normalize(x, 2.0, -1, Math.Sqrt(_eps * size)) * (weight * Math.Sqrt(size))).MoveToOuterDisposeScope();
+            return (nn.functional.normalize(x, 2.0, -1, Math.Sqrt(eps * size)) * (weight * Math.Sqrt(size))).MoveToOuterDisposeScope();
         }
-        var normed = x * (x.square().mean([-1], keepdim: true) + _eps).rsqrt();
+        var normed = x * (x.square().mean([-1], keepdim: true) + eps).rsqrt();
         return (weight * normed).MoveToOuterDisposeScope();
     }
 }

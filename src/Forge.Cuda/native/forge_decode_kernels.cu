@@ -1,11 +1,14 @@
 // Fused decoding kernels: each replaces a run of small libtorch kernels that TorchSharp would launch one by one
 // (decoding a token is launch-bound). Plain CUDA, no ATen: forge_cuda_graphs.cpp launches them on libtorch's current
-// stream through the forge_*_launch functions below. Every result is rounded to the tensor's dtype exactly where the
-// Hugging Face modules round (bf16/fp16 intermediates), so a fused step gives what the unfused ops give.
+// stream through the forge_*_launch functions below. Every intermediate is rounded to the tensor's dtype where Forge's
+// unfused forward (src/Forge.Core/Models) rounds it, so sampling and training see the same numbers: RMSNorm as
+// Hugging Face writes it in float32, and in half precision as RmsNorm.cs computes it (x / max(‖x‖, √(ε·D)) · (w·√D)).
 // dtype codes: 0 float32, 1 bfloat16, 2 float16.
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
 #include <cuda_runtime.h>
+
+#include <type_traits>
 
 namespace {
 
@@ -21,12 +24,26 @@ template <> __device__ __forceinline__ __half from_float<__half>(float v) { retu
 // v rounded to T and back: the value a T tensor holds.
 template <typename T> __device__ __forceinline__ float round_to(float v) { return to_float(from_float<T>(v)); }
 
+// weight ⊙ rms_norm(v) for one element, given the row's sum of squares, rounded as RmsNorm.cs rounds.
+template <typename T>
+__device__ __forceinline__ T normalise(float v, float weight, float squares, int size, float eps) {
+  if constexpr (std::is_same<T, float>::value) {
+    return weight * (v * rsqrtf(squares / size + eps));  // x · rsqrt(mean(x²) + ε) · w
+  } else {
+    // normalize(x, 2, −1, √(ε·D)) · (w · √D): the norm, its floor, the quotient and the scaled weight are each a
+    // half-precision tensor there, so each is rounded here.
+    const float norm = fmaxf(round_to<T>(sqrtf(squares)), (float)sqrt((double)eps * size));
+    const float quotient = round_to<T>(v / round_to<T>(norm));
+    return from_float<T>(quotient * round_to<T>(weight * (float)sqrt((double)size)));
+  }
+}
+
 __device__ __forceinline__ float warp_sum(float v) {
   for (int offset = 16; offset > 0; offset >>= 1) v += __shfl_xor_sync(0xffffffffu, v, offset);
   return v;
 }
 
-// sum = x + delta (when delta is given); out = weight * rms_norm(sum). One block per row.
+// sum = x + delta (when delta is given); out = weight ⊙ rms_norm(sum). One block per row.
 template <typename T>
 __global__ void add_rms_norm_kernel(const T* __restrict__ x, const T* __restrict__ delta, const T* __restrict__ weight,
                                     T* __restrict__ sum, T* __restrict__ out, int hidden, float eps) {
@@ -51,7 +68,7 @@ __global__ void add_rms_norm_kernel(const T* __restrict__ x, const T* __restrict
     }
   }
   __shared__ float partial[32];
-  __shared__ float scale;
+  __shared__ float total_squares;
   squares = warp_sum(squares);
   const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
   if (lane == 0) partial[warp] = squares;
@@ -59,13 +76,13 @@ __global__ void add_rms_norm_kernel(const T* __restrict__ x, const T* __restrict
   if (warp == 0) {
     float total = lane < (blockDim.x + 31) / 32 ? partial[lane] : 0.f;
     total = warp_sum(total);
-    if (lane == 0) scale = rsqrtf(total / hidden + eps);
+    if (lane == 0) total_squares = total;
   }
   __syncthreads();
-  const float r = scale;
+  const float squares_all = total_squares;
   T* orow = out + row * hidden;
   for (int i = threadIdx.x; i < hidden; i += blockDim.x)
-    orow[i] = from_float<T>(to_float(weight[i]) * round_to<T>(to_float(source[i]) * r));
+    orow[i] = normalise<T>(to_float(source[i]), to_float(weight[i]), squares_all, hidden, eps);
 }
 
 // out = silu(gate) * up over [rows, 2 * inter] halves (gate first, as the fused gate-up projection lays them out).
@@ -107,14 +124,13 @@ __global__ void rope_cache_kernel(const T* __restrict__ projected, const T* __re
     return;
   }
   const T* norm = head < heads ? q_norm : k_norm;
-  float r = 1.f;
+  float squares = 0.f;
   if (norm != nullptr) {
-    float squares = 0.f;
     for (int i = lane; i < dim; i += 32) {
       float f = to_float(in[i]);
       squares += f * f;
     }
-    r = rsqrtf(warp_sum(squares) / dim + eps);
+    squares = warp_sum(squares);
   }
   const T* c = cos + row * dim;
   const T* s = sin + row * dim;
@@ -123,8 +139,8 @@ __global__ void rope_cache_kernel(const T* __restrict__ projected, const T* __re
   for (int p = lane; p < half; p += 32) {
     float a = to_float(in[p]), b = to_float(in[p + half]);
     if (norm != nullptr) {
-      a = round_to<T>(to_float(norm[p]) * round_to<T>(a * r));
-      b = round_to<T>(to_float(norm[p + half]) * round_to<T>(b * r));
+      a = to_float(normalise<T>(a, to_float(norm[p]), squares, dim, eps));
+      b = to_float(normalise<T>(b, to_float(norm[p + half]), squares, dim, eps));
     }
     // x·cos + roll(x, dim/2)·sin, each product rounded as its own tensor would be.
     target[p] = from_float<T>(round_to<T>(a * to_float(c[p])) + round_to<T>(b * to_float(s[p])));
