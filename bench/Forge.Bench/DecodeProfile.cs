@@ -43,7 +43,7 @@ internal static class DecodeProfile
             using var scope = NewDisposeScope();
             using var stream = graphs.UseSideStream(model.Device);
             int capacity = promptLength + steps + 128;
-            using var batch = new DecodeBatch(model, rows, capacity);
+            using var batch = new DecodeBatch(model, rows, capacity, BenchKernels.Picker(fused));
             var cache = (KeyValueCache)batch.Cache;
             var prompts = randint(0, model.VocabSize, [rows, promptLength], ScalarType.Int64, model.Device);
             batch.Start(rows, prompts, penalty: false);

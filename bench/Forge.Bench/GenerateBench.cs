@@ -32,7 +32,7 @@ internal static class GenerateBench
         {
             model.Kernels = fused == "off" ? null : DecodeKernels.Installed;
             // --graphs on off: the same prompts decoded with CUDA graphs and eagerly, one sampler (and its graphs) each.
-            using var sampler = new KvCacheSampler(new SamplerOptions { MaxBatchRows = 4096, CudaGraphs = Enum.Parse<CudaGraphMode>(mode, ignoreCase: true) }, graphs);
+            using var sampler = new KvCacheSampler(new SamplerOptions { MaxBatchRows = 4096, CudaGraphs = Enum.Parse<CudaGraphMode>(mode, ignoreCase: true) }, graphs, picker: BenchKernels.Picker(fused));
             var prompts = Shapes.RandomPrompts(new Random(batch), batch, promptLength, model.VocabSize);
             var settings = new GenerationSettings { Greedy = !args.Flag("sample"), MaxNewTokens = newTokens };
             sampler.Sample(new SamplingRequest(model, tokenizer, prompts, 1, settings with { MaxNewTokens = 8 }, 0)); // warm-up

@@ -36,7 +36,7 @@ internal static class GrpoStepBench
             MasterWeights = !args.Flag("no-master-weights"), ActivationCheckpointing = args.Flag("activation-checkpointing"),
         });
         var optimizer = new GrpoOptimizer(new GrpoOptions { Beta = beta, EpsilonLow = eps, EpsilonHigh = eps, LossType = GrpoLossType.Grpo });
-        using var sampler = new KvCacheSampler(new SamplerOptions { MaxBatchRows = 4096, CudaGraphs = Enum.Parse<CudaGraphMode>(args.Get("graphs", "auto"), ignoreCase: true) }, new CudaGraphs());
+        using var sampler = new KvCacheSampler(new SamplerOptions { MaxBatchRows = 4096, CudaGraphs = Enum.Parse<CudaGraphMode>(args.Get("graphs", "auto"), ignoreCase: true) }, new CudaGraphs(), picker: BenchKernels.Picker(args.Get("kernels", "on")));
         var tokenizer = new BenchTokenizer(policy.VocabSize);
         var random = new Random(0);
         var rows = new List<(double Generate, double Update, double Step)>();

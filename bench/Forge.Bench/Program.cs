@@ -4,7 +4,7 @@ using Forge.Bench;
 var args_ = new Args(args);
 // The fused decoding kernels, as the host installs them; --kernels off leaves them out (generate and decode-profile
 // take --kernels on off to run both).
-Forge.Core.Models.DecodeKernels.Installed = new Forge.Cuda.Graphs.CudaDecodeKernels();
+Forge.Core.Models.DecodeKernels.Installed = BenchKernels.Cuda;
 switch (args.FirstOrDefault())
 {
     case "generate": GenerateBench.Run(args_); break;

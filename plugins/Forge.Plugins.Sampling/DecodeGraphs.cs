@@ -18,10 +18,10 @@ internal sealed class DecodeGraphs : IDisposable
     private readonly HashSet<(int Rows, StepKey Settings)> _warm = [];
     private readonly IntPtr[] _weights;
 
-    public DecodeGraphs(IDeviceGraphs graphs, ILanguageModel model, int rows, int capacity)
+    public DecodeGraphs(IDeviceGraphs graphs, ILanguageModel model, int rows, int capacity, ITokenPicker? picker = null)
     {
         _graphs = graphs;
-        Batch = new DecodeBatch(model, rows, capacity);
+        Batch = new DecodeBatch(model, rows, capacity, picker);
         _weights = Weights(model);
     }
 

@@ -13,11 +13,13 @@ namespace Forge.Plugins.Sampling;
 /// step feeds one token per row, and rows that finish are dropped from the batch (and the cache) so they stop costing
 /// compute — at once on the CPU, by buckets on CUDA, where shapes stay fixed (<see cref="DecodeShapes"/>) and each
 /// bucket's decoding step is captured once as a CUDA graph and replayed (<see cref="DecodeGraphs"/>), given the
-/// host's <see cref="IDeviceGraphs"/>. Seeded: the same request and seed give the same completions, replayed or not.
+/// host's <see cref="IDeviceGraphs"/>; the next tokens are picked by the host's fused <see cref="ITokenPicker"/> where it
+/// runs and the settings have no filter or penalty. Seeded: the same request and seed give the same completions, replayed or not.
 /// Log-probs are under the model's raw distribution for greedy decoding and under the sampling distribution
 /// (after penalty, temperature and filtering) otherwise.
 /// </summary>
-public sealed class KvCacheSampler(SamplerOptions options, IDeviceGraphs? graphs = null, ILogger<KvCacheSampler>? logger = null) : ISampler, IDisposable
+public sealed class KvCacheSampler(SamplerOptions options, IDeviceGraphs? graphs = null, ILogger<KvCacheSampler>? logger = null, ITokenPicker? picker = null)
+    : ISampler, IDisposable
 {
     private readonly List<DecodeGraphs> _states = [];
     private readonly HashSet<string> _said = [];
@@ -98,7 +100,7 @@ public sealed class KvCacheSampler(SamplerOptions options, IDeviceGraphs? graphs
         int capacity = shapes.Capacity(width, settings.MaxNewTokens);
 
         var graphed = Graphs(model, shapes, size, capacity);
-        using var eager = graphed is null ? new DecodeBatch(model, size, capacity) : null;
+        using var eager = graphed is null ? new DecodeBatch(model, size, capacity, picker) : null;
         var state = graphed?.Batch ?? eager!;
         using var stream = graphed is not null ? graphs!.UseSideStream(device) : null;
 
@@ -184,7 +186,7 @@ public sealed class KvCacheSampler(SamplerOptions options, IDeviceGraphs? graphs
                 Say(GraphsOff);
                 return null;
             }
-            state = new DecodeGraphs(graphs!, model, rows, capacity);
+            state = new DecodeGraphs(graphs!, model, rows, capacity, picker);
         }
         _states.Remove(state);
         _states.Add(state);

@@ -24,6 +24,18 @@ public class CudaGraphsTests
     }
 
     [Fact]
+    public void The_host_offers_the_fused_kernels_which_say_on_the_cpu_that_they_do_not_run_there()
+    {
+        using var provider = new ServiceCollection().AddCudaGraphs().BuildServiceProvider();
+        var picker = provider.GetRequiredService<ITokenPicker>();
+        picker.Unavailable(CPU).Should().Be("the device is CPU, not CUDA");
+        Forge.Core.Models.DecodeKernels.Installed.Should().BeSameAs(picker, "one instance serves the models and the samplers");
+        using var model = new Forge.Core.Models.DecoderModel(Forge.Core.Models.ModelConfig.Parse((System.Text.Json.Nodes.JsonObject)System.Text.Json.Nodes.JsonNode.Parse(
+            """{"model_type":"qwen2","hidden_size":8,"intermediate_size":16,"num_hidden_layers":1,"num_attention_heads":2,"num_key_value_heads":1,"vocab_size":11,"max_position_embeddings":32,"rms_norm_eps":1e-6}""")!, "test"), CPU, ScalarType.Float32);
+        model.Kernels.Should().BeSameAs(picker, "models built after the registration use the installed kernels where they run");
+    }
+
+    [Fact]
     public void The_build_is_cached_per_torch_version_read_from_its_version_file()
     {
         using var dir = new TempDirectory();

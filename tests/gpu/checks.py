@@ -18,7 +18,9 @@
    steps, a smaller batch after a larger one, another model and back, sampling with every filter (same seed).
 8. kernels-match-ops: decoding with the fused kernels gives the unfused path's greedy ids (float32) and log-probs
    within 1e-4 (float32), and in every dtype sampling log-probs no further from the training forward's than the
-   unfused path's (Qwen2 and Qwen3 layouts, batches of 3 and 64).
+   unfused path's (Qwen2 and Qwen3 layouts, batches of 3 and 64); the fused token pick gives argmax and its log-prob
+   (greedy) and, sampling, each token at its probability (within 5 standard errors over 8,192 draws), the unfused
+   race's token for the same uniforms (≥ 99.9 %) and log_softmax at the pick.
 Names given as arguments run just those checks (run.sh passes its arguments on). Each check prints one line
 `PASS name: …` or `FAIL name: …`; the last line is `N passed, N failed`.
 """
@@ -248,7 +250,16 @@ def graphs_match_eager():
 def kernels_match_ops():
     cases = [json.loads(line) for line in run([CHECKS, "kernels"], timeout=900).splitlines() if line.startswith("{")]
     for c in cases: print("  " + json.dumps(c), flush=True)
-    if len(cases) != 8: raise AssertionError(f"{len(cases)} cases, expected 8")
+    picks = [c for c in cases if c["case"].startswith("pick")]
+    cases = [c for c in cases if not c["case"].startswith("pick")]
+    if len(cases) != 8 or len(picks) != 3: raise AssertionError(f"{len(cases)} decoding and {len(picks)} pick cases, expected 8 and 3")
+    for c in picks:
+        if c.get("other_ids"): raise AssertionError(f"{c['case']}: {c['other_ids']} rows picked another token than argmax")
+        if c["max_logprob_diff"] > 1e-4: raise AssertionError(f"{c['case']}: log-probs differ by {c['max_logprob_diff']:.2e} (> 1e-4)")
+        if "max_standard_errors" in c:
+            if c["outside_support"]: raise AssertionError(f"{c['case']}: {c['outside_support']} picks outside the 12 tokens with mass")
+            if c["max_standard_errors"] > 5: raise AssertionError(f"{c['case']}: a token's frequency is {c['max_standard_errors']:.1f} standard errors from its probability")
+            if c["same_as_unfused"] < 0.999: raise AssertionError(f"{c['case']}: only {c['same_as_unfused']:.4f} of picks equal the unfused race's")
     for c in cases:
         if c["kernels"] != "on": raise AssertionError(f"{c['case']}: kernels {c['kernels']}")
         fused, ops = c["fused_vs_training_forward"][0], c["ops_vs_training_forward"][0]
@@ -260,7 +271,9 @@ def kernels_match_ops():
         if fused > 1.25 * ops + 2e-3: raise AssertionError(f"{c['case']}: fused log-probs {fused:.2e} from the training forward's, unfused {ops:.2e}")
     f32 = max(c["max_logprob_diff"] for c in cases if " f32 " in c["case"])
     bf = [(c["fused_vs_training_forward"][0], c["ops_vs_training_forward"][0]) for c in cases if " bf16 " in c["case"]]
-    return (f"f32 ids equal, log-probs within {f32:.1e}; bf16 mean |log-prob − training forward's| fused "
+    sampled = [c for c in picks if "max_standard_errors" in c]
+    return (f"picks: greedy = argmax, sampled within {max(c['max_standard_errors'] for c in sampled):.1f} standard errors, "
+            f"{min(c['same_as_unfused'] for c in sampled):.4f} equal to the unfused race; f32 ids equal, log-probs within {f32:.1e}; bf16 mean |log-prob − training forward's| fused "
             f"{max(b[0] for b in bf):.2e} vs unfused {max(b[1] for b in bf):.2e} (worst case)")
 
 

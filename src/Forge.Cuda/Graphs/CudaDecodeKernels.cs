@@ -1,3 +1,4 @@
+using Forge.Contracts.Devices;
 using Forge.Core.Models;
 using Forge.Cuda.Nccl;
 using TorchSharp;
@@ -8,9 +9,10 @@ namespace Forge.Cuda.Graphs;
 /// <summary>
 /// The fused decoding kernels of native/forge_decode_kernels.cu (compiled into the CUDA-graph library when the machine
 /// has nvcc), launched on libtorch's current stream, so they are captured with the rest of a decoding step. Inputs
-/// that are not contiguous are made so first; the arithmetic and its rounding are those of the unfused path.
+/// that are not contiguous are made so first; the arithmetic and its rounding are those of the unfused path. Also the
+/// samplers' fused token pick (<see cref="ITokenPicker"/>).
 /// </summary>
-public sealed class CudaDecodeKernels : IDecodeKernels
+public sealed class CudaDecodeKernels : IDecodeKernels, ITokenPicker
 {
     private static int _told;
 
@@ -83,6 +85,24 @@ public sealed class CudaDecodeKernels : IDecodeKernels
             (float)eps, CudaRuntime.DataPointer(queries), CudaRuntime.DataPointer(keys), CudaRuntime.DataPointer(values), CudaRuntime.DataPointer(slot),
             rows, heads, kvHeads, checked((int)dim), keys.stride(0), keys.stride(1));
         return queries.MoveToOuterDisposeScope();
+    }
+
+    public void Pick(Tensor logits, Tensor? uniforms, double temperature, Tensor ids, Tensor output)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        ArgumentNullException.ThrowIfNull(ids);
+        ArgumentNullException.ThrowIfNull(output);
+        Require(logits.shape.Length == 2, "the logits are not [rows, vocab]");
+        long rows = logits.shape[0], vocab = logits.shape[1];
+        Require(temperature > 0 && double.IsFinite(temperature), "the temperature is not a positive number");
+        Require(ids.dtype == ScalarType.Int64 && ids.numel() == rows && ids.is_contiguous(), "the ids are not [rows, 1] int64, contiguous");
+        Require(output.dtype == ScalarType.Float32 && output.numel() == rows * 3 && output.is_contiguous(), "the output is not [rows, 3] float32, contiguous");
+        if (uniforms is not null)
+            Require(uniforms.dtype == ScalarType.Float32 && uniforms.shape.SequenceEqual(logits.shape) && uniforms.is_contiguous(), "the uniforms are not [rows, vocab] float32, contiguous");
+        using var scope = NewDisposeScope();
+        var input = logits.is_contiguous() ? logits : logits.contiguous();
+        GraphsNative.Pick(DeviceIndex(input), DType(input), CudaRuntime.DataPointer(input), uniforms is null ? IntPtr.Zero : CudaRuntime.DataPointer(uniforms),
+            (float)temperature, rows, checked((int)vocab), CudaRuntime.DataPointer(ids), CudaRuntime.DataPointer(output));
     }
 
     private static int DeviceIndex(Tensor t) => t.device.index < 0 ? 0 : t.device.index;

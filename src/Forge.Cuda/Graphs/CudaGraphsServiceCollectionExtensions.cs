@@ -18,7 +18,9 @@ public static class CudaGraphsServiceCollectionExtensions
         services.TryAddSingleton<IDeviceGraphs, CudaGraphs>();
         // Models are built in many places (checkpoint loading, clones, references); the fused decoding kernels reach
         // them through this process-wide default. Nothing is loaded until a forward pass on a CUDA device asks.
-        DecodeKernels.Installed ??= new CudaDecodeKernels();
+        var kernels = DecodeKernels.Installed as CudaDecodeKernels ?? new CudaDecodeKernels();
+        DecodeKernels.Installed ??= kernels;
+        services.TryAddSingleton<ITokenPicker>(kernels);
         return services;
     }
 }

@@ -9,7 +9,7 @@ namespace Forge.Cuda.Graphs;
 internal static unsafe class GraphsNative
 {
     /// <summary>The ABI revision this code calls; the library's <c>forge_graphs_abi</c> must return it.</summary>
-    public const int Abi = 2;
+    public const int Abi = 3;
 
     private static delegate* unmanaged<int> _abi;
     private static delegate* unmanaged<IntPtr> _lastError;
@@ -20,6 +20,7 @@ internal static unsafe class GraphsNative
     private static delegate* unmanaged<int, int, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, long, int, float, int> _addRmsNorm;
     private static delegate* unmanaged<int, int, IntPtr, IntPtr, long, int, int> _siluMul;
     private static delegate* unmanaged<int, int, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, float, IntPtr, IntPtr, IntPtr, IntPtr, long, int, int, int, long, long, int> _ropeCache;
+    private static delegate* unmanaged<int, int, IntPtr, IntPtr, float, long, int, IntPtr, IntPtr, int> _pick;
 
     /// <summary>Binds every entry point of the loaded library <paramref name="library"/>.</summary>
     public static void Bind(IntPtr library)
@@ -40,7 +41,11 @@ internal static unsafe class GraphsNative
         _addRmsNorm = (delegate* unmanaged<int, int, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, long, int, float, int>)Get("forge_add_rms_norm");
         _siluMul = (delegate* unmanaged<int, int, IntPtr, IntPtr, long, int, int>)Get("forge_silu_mul");
         _ropeCache = (delegate* unmanaged<int, int, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, float, IntPtr, IntPtr, IntPtr, IntPtr, long, int, int, int, long, long, int>)Get("forge_rope_cache");
+        _pick = (delegate* unmanaged<int, int, IntPtr, IntPtr, float, long, int, IntPtr, IntPtr, int>)Get("forge_pick");
     }
+
+    public static void Pick(int device, int dtype, IntPtr logits, IntPtr uniforms, float temperature, long rows, int vocab, IntPtr ids, IntPtr output) =>
+        Check(_pick(device, dtype, logits, uniforms, temperature, rows, vocab, ids, output), "the fused token-picking kernel");
 
     public static bool KernelsAvailable() => _kernelsAvailable() == 1;
 

@@ -22,6 +22,8 @@ int forge_rope_cache_launch(int dtype, const void* projected, const void* cos, c
                             const void* k_norm, float eps, void* q_out, void* k_cache, void* v_cache, const long long* slot,
                             long long rows, int heads, int kv_heads, int dim, long long cache_row_stride,
                             long long cache_head_stride, cudaStream_t stream);
+int forge_pick_launch(int dtype, const void* logits, const float* uniforms, float temperature, long long rows, int vocab,
+                      long long* ids, float* output, cudaStream_t stream);
 }
 #endif
 
@@ -82,7 +84,7 @@ int not_built() {
 extern "C" {
 
 // Bumped whenever a signature below changes; the managed side refuses another value.
-int forge_graphs_abi() { return 2; }
+int forge_graphs_abi() { return 3; }
 
 // 1 when the fused decoding kernels were compiled in (build.sh found nvcc), else 0.
 int forge_kernels_available() {
@@ -182,6 +184,17 @@ int forge_rope_cache(int device, int dtype, const void* projected, const void* c
   return launch([&] { return forge_rope_cache_launch(dtype, projected, cos, sin, q_norm, k_norm, eps, q_out, k_cache, v_cache, slot,
                                           rows, heads, kv_heads, dim, cache_row_stride, cache_head_stride,
                                           current_stream(device)); });
+#else
+  return not_built();
+#endif
+}
+
+// Picks each row's next token (forge_decode_kernels.cu, pick_kernel): argmax when uniforms is null, else the
+// exponential race at the temperature; writes ids [rows] int64 and output [rows, 3] float32.
+int forge_pick(int device, int dtype, const void* logits, const float* uniforms, float temperature, long long rows, int vocab,
+               long long* ids, float* output) {
+#ifdef FORGE_KERNELS
+  return launch([&] { return forge_pick_launch(dtype, logits, uniforms, temperature, rows, vocab, ids, output, current_stream(device)); });
 #else
   return not_built();
 #endif

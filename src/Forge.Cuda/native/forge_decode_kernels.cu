@@ -148,6 +148,101 @@ __global__ void rope_cache_kernel(const T* __restrict__ projected, const T* __re
   }
 }
 
+// The larger of two (score, index) pairs; ties go to the lower index, so a pick does not depend on thread order.
+__device__ __forceinline__ void keep_best(float& score, int& index, float other_score, int other_index) {
+  if (other_score > score || (other_score == score && other_index < index) || (score != score && other_score == other_score)) {
+    score = other_score;
+    index = other_index;
+  }
+}
+
+__device__ __forceinline__ void warp_best(float& score, int& index) {
+  for (int offset = 16; offset > 0; offset >>= 1) {
+    float s = __shfl_xor_sync(0xffffffffu, score, offset);
+    int i = __shfl_xor_sync(0xffffffffu, index, offset);
+    keep_best(score, index, s, i);
+  }
+}
+
+// One row per block: the argmax (uniforms null) or the exponential race argmax of x − log E, E = −log(1 − u), over
+// x = logit / temperature; the log-prob of the pick under softmax(x); whether every logit is finite.
+template <typename T>
+__global__ void pick_kernel(const T* __restrict__ logits, const float* __restrict__ uniforms, float temperature, int vocab,
+                            long long* __restrict__ ids, float* __restrict__ output) {
+  const long long row = blockIdx.x;
+  const T* x = logits + row * vocab;
+  const float* u = uniforms == nullptr ? nullptr : uniforms + row * (long long)vocab;
+  __shared__ float shared_score[32];
+  __shared__ int shared_index[32];
+  __shared__ float shared_max, shared_sum;
+  __shared__ int shared_finite, shared_pick;
+  const int warp = threadIdx.x / 32, lane = threadIdx.x % 32, warps = (blockDim.x + 31) / 32;
+  if (threadIdx.x == 0) shared_finite = 1;
+  __syncthreads();
+
+  // Pass 1: the largest logit (and its index: the greedy pick), and finiteness.
+  float best = -INFINITY;
+  int best_index = 0x7fffffff;
+  bool finite = true;
+  for (int i = threadIdx.x; i < vocab; i += blockDim.x) {
+    const float v = to_float(x[i]) / temperature;
+    finite = finite && isfinite(v);
+    keep_best(best, best_index, v, i);
+  }
+  if (!finite) shared_finite = 0;
+  warp_best(best, best_index);
+  if (lane == 0) { shared_score[warp] = best; shared_index[warp] = best_index; }
+  __syncthreads();
+  if (warp == 0) {
+    best = lane < warps ? shared_score[lane] : -INFINITY;
+    best_index = lane < warps ? shared_index[lane] : 0x7fffffff;
+    warp_best(best, best_index);
+    if (lane == 0) { shared_max = best; shared_pick = best_index; }
+  }
+  __syncthreads();
+  const float m = shared_max;
+
+  // Pass 2: the normaliser and, when sampling, the race.
+  float sum = 0.f, race = -INFINITY;
+  int race_index = 0x7fffffff;
+  for (int i = threadIdx.x; i < vocab; i += blockDim.x) {
+    const float v = to_float(x[i]) / temperature;
+    sum += expf(v - m);
+    if (u != nullptr) {
+      const float e = fmaxf(-logf(1.f - u[i]), 1e-30f);
+      keep_best(race, race_index, v - logf(e), i);
+    }
+  }
+  sum = warp_sum(sum);
+  if (u != nullptr) warp_best(race, race_index);
+  __syncthreads();
+  if (lane == 0) { shared_score[warp] = race; shared_index[warp] = race_index; }
+  __shared__ float partial[32];
+  if (lane == 0) partial[warp] = sum;
+  __syncthreads();
+  if (warp == 0) {
+    float total = lane < warps ? partial[lane] : 0.f;
+    total = warp_sum(total);
+    race = lane < warps ? shared_score[lane] : -INFINITY;
+    race_index = lane < warps ? shared_index[lane] : 0x7fffffff;
+    warp_best(race, race_index);
+    if (lane == 0) {
+      shared_sum = total;
+      if (u != nullptr) shared_pick = race_index;
+    }
+  }
+  __syncthreads();
+  if (threadIdx.x == 0) {
+    int pick = shared_pick;
+    if (pick < 0 || pick >= vocab) pick = 0;  // a row of NaNs: any index in range (the caller refuses the row)
+    const float v = to_float(x[pick]) / temperature;
+    ids[row] = pick;
+    output[row * 3] = (float)pick;
+    output[row * 3 + 1] = v - m - logf(shared_sum);
+    output[row * 3 + 2] = shared_finite ? 1.f : 0.f;
+  }
+}
+
 template <typename T>
 int add_rms_norm(const void* x, const void* delta, const void* weight, void* sum, void* out, long long rows, int hidden,
                  float eps, cudaStream_t stream) {
@@ -178,6 +273,13 @@ int rope_cache(const void* projected, const void* cos, const void* sin, const vo
       static_cast<const T*>(projected), static_cast<const T*>(cos), static_cast<const T*>(sin),
       static_cast<const T*>(q_norm), static_cast<const T*>(k_norm), eps, static_cast<T*>(q_out), static_cast<T*>(k_cache),
       static_cast<T*>(v_cache), slot, rows, heads, kv_heads, dim, cache_row_stride, cache_head_stride);
+  return (int)cudaGetLastError();
+}
+
+template <typename T>
+int pick(const void* logits, const float* uniforms, float temperature, long long rows, int vocab, long long* ids, float* output,
+         cudaStream_t stream) {
+  pick_kernel<T><<<(unsigned)rows, 1024, 0, stream>>>(static_cast<const T*>(logits), uniforms, temperature, vocab, ids, output);
   return (int)cudaGetLastError();
 }
 
@@ -220,6 +322,17 @@ int forge_rope_cache_launch(int dtype, const void* projected, const void* cos, c
                                              heads, kv_heads, dim, cache_row_stride, cache_head_stride, stream);
     case 2: return rope_cache<__half>(projected, cos, sin, q_norm, k_norm, eps, q_out, k_cache, v_cache, slot, rows, heads,
                                       kv_heads, dim, cache_row_stride, cache_head_stride, stream);
+    default: return kUnsupportedDtype;
+  }
+}
+
+int forge_pick_launch(int dtype, const void* logits, const float* uniforms, float temperature, long long rows, int vocab,
+                      long long* ids, float* output, cudaStream_t stream) {
+  if (rows == 0) return 0;
+  switch (dtype) {
+    case 0: return pick<float>(logits, uniforms, temperature, rows, vocab, ids, output, stream);
+    case 1: return pick<__nv_bfloat16>(logits, uniforms, temperature, rows, vocab, ids, output, stream);
+    case 2: return pick<__half>(logits, uniforms, temperature, rows, vocab, ids, output, stream);
     default: return kUnsupportedDtype;
   }
 }

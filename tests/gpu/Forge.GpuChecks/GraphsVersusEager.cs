@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Forge.Contracts.Devices;
 using Forge.Contracts.Models;
 using Forge.Contracts.Sampling;
 using Forge.Core.Artifacts;
@@ -13,7 +14,8 @@ namespace Forge.GpuChecks;
 /// 1, 3 and 64 rows (prompts of different lengths), rows ending at different steps (stop tokens), a smaller batch after
 /// a larger one (graphs of a smaller bucket over the same buffers), another model and back (no stale pointers), and
 /// sampling with every filter and a repetition penalty (pre-drawn random numbers: the same seed gives the same ids).
-/// One graphed sampler serves every case in turn. Prints one JSON line per case; checks.py judges them.
+/// One graphed sampler serves every case in turn; both pick tokens with the fused picker where the settings allow
+/// (greedy, and sampling without filters), so its capture is checked too. Prints one JSON line per case; checks.py judges them.
 /// </summary>
 internal static class GraphsVersusEager
 {
@@ -23,15 +25,15 @@ internal static class GraphsVersusEager
          "tie_word_embeddings":true,"rope_theta":1000000.0,"max_position_embeddings":4096,"rms_norm_eps":1e-6}
         """;
 
-    public static int Run()
+    public static int Run(ITokenPicker picker)
     {
         var device = CUDA;
         foreach (var dtype in new[] { ScalarType.BFloat16, ScalarType.Float32 })
         {
             using var a = new ModelStore().Create(Config, device, dtype, seed: 0);
             using var b = new ModelStore().Create(Config, device, dtype, seed: 1);
-            using var graphed = new KvCacheSampler(new SamplerOptions { CudaGraphs = CudaGraphMode.On }, new CudaGraphs());
-            using var eager = new KvCacheSampler(new SamplerOptions { CudaGraphs = CudaGraphMode.Off });
+            using var graphed = new KvCacheSampler(new SamplerOptions { CudaGraphs = CudaGraphMode.On }, new CudaGraphs(), picker: picker);
+            using var eager = new KvCacheSampler(new SamplerOptions { CudaGraphs = CudaGraphMode.Off }, picker: picker);
             var greedy = new GenerationSettings { Greedy = true, MaxNewTokens = 40 };
             var random = new Random(3);
             var p1 = Prompts(random, 1);

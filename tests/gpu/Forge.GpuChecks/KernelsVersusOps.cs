@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Forge.Contracts.Devices;
 using Forge.Contracts.Models;
 using Forge.Contracts.Sampling;
 using Forge.Core.Artifacts;
@@ -28,8 +29,9 @@ internal static class KernelsVersusOps
          "tie_word_embeddings":false,"rope_theta":1000000.0,"max_position_embeddings":4096,"rms_norm_eps":1e-6}
         """;
 
-    public static int Run(IDecodeKernels kernels)
+    public static int Run(IDecodeKernels kernels, ITokenPicker picker)
     {
+        Picks(picker);
         foreach (var (layout, config) in new[] { ("qwen2", Qwen2), ("qwen3", Qwen3) })
         foreach (var dtype in new[] { ScalarType.Float32, ScalarType.BFloat16 })
         {
@@ -75,6 +77,67 @@ internal static class KernelsVersusOps
             }
         }
         return 0;
+    }
+
+    /// <summary>
+    /// The fused token pick against tensor operations on the same logits and uniforms: greedy ids and log-probs
+    /// ([64, 151936] bf16 logits); sampled picks (8,192 rows sharing one row of logits whose mass sits on 12 tokens, at
+    /// temperatures 1 and 0.7) against the exact probabilities (largest frequency error in standard errors), the same
+    /// tokens as the unfused race (softmax / E) picks, and log-probs equal to log_softmax at the pick.
+    /// </summary>
+    private static void Picks(ITokenPicker picker)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        manual_seed(3);
+        const int vocab = 151936;
+        {
+            var logits = (randn(64, vocab, device: CUDA) * 3).to(ScalarType.BFloat16);
+            var ids = zeros(64, 1, ScalarType.Int64, CUDA);
+            var output = zeros(64, 3, ScalarType.Float32, CUDA);
+            picker.Pick(logits, null, 1.0, ids, output);
+            var raw = logits.to(ScalarType.Float32);
+            var expected = raw.argmax(-1);
+            var logProbs = raw.log_softmax(-1).gather(-1, expected.unsqueeze(-1)).squeeze(-1);
+            Console.WriteLine(JsonSerializer.Serialize(new
+            {
+                @case = "pick greedy b64",
+                other_ids = (ids.squeeze(1) != expected).sum().item<long>(),
+                max_logprob_diff = (output.select(1, 1) - logProbs).abs().max().item<float>(),
+                finite = output.select(1, 2).sum().item<float>(),
+            }));
+        }
+        foreach (double temperature in new[] { 1.0, 0.7 })
+        {
+            const int rows = 8192;
+            var row = full(vocab, -40.0, ScalarType.Float32, CUDA);
+            var support = randperm(vocab, device: CUDA).narrow(0, 0, 12);
+            row.index_put_(randn(12, device: CUDA) * 1.5, support);
+            var logits = row.unsqueeze(0).expand(rows, vocab).to(ScalarType.BFloat16).contiguous();
+            var uniforms = rand(rows, vocab, device: CUDA);
+            var ids = zeros(rows, 1, ScalarType.Int64, CUDA);
+            var output = zeros(rows, 3, ScalarType.Float32, CUDA);
+            picker.Pick(logits, uniforms, temperature, ids, output);
+            var processed = logits.to(ScalarType.Float32) / temperature;
+            var probabilities = processed[0].softmax(-1);
+            var race = (1 - uniforms).log_().neg_().clamp_min_(1e-30);
+            var unfused = processed.softmax(-1).div_(race).argmax(-1);
+            var picked = ids.squeeze(1);
+            var counts = zeros(vocab, ScalarType.Float32, CUDA).index_add_(0, picked, ones(rows, ScalarType.Float32, CUDA), 1);
+            var p = probabilities.index_select(0, support);
+            var frequency = counts.index_select(0, support) / rows;
+            var standardErrors = ((frequency - p).abs() / (p * (1 - p) / rows).sqrt().clamp_min(1e-6)).max().item<float>();
+            var expectedLogProbs = processed.log_softmax(-1).gather(-1, ids).squeeze(-1);
+            Console.WriteLine(JsonSerializer.Serialize(new
+            {
+                @case = $"pick sampled T{temperature}",
+                rows,
+                outside_support = rows - counts.index_select(0, support).sum().item<float>(),
+                max_standard_errors = standardErrors,
+                same_as_unfused = (picked == unfused).to(ScalarType.Float32).mean().item<float>(),
+                max_logprob_diff = (output.select(1, 1) - expectedLogProbs).abs().max().item<float>(),
+            }));
+        }
     }
 
     /// <summary>Mean and largest |log-prob| difference between a sampler's figures and the no-cache forward's, over at most 8 rows.</summary>

@@ -18,11 +18,13 @@ using static TorchSharp.torch;
 // forge-gpu-checks save MODEL_DIR OUT_DIR
 //   Loads MODEL_DIR with Forge's loader (CPU, its own dtype) and saves it to OUT_DIR with Forge's writer.
 // forge-gpu-checks kernels
-//   Decodes the same requests with the fused kernels and with TorchSharp's operations (KernelsVersusOps).
+//   Decodes the same requests with the fused kernels and with TorchSharp's operations, and checks the fused token
+//   pick (KernelsVersusOps).
 // Models use the fused decoding kernels where they run, as the host does (AddCudaGraphs installs them).
-DecodeKernels.Installed = new CudaDecodeKernels();
-if (args.Length == 1 && args[0] == "graphs") return GraphsVersusEager.Run();
-if (args.Length == 1 && args[0] == "kernels") return KernelsVersusOps.Run(DecodeKernels.Installed);
+var cudaKernels = new CudaDecodeKernels();
+DecodeKernels.Installed = cudaKernels;
+if (args.Length == 1 && args[0] == "graphs") return GraphsVersusEager.Run(cudaKernels);
+if (args.Length == 1 && args[0] == "kernels") return KernelsVersusOps.Run(cudaKernels, cudaKernels);
 if (args.Length == 3 && args[0] == "save")
 {
     var config = ModelConfig.Load(Path.Combine(args[1], "config.json"));
