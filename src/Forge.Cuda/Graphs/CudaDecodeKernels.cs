@@ -28,6 +28,7 @@ public sealed class CudaDecodeKernels : IDecodeKernels, ITokenPicker
 
     public (Tensor Sum, Tensor Normed) AddRmsNorm(Tensor x, Tensor? delta, Tensor weight, double eps)
     {
+        Loaded();
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(weight);
         long hidden = x.shape[^1];
@@ -48,6 +49,7 @@ public sealed class CudaDecodeKernels : IDecodeKernels, ITokenPicker
 
     public Tensor SiluMul(Tensor gateUp)
     {
+        Loaded();
         ArgumentNullException.ThrowIfNull(gateUp);
         long width = gateUp.shape[^1];
         Require(width % 2 == 0, "the gate-up projection's width is odd");
@@ -63,6 +65,7 @@ public sealed class CudaDecodeKernels : IDecodeKernels, ITokenPicker
     public Tensor RotateIntoCache(Tensor projected, Tensor cos, Tensor sin, Tensor? queryNorm, Tensor? keyNorm, double eps,
         Tensor keys, Tensor values, Tensor slot, int heads, int kvHeads)
     {
+        Loaded();
         ArgumentNullException.ThrowIfNull(projected);
         long rows = projected.shape[0], dim = projected.shape[^1];
         Require(projected.numel() == rows * (heads + 2L * kvHeads) * dim, "the projected heads are not [rows, 1, heads + 2·kvHeads, dim]");
@@ -89,6 +92,7 @@ public sealed class CudaDecodeKernels : IDecodeKernels, ITokenPicker
 
     public void Pick(Tensor logits, Tensor? uniforms, double temperature, Tensor ids, Tensor output)
     {
+        Loaded();
         ArgumentNullException.ThrowIfNull(logits);
         ArgumentNullException.ThrowIfNull(ids);
         ArgumentNullException.ThrowIfNull(output);
@@ -103,6 +107,13 @@ public sealed class CudaDecodeKernels : IDecodeKernels, ITokenPicker
         var input = logits.is_contiguous() ? logits : logits.contiguous();
         GraphsNative.Pick(DeviceIndex(input), DType(input), CudaRuntime.DataPointer(input), uniforms is null ? IntPtr.Zero : CudaRuntime.DataPointer(uniforms),
             (float)temperature, rows, checked((int)vocab), CudaRuntime.DataPointer(ids), CudaRuntime.DataPointer(output));
+    }
+
+    /// <summary>Loads the native library when no <see cref="Unavailable"/> has yet; throws when it cannot run kernels.</summary>
+    private static void Loaded()
+    {
+        string? why = GraphsLibrary.Unavailable ?? (GraphsNative.KernelsAvailable() ? null : "the native library has no fused kernels");
+        if (why is not null) throw new InvalidOperationException($"fused kernels unavailable: {why}");
     }
 
     private static int DeviceIndex(Tensor t) => t.device.index < 0 ? 0 : t.device.index;
