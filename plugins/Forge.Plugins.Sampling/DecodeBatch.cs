@@ -120,16 +120,25 @@ internal sealed class DecodeBatch : IDisposable
         if (settings.Greedy) next = processed.argmax(-1);
         else
         {
-            // 1 − u lies in (0, 1]; the floor keeps E = 0 from dividing (filtered tokens, p = 0, then score 0, not NaN).
             // A row whose logits are not finite picks some index in range and is refused by the caller.
-            var race = (1 - Uniforms).log_().neg_().clamp_min_(1e-30);
-            next = processed.softmax(-1).div_(race).argmax(-1);
+            next = processed.softmax(-1).div_(RaceTimes(Uniforms)).argmax(-1);
         }
         var chosen = (settings.Greedy ? raw : processed).log_softmax(-1).gather(-1, next.unsqueeze(-1)).squeeze(-1);
         Ids.copy_(next.unsqueeze(1));
         Out.copy_(stack([next.to(ScalarType.Float32), chosen, finite.to(ScalarType.Float32)], 1));
         Seen?.scatter_(1, Ids, ones_like(Ids, ScalarType.Bool));
     }
+
+    /// <summary>
+    /// The race's exponential times E = −log(1 − u) for uniforms in [0, 1), floored at 2⁻²⁴ (what the smallest non-zero
+    /// float32 uniform gives). A uniform of exactly 0 — one in 2²⁴, so in about one row in a hundred over a 151,936-token
+    /// vocabulary — would otherwise give E = 0 (or, clamped at 1e-30, a score that beats every real token) and pick its
+    /// token whatever its probability. The fused picker floors E the same way.
+    /// </summary>
+    internal static Tensor RaceTimes(Tensor uniforms) => (1 - uniforms).log_().neg_().clamp_min_(SmallestTime);
+
+    /// <summary>2⁻²⁴: the floor of <see cref="RaceTimes"/>.</summary>
+    internal const double SmallestTime = 5.9604644775390625e-08;
 
     /// <summary>Settings the fused picker covers: temperature only (no top-k/top-p/min-p filter, no repetition penalty).</summary>
     private bool Plain(GenerationSettings settings) =>

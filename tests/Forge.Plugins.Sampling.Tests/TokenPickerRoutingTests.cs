@@ -49,6 +49,21 @@ public class TokenPickerRoutingTests
         if (picked) picker.Temperatures.Should().OnlyContain(t => t == temperature);
     }
 
+    [Fact]
+    public void A_uniform_of_exactly_zero_does_not_pick_an_improbable_token()
+    {
+        // Two likely tokens and 10,000 of probability ~e⁻⁴⁰; the improbable token 7 draws u = 0 (float32 uniforms are
+        // multiples of 2⁻²⁴, so 0 comes once in 2²⁴ draws: about one row in a hundred over Qwen's vocabulary).
+        var logits = full(1, 10_002, -40.0, ScalarType.Float32);
+        logits[0, 0] = tensor(1.0f);
+        logits[0, 1] = tensor(0.5f);
+        var uniforms = full(1, 10_002, 0.5, ScalarType.Float32);
+        uniforms[0, 7] = tensor(0.0f);
+        var scores = logits.softmax(-1) / DecodeBatch.RaceTimes(uniforms);
+        scores.argmax(-1).item<long>().Should().BeInRange(0, 1);
+        DecodeBatch.RaceTimes(zeros(1)).item<float>().Should().Be((float)Math.Pow(2, -24));
+    }
+
     /// <summary>The <see cref="ITokenPicker"/> contract as tensor operations, counting its calls.</summary>
     private sealed class OpsPicker : ITokenPicker
     {
@@ -67,7 +82,7 @@ public class TokenPickerRoutingTests
                 Temperatures.Add(temperature);
             }
             var x = logits.to(ScalarType.Float32) / temperature;
-            var next = uniforms is null ? x.argmax(-1) : (x - (1 - uniforms).log().neg().clamp_min(1e-30).log()).argmax(-1);
+            var next = uniforms is null ? x.argmax(-1) : (x - DecodeBatch.RaceTimes(uniforms.clone()).log()).argmax(-1);
             var logProb = x.log_softmax(-1).gather(-1, next.unsqueeze(-1)).squeeze(-1);
             ids.copy_(next.unsqueeze(1));
             output.copy_(stack([next.to(ScalarType.Float32), logProb, x.isfinite().all(-1).to(ScalarType.Float32)], 1));

@@ -209,7 +209,8 @@ __global__ void pick_kernel(const T* __restrict__ logits, const float* __restric
     const float v = to_float(x[i]) / temperature;
     sum += expf(v - m);
     if (u != nullptr) {
-      const float e = fmaxf(-logf(1.f - u[i]), 1e-30f);
+      // Floored at 2^-24, as DecodeBatch.RaceTimes: a uniform of exactly 0 must not pick an improbable token.
+      const float e = fmaxf(-logf(1.f - u[i]), 5.9604644775390625e-08f);
       keep_best(race, race_index, v - logf(e), i);
     }
   }

@@ -120,7 +120,7 @@ internal static class KernelsVersusOps
             picker.Pick(logits, uniforms, temperature, ids, output);
             var processed = logits.to(ScalarType.Float32) / temperature;
             var probabilities = processed[0].softmax(-1);
-            var race = (1 - uniforms).log_().neg_().clamp_min_(1e-30);
+            var race = DecodeBatch.RaceTimes(uniforms);
             var unfused = processed.softmax(-1).div_(race).argmax(-1);
             var picked = ids.squeeze(1);
             var counts = zeros(vocab, ScalarType.Float32, CUDA).index_add_(0, picked, ones(rows, ScalarType.Float32, CUDA), 1);
