@@ -127,7 +127,7 @@ import json, sys
 runs = {r["run"]: r for r in map(json.loads, open(sys.argv[1])) if "peak_mib_by_gpu" in r}
 off, on = runs.get("zero-off", {}).get("peak_mib_by_gpu", {}), runs.get("zero-on", {}).get("peak_mib_by_gpu", {})
 params = 494_032_768  # Qwen2.5-0.5B shape, tied embeddings
-expected = params * (4 + 8) / 2 / 2**20  # float32 masters + AdamW moments, half of them sharded away on each of 2 GPUs
+expected = params * (4 + (4 + 8) / 2) / 2**20  # float32 master gradients no longer kept + half of the float32 masters and AdamW moments (2 GPUs)
 print(json.dumps({"proof": "d", "peak_off_mib": off, "peak_on_mib": on, "saved_mib": {g: off[g] - on.get(g, 0) for g in off},
                   "expected_saved_mib": round(expected)}))
 PY
