@@ -82,8 +82,8 @@ public sealed partial class TrainingContext
                     layout.Pack(bucket.Start, span, i => local[i]);
                     var gradient = gradients[k] = empty(bucket.Piece, float32, buffer.device).DetachFromDisposeScope();
                     _communicator.ReduceScatter(span, gradient, ReduceOp.Average);
-                    using var inner = NewDisposeScope();
-                    squares.Add(gradient.to(float64).square().sum().MoveToOuterDisposeScope());
+                    using var inner = NewDisposeScope(); // one piece's temporaries at a time
+                    squares.Add(gradient.square().sum(float64).MoveToOuterDisposeScope());
                 }
                 double sum = _communicator.AllReduceValues([stack(squares).sum().ToDouble()])[0]
                     + extras.Where(p => p.grad is not null).Sum(p => p.grad!.to(float64).square().sum().ToDouble());
