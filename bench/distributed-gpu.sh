@@ -8,7 +8,7 @@
 #   (d) ZeRO-1 (Training:ShardOptimizer) lowers each GPU's peak memory by the optimizer state it shards away;
 #   (e) a rank killed mid-run ends the job with one line naming it, not a hang.
 #   usage: bash bench/distributed-gpu.sh        (about 5–6 minutes)
-#          PROOFS=d bash bench/distributed-gpu.sh   (only the proofs named: any of a b c d e; (d) alone takes about a minute)
+#          PROOFS=d bash bench/distributed-gpu.sh   (only the proofs named: any of a b c d e)
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${OUT:-/tmp/forge-dist-out}; mkdir -p "$out"
