@@ -8,6 +8,7 @@
 #   (d) ZeRO-1 (Training:ShardOptimizer) lowers each GPU's peak memory by the optimizer state it shards away;
 #   (e) a rank killed mid-run ends the job with one line naming it, not a hang.
 #   usage: bash bench/distributed-gpu.sh        (about 5–6 minutes)
+#          PROOFS=d bash bench/distributed-gpu.sh   (only the proofs named: any of a b c d e)
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${OUT:-/tmp/forge-dist-out}; mkdir -p "$out"
@@ -20,6 +21,8 @@ results=$out/results.jsonl
 nvidia-smi --query-gpu=index,name,memory.total,driver_version --format=csv,noheader | tee "$out/gpu.txt"
 echo "{\"nccl_lib\":\"$nccl_lib\",\"torch\":\"$(python3 -c 'import torch;print(torch.__version__, torch.cuda.nccl.version())')\"}" | tee -a "$results"
 runs=$work/runs; mkdir -p "$runs"
+proofs=" ${PROOFS:-a b c d e} "
+want() { for p in "$@"; do [[ $proofs == *" $p "* ]] && return 0; done; return 1; }
 
 # The sft pipeline of (a)/(b): a small Qwen2-shaped model (float32) on 256 arithmetic traces, 20 steps of 32 rows.
 python3 - "$runs/traces.jsonl" <<'PY'
@@ -83,6 +86,7 @@ PY
 }
 
 # (a) and (b): sft on 1 GPU, on 2 through forge's launcher, on 2 through torchrun.
+if want a b; then
 peak sft-1gpu env CUDA_VISIBLE_DEVICES=0 "$FORGE" run --config "$runs/sft.json" --pipeline sft --output "$runs/sft-1" --seed 0 > "$out/sft-1.log" 2>&1
 peak sft-2gpu "$FORGE" run --config "$runs/sft.json" --pipeline sft --output "$runs/sft-2" --seed 0 --nproc-per-node 2 > "$out/sft-2.log" 2>&1
 hashes "$out/sft-2.log" sft-2gpu-launcher
@@ -91,20 +95,22 @@ if command -v torchrun >/dev/null; then
   peak sft-2gpu-torchrun torchrun --no-python --nproc-per-node 2 "$FORGE" run --config "$runs/sft.json" --pipeline sft --output "$runs/sft-t" --seed 0 > "$out/sft-torchrun.log" 2>&1
   hashes "$out/sft-torchrun.log" sft-2gpu-torchrun
 fi
+fi
 
 # (c): the GRPO step, Qwen2.5-0.5B shape, 32 × 8 × 256 global, bf16 with float32 masters; 1 GPU, then 2.
-steps_line() { # median step time of steps 1.. from a run's metrics
-  python3 - "$1/metrics.jsonl" "$2" <<'PY' | tee -a "$results"
+steps_line() { # median step time of steps 1.. from a run's metrics; $3: the proof it belongs to (c)
+  python3 - "$1/metrics.jsonl" "$2" "${3:-c}" <<'PY' | tee -a "$results"
 import json, statistics, sys
 rs = [r for r in map(json.loads, open(sys.argv[1])) if "time/step_s" in r]
 later = [r for r in rs if r["step"] >= 1]
 med = lambda k: round(statistics.median(r[k] for r in later), 3) if later else None
-print(json.dumps({"proof": "c", "run": sys.argv[2], "steps": len(rs), "step_s": [round(r["time/step_s"], 3) for r in rs],
+print(json.dumps({"proof": sys.argv[3], "run": sys.argv[2], "steps": len(rs), "step_s": [round(r["time/step_s"], 3) for r in rs],
                   "median_step_s": med("time/step_s"), "median_sample_s": med("time/sample_s"), "median_update_s": med("time/update_s"),
                   "reward_mean": [round(r["reward/mean"], 3) for r in rs]}))
 PY
 }
 export PROMPTS=32 GROUP=8 NEW_TOKENS=256 MICRO=16 RL_STEPS=6
+if want c; then
 peak grpo-1gpu env CUDA_VISIBLE_DEVICES=0 bash "$root/bench/forge-run-gpu.sh" "$runs/grpo-1" > "$out/grpo-1.jsonl" 2> "$out/grpo-1.log"
 steps_line "$runs/grpo-1" grpo-1gpu
 peak grpo-2gpu bash "$root/bench/forge-run-gpu.sh" "$runs/grpo-2" --nproc-per-node 2 > "$out/grpo-2.jsonl" 2> "$out/grpo-2.log"
@@ -116,23 +122,29 @@ c = {r["run"]: r for r in map(json.loads, open(sys.argv[1])) if r.get("proof") =
 one, two = c.get("grpo-1gpu", {}).get("median_step_s"), c.get("grpo-2gpu", {}).get("median_step_s")
 print(json.dumps({"proof": "c", "speedup": round(one / two, 3) if one and two else None, "pass": bool(one and two and one / two >= 1.8)}))
 PY
+fi
 
 # (d): ZeRO-1 on 2 GPUs, the same GRPO run (3 steps) without and with the optimizer state sharded.
+if want d; then
 export RL_STEPS=3
 peak zero-off bash "$root/bench/forge-run-gpu.sh" "$runs/zero-off" --nproc-per-node 2 > /dev/null 2> "$out/zero-off.log"
 peak zero-on bash "$root/bench/forge-run-gpu.sh" "$runs/zero-on" --nproc-per-node 2 --set Pipelines:gpu-rl:Stages:0:Training:ShardOptimizer=true > /dev/null 2> "$out/zero-on.log"
 hashes "$out/zero-on.log" zero-on
+steps_line "$runs/zero-off" zero-off d
+steps_line "$runs/zero-on" zero-on d
 python3 - "$results" <<'PY' | tee -a "$results"
 import json, sys
 runs = {r["run"]: r for r in map(json.loads, open(sys.argv[1])) if "peak_mib_by_gpu" in r}
 off, on = runs.get("zero-off", {}).get("peak_mib_by_gpu", {}), runs.get("zero-on", {}).get("peak_mib_by_gpu", {})
 params = 494_032_768  # Qwen2.5-0.5B shape, tied embeddings
-expected = params * (4 + 8) / 2 / 2**20  # float32 masters + AdamW moments, half of them sharded away on each of 2 GPUs
+expected = params * (4 + (4 + 8) / 2) / 2**20  # float32 master gradients no longer kept + half of the float32 masters and AdamW moments (2 GPUs)
 print(json.dumps({"proof": "d", "peak_off_mib": off, "peak_on_mib": on, "saved_mib": {g: off[g] - on.get(g, 0) for g in off},
                   "expected_saved_mib": round(expected)}))
 PY
+fi
 
 # (e): kill rank 1 ten seconds into a 2-GPU run; the job must end at once with a line naming rank 1.
+if want e; then
 export RL_STEPS=50
 timeout 180 bash "$root/bench/forge-run-gpu.sh" "$runs/kill" --nproc-per-node 2 > /dev/null 2> "$out/kill.log" &
 job=$!
@@ -146,4 +158,5 @@ import json, sys, time
 lines = [l for l in open(sys.argv[1]).read().splitlines() if "rank 1" in l]
 print(json.dumps({"proof": "e", "victim_pid": sys.argv[4], "exit": int(sys.argv[2]), "ended_after_kill_s": round(time.time() - float(sys.argv[3]), 1), "lines": lines[-3:]}))
 PY
+fi
 echo done

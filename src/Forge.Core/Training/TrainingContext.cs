@@ -249,7 +249,7 @@ public sealed partial class TrainingContext : ITrainingContext, IDisposable
         _optimizer?.Dispose();
         _reference?.Dispose();
         foreach (var (_, master) in _masters) master.Dispose();
-        _shard?.Dispose();
+        foreach (var piece in _pieces ?? []) piece.Dispose();
         DisposeGathered();
         foreach (var module in _ownedModules) module.Dispose();
         DisposePendingState();

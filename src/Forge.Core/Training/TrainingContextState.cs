@@ -167,9 +167,12 @@ public sealed partial class TrainingContext
         return keys;
     }
 
-    /// <summary>Each optimized parameter with its AdamW state, group by group (a ZeRO-1 shard's apart: see <see cref="GatheredTensors"/>).</summary>
-    private IEnumerable<(Parameter Parameter, AdamW.State State)> OptimizerStates() =>
-        OptimizerStatesOf().Where(s => _shard is null || s.Parameter.Handle != _shard.Handle);
+    /// <summary>Each optimized parameter with its AdamW state, group by group (a ZeRO-1 shard's pieces apart: see <see cref="GatheredTensors"/>).</summary>
+    private IEnumerable<(Parameter Parameter, AdamW.State State)> OptimizerStates()
+    {
+        var pieces = _pieces?.Select(p => p.Handle).ToHashSet() ?? [];
+        return OptimizerStatesOf().Where(s => !pieces.Contains(s.Parameter.Handle));
+    }
 
     private IEnumerable<(Parameter Parameter, AdamW.State State)> OptimizerStatesOf()
     {

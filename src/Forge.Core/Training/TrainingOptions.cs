@@ -88,6 +88,11 @@ public sealed class TrainingOptions
     [Description("ZeRO stage 1 when several ranks train (forge run --nproc-per-node N, torchrun): each rank keeps only its 1/N share of AdamW's moments and of the float32 master weights, updates that share, and the updated weights are all-gathered; no effect in one process.")]
     public bool ShardOptimizer { get; set; }
 
+    /// <summary>ZeRO-1's bucket: elements of the flat float32 gradient reduce-scattered (and of the weights all-gathered back) at a time.</summary>
+    [Description("With ShardOptimizer: elements of the flat float32 gradient reduce-scattered at a time, and of the updated weights all-gathered back (16777216 = 64 MiB). The update's transient memory per GPU is one bucket, whatever the model's size; each rank's shard is kept in pieces of ShardBucketElements / N elements that AdamW updates one at a time. Larger buckets mean fewer, larger collectives.")]
+    [Range(1, 1 << 30)]
+    public int ShardBucketElements { get; set; } = 16 << 20;
+
     /// <summary>A copy, for a stage to complete (TotalSteps, Temperature) without touching the configured options.</summary>
     public TrainingOptions Copy() => (TrainingOptions)MemberwiseClone();
 }

@@ -7,9 +7,10 @@ namespace Forge.Cuda.Nccl;
 /// <summary>
 /// <see cref="ICommunicator"/> over NCCL, one process per GPU: the collectives run on libtorch's default stream of
 /// the rank's device (stream 0, where TorchSharp's ops run), so they are ordered after the kernels that produced their
-/// input and before those that read their output, with no host synchronisation. Tensors are used in place when
-/// contiguous (any dtype NCCL knows: float32/64, bfloat16, float16, int8/32/64, uint8); others are staged through a
-/// contiguous copy. <see cref="NewUniqueId"/> on rank 0, handed to every rank (<see cref="TcpRendezvous"/>), names the job.
+/// input and before those that read their output, with no host synchronisation. Contiguous tensors (any dtype NCCL
+/// knows: float32/64, bfloat16, float16, int8/32/64, uint8) are handed to NCCL as they are, with no copy — views into a
+/// larger buffer included, and an all-gather's or reduce-scatter's input may be the rank's own chunk of its output (NCCL's
+/// in-place form); only a non-contiguous tensor is staged through a contiguous copy. <see cref="NewUniqueId"/> on rank 0, handed to every rank (<see cref="TcpRendezvous"/>), names the job.
 /// </summary>
 public sealed unsafe class NcclCommunicator : ICommunicator
 {
@@ -73,8 +74,8 @@ public sealed unsafe class NcclCommunicator : ICommunicator
         ArgumentNullException.ThrowIfNull(output);
         if (output.numel() != input.numel() * WorldSize || output.dtype != input.dtype)
             throw new ArgumentException($"all-gather: the output must hold {WorldSize} × {input.numel()} elements of {input.dtype}");
-        using var staged = Contiguous(input);
-        InPlace(output, (pointer, _, type) => NcclNative.Check(NcclNative.AllGather(CudaRuntime.DataPointer(staged), pointer, (nuint)input.numel(), type, Comm, IntPtr.Zero), "ncclAllGather"));
+        using var source = Readable(input);
+        InPlace(output, (pointer, _, type) => NcclNative.Check(NcclNative.AllGather(CudaRuntime.DataPointer(source), pointer, (nuint)input.numel(), type, Comm, IntPtr.Zero), "ncclAllGather"));
     }
 
     /// <inheritdoc />
@@ -84,8 +85,8 @@ public sealed unsafe class NcclCommunicator : ICommunicator
         ArgumentNullException.ThrowIfNull(output);
         if (input.numel() != output.numel() * WorldSize || output.dtype != input.dtype)
             throw new ArgumentException($"reduce-scatter: the input must hold {WorldSize} × {output.numel()} elements of {output.dtype}");
-        using var staged = Contiguous(input);
-        InPlace(output, (pointer, count, type) => NcclNative.Check(NcclNative.ReduceScatter(CudaRuntime.DataPointer(staged), pointer, count, type, Op(op), Comm, IntPtr.Zero), "ncclReduceScatter"));
+        using var source = Readable(input);
+        InPlace(output, (pointer, count, type) => NcclNative.Check(NcclNative.ReduceScatter(CudaRuntime.DataPointer(source), pointer, count, type, Op(op), Comm, IntPtr.Zero), "ncclReduceScatter"));
     }
 
     /// <inheritdoc />
@@ -114,8 +115,7 @@ public sealed unsafe class NcclCommunicator : ICommunicator
 
     private void InPlace(Tensor tensor, Action<IntPtr, nuint, int> call)
     {
-        if (tensor.device.type != DeviceType.CUDA || (tensor.device.index >= 0 && tensor.device.index != DeviceIndex))
-            throw new ArgumentException($"NCCL rank {Rank}: a tensor on {tensor.device} where the communicator is on {Device}");
+        CheckDevice(tensor);
         int type = DataType(tensor.dtype);
         CudaRuntime.SetDevice(DeviceIndex);
         using var noGrad = no_grad();
@@ -129,7 +129,22 @@ public sealed unsafe class NcclCommunicator : ICommunicator
         tensor.copy_(staged);
     }
 
-    private static Tensor Contiguous(Tensor tensor) => tensor.is_contiguous() ? tensor.alias() : tensor.contiguous();
+    /// <summary>
+    /// A collective's input as NCCL reads it: the tensor itself (a new handle on the same memory, no copy) when it is
+    /// contiguous — a slice of a flat buffer, a rank's chunk of the output for an in-place all-gather or reduce-scatter —
+    /// and a contiguous copy only when it is not.
+    /// </summary>
+    private Tensor Readable(Tensor tensor)
+    {
+        CheckDevice(tensor);
+        return tensor.is_contiguous() ? tensor.alias() : tensor.contiguous();
+    }
+
+    private void CheckDevice(Tensor tensor)
+    {
+        if (tensor.device.type != DeviceType.CUDA || (tensor.device.index >= 0 && tensor.device.index != DeviceIndex))
+            throw new ArgumentException($"NCCL rank {Rank}: a tensor on {tensor.device} where the communicator is on {Device}");
+    }
 
     private static int Op(ReduceOp op) => op switch
     {
