@@ -13,9 +13,9 @@ public class ContractsCompatibilityTests
     private static readonly string Plugins = Path.Combine(Repository.Root, "tests", "Forge.Host.Tests", "TestData", "contracts-1.0");
 
     [Fact]
-    public void A_plugin_built_against_contracts_1_0_loads_and_scores_in_a_1_2_host()
+    public void A_plugin_built_against_contracts_1_0_loads_and_scores_in_a_1_3_host()
     {
-        ContractsVersion.Current.Should().Be(new Version(1, 2, 0, 0), "this is the 1.2 host");
+        ContractsVersion.Current.Should().Be(new Version(1, 3, 0, 0), "this is the 1.3 host");
         typeof(Forge.Contracts.Rewards.RewardModel).Assembly.GetName().Version!.Major.Should().Be(1);
         using var dir = new TempDirectory();
         string input = dir.Write("in.jsonl", string.Join('\n', new[] { "abc", "0123456789xyz" }.Select(c =>

@@ -68,7 +68,7 @@ public class PluginErrorTests : IDisposable
             public sealed class Module : Forge.Contracts.Plugins.IForgePlugin { }
             """, extraReferences: [contracts2], referenceHostContracts: false);
         var result = ForgeProcess.Run("plugins", "--plugins", _dir.Combine("p"));
-        ShouldFailWithOneLine(result, "Future.dll", "Forge.Contracts 2.0", "Forge.Contracts 1.2");
+        ShouldFailWithOneLine(result, "Future.dll", "Forge.Contracts 2.0", "Forge.Contracts 1.3");
     }
 
     [Fact]
