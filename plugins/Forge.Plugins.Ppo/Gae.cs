@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Forge.Plugins.Ppo;
@@ -29,13 +30,26 @@ public static class Gae
         return (advantages.MoveToOuterDisposeScope(), returns.MoveToOuterDisposeScope());
     }
 
-    /// <summary>(x − mean) / sqrt(var + 1e-8) over the unmasked entries; masked entries stay 0.</summary>
-    public static Tensor Whiten(Tensor x, Tensor mask)
+    /// <summary>
+    /// (x − mean) / sqrt(var + 1e-8) over the unmasked entries, the unbiased variance; masked entries stay 0. With
+    /// <paramref name="sumOverRanks"/> (<c>ITrainingContext.SumOverRanks</c>) the mean and variance are every
+    /// data-parallel rank's entries together, as one process holding the whole batch would whiten them.
+    /// </summary>
+    public static Tensor Whiten(Tensor x, Tensor mask, Func<double[], double[]>? sumOverRanks = null)
     {
         using var scope = NewDisposeScope();
-        var count = mask.sum().clamp_min(1.0);
-        var mean = (x * mask).sum() / count;
-        var variance = ((x - mean).square() * mask).sum() / (count - 1).clamp_min(1.0);
-        return ((x - mean) * (variance + 1e-8).rsqrt() * mask).MoveToOuterDisposeScope();
+        if (sumOverRanks is null)
+        {
+            var count = mask.sum().clamp_min(1.0);
+            var mean = (x * mask).sum() / count;
+            var variance = ((x - mean).square() * mask).sum() / (count - 1).clamp_min(1.0);
+            return ((x - mean) * (variance + 1e-8).rsqrt() * mask).MoveToOuterDisposeScope();
+        }
+        var local = stack([mask.sum(), (x * mask).sum()]).to(float64).cpu().data<double>().ToArray();
+        var sums = sumOverRanks(local);
+        double n = Math.Max(1, sums[0]), globalMean = sums[1] / n;
+        double squares = sumOverRanks([((x - globalMean).square() * mask).sum().to(float64).ToDouble()])[0];
+        double globalVariance = squares / Math.Max(1, n - 1);
+        return ((x - globalMean) * (1.0 / Math.Sqrt(globalVariance + 1e-8)) * mask).to(x.dtype).MoveToOuterDisposeScope();
     }
 }

@@ -2,7 +2,7 @@ using Forge.Contracts.Training;
 
 namespace Forge.Plugins.Ppo;
 
-/// <summary>Per-token means of a PPO step's measurements.</summary>
+/// <summary>Per-token means of a PPO step's measurements, over every data-parallel rank's tokens.</summary>
 internal sealed class PpoTotals
 {
     private readonly OptimizerStepTotals _steps = new();
@@ -24,16 +24,18 @@ internal sealed class PpoTotals
 
     public void AddStep(OptimizerStepResult step) => _steps.Add(step);
 
-    public Dictionary<string, double> Summary()
+    public Dictionary<string, double> Summary(ITrainingContext context)
     {
-        double tokens = Math.Max(1, _tokens);
+        // Each rank's loss is its share times WorldSize (its gradients are averaged): the batch's loss is their mean.
+        var all = context.SumOverRanks(_loss / context.WorldSize, _policy, _value, _clipped, _entropy, _entropyTokens, _tokens);
+        double tokens = Math.Max(1, all[6]);
         var summary = new Dictionary<string, double>
         {
-            ["loss"] = _steps.Updates > 0 ? _loss / _steps.Updates : 0,
-            ["loss/policy"] = _policy / tokens,
-            ["loss/value"] = _value / tokens,
-            ["clip_fraction"] = _clipped / tokens,
-            ["entropy"] = _entropyTokens > 0 ? _entropy / _entropyTokens : 0,
+            ["loss"] = _steps.Updates > 0 ? all[0] / _steps.Updates : 0,
+            ["loss/policy"] = all[1] / tokens,
+            ["loss/value"] = all[2] / tokens,
+            ["clip_fraction"] = all[3] / tokens,
+            ["entropy"] = all[5] > 0 ? all[4] / all[5] : 0,
         };
         _steps.WriteTo(summary);
         return summary;
