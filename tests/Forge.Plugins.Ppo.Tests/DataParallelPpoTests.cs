@@ -98,6 +98,6 @@ public class DataParallelPpoTests
 
         overRanks.Should().Equal(local, (a, b) => Math.Abs(a - b) < 1e-6);
         local[3].Should().Be(0f, "masked entries stay 0");
-        local.Where((_, i) => i is 0 or 1 or 2 or 4 or 5).Average().Should().BeApproximately(0, 1e-6);
+        local.Where((_, i) => i is 0 or 1 or 2 or 4 or 5).Average().Should().BeApproximately(0f, 1e-6f);
     }
 }
