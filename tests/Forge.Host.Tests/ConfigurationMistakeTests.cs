@@ -35,6 +35,7 @@ public class ConfigurationMistakeTests
         { "Rewards:accuracy:Foo=1", "Rewards:accuracy:Foo: unknown key" },
         { "Rewards:overlong:MaxLength=abc", "Rewards:overlong:MaxLength: 'abc' is not an integer" },
         { "Forge:RewardIsolation:Timeout=5", "Forge:RewardIsolation:Timeout: '5' has no unit" },
+        { "Forge:CollectiveTimeout=8d", "Forge:CollectiveTimeout: 8.00:00:00 is out of range" },
         { "Forge:AllowedPluginSha256=abc", "Forge:AllowedPluginSha256: expected a list" },
         { "Forge:Sed=1", "Forge:Sed: unknown key; did you mean Seed?" },
         { "Pipelnes:x:Stages:0:Kind=sft", "Pipelnes: unknown section; did you mean Pipelines?" },

@@ -97,7 +97,7 @@ internal static class RunCommand
         bool resuming = parse.GetValue(resume);
         string? outputValue = parse.GetValue(output);
         // The ranks of a data-parallel run meet first; rank 0 alone then prepares and writes the run folder.
-        using var ranks = cli.Communicator is null ? DistributedRun.Start(cli.Error) : null;
+        using var ranks = cli.Communicator is null ? DistributedRun.Start(cli.Error, app.Forge.CollectiveTimeout) : null;
         var communicator = cli.Communicator ?? ranks?.Communicator ?? SingleProcessCommunicator.Instance;
         // A run folder named after the time is named after rank 0's clock on every rank.
         var started = DateTimeOffset.FromUnixTimeSeconds((long)communicator.BroadcastValues([DateTimeOffset.Now.ToUnixTimeSeconds()])[0]).LocalDateTime;

@@ -11,7 +11,8 @@ namespace Forge.Host.Hosting;
 /// One rank of a data-parallel job started by the launch contract (<see cref="DistributedEnvironment"/>): picks the
 /// rank's GPU (LOCAL_RANK among the visible ones; the only one when each rank sees one), meets the other ranks at
 /// MASTER_ADDR:MASTER_PORT (<see cref="TcpRendezvous"/>) for NCCL's unique id and joins the NCCL communicator. When
-/// another rank is gone, this one prints one line naming it and ends at once. Ranks train on CUDA devices only: a
+/// another rank is gone, or stalled for <c>Forge:CollectiveTimeout</c> (the rendezvous watchdog), this one prints one
+/// line naming it and ends at once. Ranks train on CUDA devices only: a
 /// CPU-only machine is told so, in one line.
 /// </summary>
 internal sealed class DistributedRun : IDisposable
@@ -32,7 +33,7 @@ internal sealed class DistributedRun : IDisposable
     public ICommunicator Communicator => _communicator;
 
     /// <summary>Joins the job the environment describes, or returns null when the process runs alone.</summary>
-    public static DistributedRun? Start(TextWriter error)
+    public static DistributedRun? Start(TextWriter error, TimeSpan collectiveTimeout)
     {
         var environment = DistributedEnvironment.Read();
         if (environment is null) return null;
@@ -62,6 +63,8 @@ internal sealed class DistributedRun : IDisposable
         try
         {
             communicator = new NcclCommunicator(environment.Rank, environment.WorldSize, device, id ?? rendezvous.Payload);
+            var watched = communicator;
+            rendezvous.StartWatchdog(() => watched.Progress, collectiveTimeout);
             return new DistributedRun(rendezvous, communicator);
         }
         catch

@@ -27,6 +27,11 @@ internal sealed class ForgeOptions
     [Description("Bit-for-bit repeatable CUDA runs: libtorch's deterministic algorithms (warning where an op has none) and CUBLAS_WORKSPACE_CONFIG=:4096:8; slower. The CPU is deterministic either way")]
     public bool Deterministic { get; set; }
 
+    /// <summary>How long a data-parallel run's ranks wait for a rank that holds them up in a collective (zero: for ever).</summary>
+    [Description("How long the ranks of a data-parallel run wait for a rank that holds them up in a collective, or that is silent, before the job ends naming it (10m, 1h; 0 waits for ever). A wait at a stage boundary while rank 0 works alone is not timed")]
+    [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
+    public TimeSpan CollectiveTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>How reward failures are contained.</summary>
     [Description("Reward timeout and failure policy")]
     public RewardIsolationOptions RewardIsolation { get; set; } = new();

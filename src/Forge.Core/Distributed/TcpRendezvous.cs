@@ -10,19 +10,29 @@ namespace Forge.Core.Distributed;
 /// connections then stay open as the job's lifeline: a rank whose process ends without saying goodbye
 /// (<see cref="Finished"/>) — a crash, an error, a kill — closes its connection, and every other rank learns which rank
 /// it was (rank 0 passes the news on) through the handler given to <see cref="Join"/>, which ends that process rather
-/// than leave it waiting in a collective forever. Under torchrun, whose agent already keeps its own store at
+/// than leave it waiting in a collective forever. With <see cref="StartWatchdog"/> the connections also carry every
+/// rank's progress through the collectives to rank 0 and rank 0's heartbeat to the others, so that a rank that is
+/// alive but hung (or frozen) ends the job too, named, after the collective timeout (<see cref="StallDetector"/>).
+/// Under torchrun, whose agent already keeps its own store at
 /// MASTER_PORT (<c>TORCHELASTIC_USE_AGENT_STORE=True</c>), Forge meets at MASTER_PORT + 1.
 /// </summary>
 public sealed class TcpRendezvous : IDisposable
 {
     private const int Goodbye = -2;
+    private const int Progress = -3;  // a rank to rank 0: collectives entered (two ints), at a barrier (0/1)
+    private const int Stalled = -4;   // rank 0 to the others: the stalled rank, then the line saying why (length, UTF-8)
+    private const int Heartbeat = -5; // rank 0 to the others: rank 0's process is alive
     private readonly List<(int Rank, Socket Socket)> _peers = [];
     private readonly HashSet<int> _finishedPeers = [];
     private readonly Action<int, string> _onPeerLost;
     private readonly object _gate = new();
+    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
     private TcpListener? _listener;
     private volatile bool _closing;
+    private volatile bool _finished;
     private int _lost;
+    private StallDetector? _detector;
+    private long _heardFromMainTicks;
 
     private TcpRendezvous(Action<int, string> onPeerLost) => _onPeerLost = onPeerLost;
 
@@ -67,10 +77,69 @@ public sealed class TcpRendezvous : IDisposable
     /// <summary>Says goodbye: this rank ends normally, its closing connection is no failure.</summary>
     public void Finished()
     {
+        _finished = true;
         lock (_gate)
         {
             foreach (var (_, socket) in _peers) TrySend(socket, Goodbye);
         }
+    }
+
+    /// <summary>
+    /// Watches for a rank that is alive but hung: every <paramref name="timeout"/> / 4 (at most 5 s) each rank sends
+    /// <paramref name="progress"/> (collectives entered, waiting at a barrier) to rank 0, and rank 0 its heartbeat to the
+    /// others; rank 0 ends the job when a rank holds the others up in a collective, or stays silent, for
+    /// <paramref name="timeout"/> (<see cref="StallDetector"/>), and a rank that hears nothing from rank 0 for as long
+    /// ends it too. Every rank learns of it through the handler given to <see cref="Join"/>. A zero timeout watches nothing.
+    /// </summary>
+    public void StartWatchdog(Func<(long Entered, bool AtBarrier)> progress, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        if (timeout <= TimeSpan.Zero) return;
+        bool main;
+        lock (_gate)
+        {
+            main = _listener is not null;
+            if (main) _detector = new StallDetector(_peers.Count + 1, timeout, _clock.Elapsed);
+        }
+        Interlocked.Exchange(ref _heardFromMainTicks, _clock.Elapsed.Ticks);
+        var interval = TimeSpan.FromTicks(Math.Clamp(timeout.Ticks / 4, TimeSpan.FromMilliseconds(20).Ticks, TimeSpan.FromSeconds(5).Ticks));
+        var thread = new Thread(() =>
+        {
+            while (!_closing && !_finished && Volatile.Read(ref _lost) == 0)
+            {
+                var (entered, atBarrier) = progress();
+                var now = _clock.Elapsed;
+                if (main)
+                {
+                    _detector!.Report(0, entered, atBarrier, now);
+                    lock (_gate)
+                    {
+                        foreach (var (_, socket) in _peers) TrySend(socket, Heartbeat);
+                    }
+                    if (_detector.Stalled(now) is var (rank, reason))
+                    {
+                        Stall(rank, reason);
+                        return;
+                    }
+                }
+                else
+                {
+                    lock (_gate)
+                    {
+                        foreach (var (_, socket) in _peers) TrySend(socket, Progress, (int)(entered & 0xFFFFFFFF), (int)(entered >> 32), atBarrier ? 1 : 0);
+                    }
+                    bool mainFinished;
+                    lock (_gate) mainFinished = _finishedPeers.Contains(0);
+                    if (!mainFinished && now - TimeSpan.FromTicks(Interlocked.Read(ref _heardFromMainTicks)) >= timeout)
+                    {
+                        Lost(0, $"rank 0 stalled: nothing heard from it for {timeout.TotalSeconds:0.#} s (its process frozen or its host unreachable; Forge:CollectiveTimeout)");
+                        return;
+                    }
+                }
+                Thread.Sleep(interval);
+            }
+        }) { IsBackground = true, Name = "rendezvous watchdog" };
+        thread.Start();
     }
 
     private void Serve(DistributedEnvironment environment, int port, byte[] payload, TimeSpan timeout)
@@ -164,6 +233,24 @@ public sealed class TcpRendezvous : IDisposable
                 try
                 {
                     code = ReadInt(socket);
+                    if (code is not null && fromMain) Interlocked.Exchange(ref _heardFromMainTicks, _clock.Elapsed.Ticks);
+                    if (code == Progress && !fromMain)
+                    {
+                        int low = ReadInt(socket) ?? throw new IOException("closed"), high = ReadInt(socket) ?? throw new IOException("closed");
+                        int atBarrier = ReadInt(socket) ?? throw new IOException("closed");
+                        _detector?.Report(rank, ((long)high << 32) | (uint)low, atBarrier != 0, _clock.Elapsed);
+                        continue;
+                    }
+                    if (code == Heartbeat) continue;
+                    if (code == Stalled && fromMain)
+                    {
+                        int stalled = ReadInt(socket) ?? throw new IOException("closed");
+                        int length = ReadInt(socket) ?? throw new IOException("closed");
+                        var text = new byte[Math.Clamp(length, 0, 4096)];
+                        if (!ReadExactly(socket, text)) throw new IOException("closed");
+                        Lost(stalled, System.Text.Encoding.UTF8.GetString(text), relay: false);
+                        return;
+                    }
                 }
                 catch (Exception ex) when (ex is SocketException or ObjectDisposedException or IOException)
                 {
@@ -172,18 +259,19 @@ public sealed class TcpRendezvous : IDisposable
                 if (code == Goodbye)
                 {
                     lock (_gate) _finishedPeers.Add(rank);
+                    _detector?.Finished(rank);
                     continue;
                 }
                 if (code is int failed && failed >= 0 && fromMain)
                 {
-                    Lost(failed, "failed");
+                    Lost(failed, $"rank {failed} failed");
                     return;
                 }
                 if (code is null)
                 {
                     bool said;
                     lock (_gate) said = _finishedPeers.Contains(rank);
-                    if (!said && !_closing) Lost(rank, "exited without finishing (its connection to the rendezvous closed)");
+                    if (!said && !_closing) Lost(rank, $"rank {rank} exited without finishing (its connection to the rendezvous closed)");
                     return;
                 }
             }
@@ -191,16 +279,32 @@ public sealed class TcpRendezvous : IDisposable
         thread.Start();
     }
 
-    private void Lost(int rank, string what)
+    /// <summary>Rank <paramref name="rank"/> is gone (<paramref name="line"/> says how); rank 0 tells the others first.</summary>
+    private void Lost(int rank, string line, bool relay = true)
     {
         if (Interlocked.Exchange(ref _lost, 1) != 0) return;
         // Rank 0 tells the others which rank it was before they learn of it as rank 0's own exit.
+        if (relay)
+        {
+            lock (_gate)
+            {
+                foreach (var (peer, socket) in _peers)
+                    if (peer != rank) TrySend(socket, rank);
+            }
+        }
+        _onPeerLost(rank, line);
+    }
+
+    /// <summary>Rank 0 found <paramref name="rank"/> stalled: every rank, the stalled one too, is told why and ends.</summary>
+    private void Stall(int rank, string reason)
+    {
+        if (Interlocked.Exchange(ref _lost, 1) != 0) return;
+        var text = System.Text.Encoding.UTF8.GetBytes(reason);
         lock (_gate)
         {
-            foreach (var (peer, socket) in _peers)
-                if (peer != rank) TrySend(socket, rank);
+            foreach (var (_, socket) in _peers) TrySendWithTail(socket, [Stalled, rank, text.Length], text);
         }
-        _onPeerLost(rank, $"rank {rank} {what}");
+        _onPeerLost(rank, reason);
     }
 
     private static void Send(Socket socket, int value)
@@ -210,16 +314,22 @@ public sealed class TcpRendezvous : IDisposable
         socket.Send(buffer);
     }
 
-    private static void TrySend(Socket socket, int value)
+    /// <summary>Sends the values (and <paramref name="tail"/>) as one write, so that messages from two threads never interleave; a closed socket is ignored.</summary>
+    private static void TrySendWithTail(Socket socket, int[] values, byte[]? tail)
     {
+        var buffer = new byte[4 * values.Length + (tail?.Length ?? 0)];
+        for (int i = 0; i < values.Length; i++) BinaryPrimitives.WriteInt32LittleEndian(buffer.AsSpan(4 * i), values[i]);
+        tail?.CopyTo(buffer, 4 * values.Length);
         try
         {
-            Send(socket, value);
+            socket.Send(buffer);
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
         }
     }
+
+    private static void TrySend(Socket socket, params int[] values) => TrySendWithTail(socket, values, null);
 
     private static int? ReadInt(Socket socket)
     {

@@ -15,6 +15,8 @@ namespace Forge.Cuda.Nccl;
 public sealed unsafe class NcclCommunicator : ICommunicator
 {
     private IntPtr _comm;
+    private long _entered;
+    private volatile bool _atBarrier;
 
     /// <summary>Joins the job named by <paramref name="uniqueId"/> as <paramref name="rank"/> of <paramref name="worldSize"/> on <paramref name="device"/> (blocks until every rank has joined).</summary>
     public NcclCommunicator(int rank, int worldSize, Device device, byte[] uniqueId)
@@ -53,8 +55,20 @@ public sealed unsafe class NcclCommunicator : ICommunicator
 
     private int DeviceIndex => Math.Max(0, (int)Device.index);
 
+    /// <summary>
+    /// How far this rank has come: the collectives it has entered (a barrier is one) and whether it is waiting at a
+    /// barrier now — what the rendezvous watchdog reports to rank 0 (<see cref="StallDetector"/>).
+    /// </summary>
+    public (long Entered, bool AtBarrier) Progress => (Interlocked.Read(ref _entered), _atBarrier);
+
     /// <inheritdoc />
     public void AllReduce(Tensor tensor, ReduceOp op = ReduceOp.Sum)
+    {
+        Interlocked.Increment(ref _entered);
+        AllReduceUncounted(tensor, op);
+    }
+
+    private void AllReduceUncounted(Tensor tensor, ReduceOp op)
     {
         ArgumentNullException.ThrowIfNull(tensor);
         InPlace(tensor, (pointer, count, type) => NcclNative.Check(NcclNative.AllReduce(pointer, pointer, count, type, Op(op), Comm, IntPtr.Zero), "ncclAllReduce"));
@@ -64,6 +78,7 @@ public sealed unsafe class NcclCommunicator : ICommunicator
     public void Broadcast(Tensor tensor, int root = 0)
     {
         ArgumentNullException.ThrowIfNull(tensor);
+        Interlocked.Increment(ref _entered);
         InPlace(tensor, (pointer, count, type) => NcclNative.Check(NcclNative.Broadcast(pointer, pointer, count, type, root, Comm, IntPtr.Zero), "ncclBroadcast"));
     }
 
@@ -74,6 +89,7 @@ public sealed unsafe class NcclCommunicator : ICommunicator
         ArgumentNullException.ThrowIfNull(output);
         if (output.numel() != input.numel() * WorldSize || output.dtype != input.dtype)
             throw new ArgumentException($"all-gather: the output must hold {WorldSize} × {input.numel()} elements of {input.dtype}");
+        Interlocked.Increment(ref _entered);
         using var source = Readable(input);
         InPlace(output, (pointer, _, type) => NcclNative.Check(NcclNative.AllGather(CudaRuntime.DataPointer(source), pointer, (nuint)input.numel(), type, Comm, IntPtr.Zero), "ncclAllGather"));
     }
@@ -85,6 +101,7 @@ public sealed unsafe class NcclCommunicator : ICommunicator
         ArgumentNullException.ThrowIfNull(output);
         if (input.numel() != output.numel() * WorldSize || output.dtype != input.dtype)
             throw new ArgumentException($"reduce-scatter: the input must hold {WorldSize} × {output.numel()} elements of {output.dtype}");
+        Interlocked.Increment(ref _entered);
         using var source = Readable(input);
         InPlace(output, (pointer, count, type) => NcclNative.Check(NcclNative.ReduceScatter(CudaRuntime.DataPointer(source), pointer, count, type, Op(op), Comm, IntPtr.Zero), "ncclReduceScatter"));
     }
@@ -92,9 +109,18 @@ public sealed unsafe class NcclCommunicator : ICommunicator
     /// <inheritdoc />
     public void Barrier()
     {
-        using var one = ones(1, float32, Device);
-        AllReduce(one);
-        _ = one.cpu().data<float>()[0]; // waits for the collective
+        Interlocked.Increment(ref _entered);
+        _atBarrier = true;
+        try
+        {
+            using var one = ones(1, float32, Device);
+            AllReduceUncounted(one, ReduceOp.Sum);
+            _ = one.cpu().data<float>()[0]; // waits for the collective
+        }
+        finally
+        {
+            _atBarrier = false;
+        }
     }
 
     /// <inheritdoc />

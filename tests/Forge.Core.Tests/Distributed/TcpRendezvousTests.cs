@@ -57,6 +57,65 @@ public sealed class TcpRendezvousTests
     }
 
     [Fact]
+    public void A_rank_alive_but_stuck_behind_the_others_ends_the_job_on_every_rank_named()
+    {
+        var lost = new ConcurrentQueue<(int, int, string)>();
+        var ranks = Join(3, lost);
+        long[] entered = [12, 11, 12]; // rank 1 never enters collective 12
+        for (int r = 0; r < 3; r++)
+        {
+            int rank = r;
+            ranks[r].StartWatchdog(() => (entered[rank], false), TimeSpan.FromSeconds(1));
+        }
+        SpinWait.SpinUntil(() => lost.Count >= 3, TimeSpan.FromSeconds(15)).Should().BeTrue("every rank, the stalled one too, is told");
+        lost.Select(x => x.Item2).Should().AllBeEquivalentTo(1);
+        lost.Select(x => x.Item1).Should().BeEquivalentTo([0, 1, 2]);
+        lost.Should().AllSatisfy(x => x.Item3.Should().StartWith("rank 1 stalled: it has not entered collective 12 for 1 s while rank(s) 0, 2 wait in it"));
+        foreach (var r in ranks) r.Dispose();
+    }
+
+    [Fact]
+    public void Ranks_in_step_with_the_watchdog_on_are_not_stopped()
+    {
+        var lost = new ConcurrentQueue<(int, int, string)>();
+        var ranks = Join(3, lost);
+        long entered = 0;
+        foreach (var r in ranks) r.StartWatchdog(() => (Interlocked.Read(ref entered), false), TimeSpan.FromMilliseconds(800));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(2.5))
+        {
+            Interlocked.Increment(ref entered);
+            Thread.Sleep(100);
+        }
+        lost.Should().BeEmpty("ranks that move together and keep talking are not stalled");
+        foreach (var r in ranks) r.Finished();
+        Thread.Sleep(1200);
+        lost.Should().BeEmpty("finished ranks are not watched");
+        foreach (var r in ranks) r.Dispose();
+    }
+
+    [Fact]
+    public void A_frozen_rank_0_or_a_silent_rank_is_named_after_the_timeout()
+    {
+        var lost = new ConcurrentQueue<(int, int, string)>();
+        var ranks = Join(3, lost);
+        // Rank 0's process "frozen": it sends no heartbeat; ranks 1 and 2 report as usual.
+        ranks[1].StartWatchdog(() => (3, false), TimeSpan.FromMilliseconds(600));
+        ranks[2].StartWatchdog(() => (3, false), TimeSpan.FromMilliseconds(600));
+        SpinWait.SpinUntil(() => lost.Count >= 2, TimeSpan.FromSeconds(10)).Should().BeTrue();
+        lost.Should().AllSatisfy(x => x.Item2.Should().Be(0));
+        lost.Should().Contain(x => x.Item1 == 1 && x.Item3.StartsWith("rank 0 stalled: nothing heard from it for 0.6 s", StringComparison.Ordinal));
+        foreach (var r in ranks) r.Dispose();
+
+        var again = new ConcurrentQueue<(int, int, string)>();
+        var others = Join(2, again);
+        others[0].StartWatchdog(() => (3, false), TimeSpan.FromMilliseconds(600)); // rank 1 never reports
+        SpinWait.SpinUntil(() => again.Any(x => x.Item1 == 0), TimeSpan.FromSeconds(10)).Should().BeTrue();
+        again.Should().Contain(x => x.Item1 == 0 && x.Item2 == 1 && x.Item3.StartsWith("rank 1 stalled: nothing heard from it", StringComparison.Ordinal));
+        foreach (var r in others) r.Dispose();
+    }
+
+    [Fact]
     public void A_rank_that_never_joins_is_named_after_the_timeout()
     {
         int port = FreePort();
