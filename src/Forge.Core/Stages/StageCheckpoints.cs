@@ -143,6 +143,7 @@ internal sealed class StageCheckpoints
         {
             // Rank 0 alone writes the run folder; every rank holds the same weights and (gathered) state.
             _lastWritten = (completedSteps, _context.CheckpointDirectory);
+            _context.Communicator.Barrier(); // waits at a barrier, not in the next step's collectives (the watchdog does not time it)
             return _context.CheckpointDirectory;
         }
         var progress = new StageProgress(_context.Name, completedSteps, _context.Seed, data, _metrics!.Length, Training.NextLearningRate);
@@ -152,6 +153,7 @@ internal sealed class StageCheckpoints
             Training.SaveState(Path.Combine(folder, TrainingCheckpoint.StateFile));
         }, Keep);
         _lastWritten = (completedSteps, directory);
+        _context.Communicator.Barrier();
         _logger.LogInformation("{Stage} checkpoint {Directory} ({Megabytes} MB in {Seconds} s)", _context.Name, directory,
             (bytes / 1e6).ToString("0.##", CultureInfo.InvariantCulture), elapsed.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture));
         return directory;
