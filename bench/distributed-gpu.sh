@@ -6,9 +6,11 @@
 #   (b) an sft run on 2 GPUs (float32) has the metrics of a 1-GPU run with the same global batch, within 1e-3 relative;
 #   (c) the GRPO step of the Qwen2.5-0.5B shape, 32 prompts × 8 completions × 256 tokens global: 1 GPU against 2;
 #   (d) ZeRO-1 (Training:ShardOptimizer) lowers each GPU's peak memory by the optimizer state it shards away;
-#   (e) a rank killed mid-run ends the job with one line naming it, not a hang.
-#   usage: bash bench/distributed-gpu.sh        (about 5–6 minutes)
-#          PROOFS=d bash bench/distributed-gpu.sh   (only the proofs named: any of a b c d e)
+#   (e) a rank killed mid-run ends the job with one line naming it, not a hang;
+#   (f) a rank frozen mid-run (SIGSTOP: alive, silent, no progress) ends the job after Forge:CollectiveTimeout (20 s
+#       here), named by the watchdog.
+#   usage: bash bench/distributed-gpu.sh        (about 6–7 minutes)
+#          PROOFS=d bash bench/distributed-gpu.sh   (only the proofs named: any of a b c d e f)
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${OUT:-/tmp/forge-dist-out}; mkdir -p "$out"
@@ -21,7 +23,7 @@ results=$out/results.jsonl
 nvidia-smi --query-gpu=index,name,memory.total,driver_version --format=csv,noheader | tee "$out/gpu.txt"
 echo "{\"nccl_lib\":\"$nccl_lib\",\"torch\":\"$(python3 -c 'import torch;print(torch.__version__, torch.cuda.nccl.version())')\"}" | tee -a "$results"
 runs=$work/runs; mkdir -p "$runs"
-proofs=" ${PROOFS:-a b c d e} "
+proofs=" ${PROOFS:-a b c d e f} "
 want() { for p in "$@"; do [[ $proofs == *" $p "* ]] && return 0; done; return 1; }
 
 # The sft pipeline of (a)/(b): a small Qwen2-shaped model (float32) on 256 arithmetic traces, 20 steps of 32 rows.
@@ -157,6 +159,24 @@ python3 - "$out/kill.log" "$code" "$killed_at" "${victim:-}" <<'PY' | tee -a "$r
 import json, sys, time
 lines = [l for l in open(sys.argv[1]).read().splitlines() if "rank 1" in l]
 print(json.dumps({"proof": "e", "victim_pid": sys.argv[4], "exit": int(sys.argv[2]), "ended_after_kill_s": round(time.time() - float(sys.argv[3]), 1), "lines": lines[-3:]}))
+PY
+fi
+
+# (f): freeze rank 1 (SIGSTOP) 25 s into a 2-GPU run with a 20 s collective timeout; rank 0's watchdog must end the job
+# about 20 s later with a line naming rank 1 (the launcher then kills the frozen process).
+if want f; then
+export RL_STEPS=50
+FORGE_Forge__CollectiveTimeout=00:00:20 timeout 240 bash "$root/bench/forge-run-gpu.sh" "$runs/freeze" --nproc-per-node 2 > /dev/null 2> "$out/freeze.log" &
+job=$!
+sleep 25
+victim=$(pgrep -f "forge run" | while read -r p; do grep -qz '^RANK=1$' /proc/$p/environ 2>/dev/null && echo $p; done | head -1)
+frozen_at=$(date +%s.%N)
+[[ -n $victim ]] && kill -STOP "$victim"
+wait $job; code=$?
+python3 - "$out/freeze.log" "$code" "$frozen_at" "${victim:-}" <<'PY' | tee -a "$results"
+import json, sys, time
+lines = [l for l in open(sys.argv[1]).read().splitlines() if "rank 1" in l or "stalled" in l]
+print(json.dumps({"proof": "f", "victim_pid": sys.argv[4], "exit": int(sys.argv[2]), "ended_after_freeze_s": round(time.time() - float(sys.argv[3]), 1), "timeout_s": 20, "lines": lines[-3:]}))
 PY
 fi
 echo done
