@@ -19,19 +19,13 @@ namespace Forge.GpuChecks;
 /// </summary>
 internal static class GraphsVersusEager
 {
-    private const string Config = """
-        {"model_type":"qwen2","architectures":["Qwen2ForCausalLM"],"hidden_size":896,"intermediate_size":4864,
-         "num_hidden_layers":4,"num_attention_heads":14,"num_key_value_heads":2,"vocab_size":151936,
-         "tie_word_embeddings":true,"rope_theta":1000000.0,"max_position_embeddings":4096,"rms_norm_eps":1e-6}
-        """;
-
     public static int Run(ITokenPicker picker)
     {
         var device = CUDA;
         foreach (var dtype in new[] { ScalarType.BFloat16, ScalarType.Float32 })
         {
-            using var a = new ModelStore().Create(Config, device, dtype, seed: 0);
-            using var b = new ModelStore().Create(Config, device, dtype, seed: 1);
+            using var a = new ModelStore().Create(CheckModels.Qwen2, device, dtype, seed: 0);
+            using var b = new ModelStore().Create(CheckModels.Qwen2, device, dtype, seed: 1);
             using var graphed = new KvCacheSampler(new SamplerOptions { CudaGraphs = CudaGraphMode.On }, new CudaGraphs(), picker: picker);
             using var eager = new KvCacheSampler(new SamplerOptions { CudaGraphs = CudaGraphMode.Off }, picker: picker);
             var greedy = new GenerationSettings { Greedy = true, MaxNewTokens = 40 };

@@ -17,12 +17,6 @@ namespace Forge.GpuChecks;
 /// </summary>
 internal static class KernelsVersusOps
 {
-    private const string Qwen2 = """
-        {"model_type":"qwen2","architectures":["Qwen2ForCausalLM"],"hidden_size":896,"intermediate_size":4864,
-         "num_hidden_layers":4,"num_attention_heads":14,"num_key_value_heads":2,"vocab_size":151936,
-         "tie_word_embeddings":true,"rope_theta":1000000.0,"max_position_embeddings":4096,"rms_norm_eps":1e-6}
-        """;
-
     private const string Qwen3 = """
         {"model_type":"qwen3","architectures":["Qwen3ForCausalLM"],"hidden_size":512,"intermediate_size":1536,
          "num_hidden_layers":4,"num_attention_heads":8,"num_key_value_heads":4,"head_dim":128,"vocab_size":32000,
@@ -32,7 +26,7 @@ internal static class KernelsVersusOps
     public static int Run(IDecodeKernels kernels, ITokenPicker picker)
     {
         Picks(picker);
-        foreach (var (layout, config) in new[] { ("qwen2", Qwen2), ("qwen3", Qwen3) })
+        foreach (var (layout, config) in new[] { ("qwen2", CheckModels.Qwen2), ("qwen3", Qwen3) })
         foreach (var dtype in new[] { ScalarType.Float32, ScalarType.BFloat16 })
         {
             using var created = new ModelStore().Create(config, CUDA, dtype, seed: 0);
