@@ -64,7 +64,7 @@ internal sealed class DistributedRun : IDisposable
         {
             communicator = new NcclCommunicator(environment.Rank, environment.WorldSize, device, id ?? rendezvous.Payload);
             var watched = communicator;
-            rendezvous.StartWatchdog(() => watched.Progress, collectiveTimeout);
+            rendezvous.StartWatchdog(() => watched.Progress, collectiveTimeout, watched.AsyncError);
             return new DistributedRun(rendezvous, communicator);
         }
         catch
@@ -80,7 +80,7 @@ internal sealed class DistributedRun : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        _rendezvous.Dispose(); // its watchdog stops asking the communicator first
         _communicator.Dispose();
-        _rendezvous.Dispose();
     }
 }

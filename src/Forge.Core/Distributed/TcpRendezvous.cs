@@ -33,6 +33,7 @@ public sealed class TcpRendezvous : IDisposable
     private int _lost;
     private StallDetector? _detector;
     private long _heardFromMainTicks;
+    private int _rank;
 
     private TcpRendezvous(Action<int, string> onPeerLost) => _onPeerLost = onPeerLost;
 
@@ -59,7 +60,7 @@ public sealed class TcpRendezvous : IDisposable
         ArgumentNullException.ThrowIfNull(environment);
         ArgumentNullException.ThrowIfNull(mainPayload);
         ArgumentNullException.ThrowIfNull(onPeerLost);
-        var rendezvous = new TcpRendezvous(onPeerLost);
+        var rendezvous = new TcpRendezvous(onPeerLost) { _rank = environment.Rank };
         try
         {
             int at = port ?? Port(environment);
@@ -89,9 +90,12 @@ public sealed class TcpRendezvous : IDisposable
     /// <paramref name="progress"/> (collectives entered, waiting at a barrier) to rank 0, and rank 0 its heartbeat to the
     /// others; rank 0 ends the job when a rank holds the others up in a collective, or stays silent, for
     /// <paramref name="timeout"/> (<see cref="StallDetector"/>), and a rank that hears nothing from rank 0 for as long
-    /// ends it too. Every rank learns of it through the handler given to <see cref="Join"/>. A zero timeout watches nothing.
+    /// ends it too. Every rank learns of it through the handler given to <see cref="Join"/>. <paramref name="health"/>,
+    /// asked as often, names an error the communicator met in the background (NCCL's asynchronous errors): this rank
+    /// then ends through the same handler, naming itself, and the others learn of it as of any rank that exits. A zero
+    /// timeout watches nothing.
     /// </summary>
-    public void StartWatchdog(Func<(long Entered, bool AtBarrier)> progress, TimeSpan timeout)
+    public void StartWatchdog(Func<(long Entered, bool AtBarrier)> progress, TimeSpan timeout, Func<string?>? health = null)
     {
         ArgumentNullException.ThrowIfNull(progress);
         if (timeout <= TimeSpan.Zero) return;
@@ -107,6 +111,11 @@ public sealed class TcpRendezvous : IDisposable
         {
             while (!_closing && !_finished && Volatile.Read(ref _lost) == 0)
             {
+                if (health?.Invoke() is { } error)
+                {
+                    if (Interlocked.Exchange(ref _lost, 1) == 0) _onPeerLost(_rank, error);
+                    return;
+                }
                 var (entered, atBarrier) = progress();
                 var now = _clock.Elapsed;
                 if (main)

@@ -14,6 +14,7 @@ namespace Forge.Cuda.Nccl;
 /// </summary>
 public sealed unsafe class NcclCommunicator : ICommunicator
 {
+    private readonly object _commGate = new();
     private IntPtr _comm;
     private long _entered;
     private volatile bool _atBarrier;
@@ -123,18 +124,40 @@ public sealed unsafe class NcclCommunicator : ICommunicator
         }
     }
 
+    /// <summary>
+    /// An error NCCL met in the background on this rank (a network fault, a peer's failure seen by NCCL), as one line, or
+    /// null while there is none; polled by the rendezvous watchdog from its own thread, as PyTorch's watchdog polls it.
+    /// </summary>
+    public string? AsyncError()
+    {
+        lock (_commGate)
+        {
+            if (_comm == IntPtr.Zero) return null;
+            int state = NcclNative.Success;
+            int result = NcclNative.CommGetAsyncError(_comm, &state);
+            if (result != NcclNative.Success) state = result;
+            return state is NcclNative.Success or NcclNative.InProgress ? null : $"NCCL failed on rank {Rank}: {NcclNative.ErrorString(state)} ({state})";
+        }
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {
-        var comm = Interlocked.Exchange(ref _comm, IntPtr.Zero);
-        if (comm != IntPtr.Zero) NcclNative.CommDestroy(comm);
+        lock (_commGate)
+        {
+            var comm = Interlocked.Exchange(ref _comm, IntPtr.Zero);
+            if (comm != IntPtr.Zero) NcclNative.CommDestroy(comm);
+        }
     }
 
     /// <summary>Ends every collective under way on this rank at once (another rank is gone).</summary>
     public void Abort()
     {
-        var comm = Interlocked.Exchange(ref _comm, IntPtr.Zero);
-        if (comm != IntPtr.Zero) NcclNative.CommAbort(comm);
+        lock (_commGate)
+        {
+            var comm = Interlocked.Exchange(ref _comm, IntPtr.Zero);
+            if (comm != IntPtr.Zero) NcclNative.CommAbort(comm);
+        }
     }
 
     private IntPtr Comm => _comm != IntPtr.Zero ? _comm : throw new ObjectDisposedException(nameof(NcclCommunicator));

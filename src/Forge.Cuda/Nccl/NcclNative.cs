@@ -9,7 +9,7 @@ namespace Forge.Cuda.Nccl;
 /// </summary>
 internal static unsafe class NcclNative
 {
-    public const int Success = 0;
+    public const int Success = 0, InProgress = 7;
 
     // ncclDataType_t
     public const int Int8 = 0, Uint8 = 1, Int32 = 2, Int64 = 4, Float16 = 6, Float32 = 7, Float64 = 8, Bfloat16 = 9;
@@ -45,6 +45,9 @@ internal static unsafe class NcclNative
         ((delegate* unmanaged<IntPtr, IntPtr, nuint, int, int, IntPtr, IntPtr, int>)Export("ncclReduceScatter"))(send, receive, receiveCount, type, op, comm, stream);
 
     public static int CommDestroy(IntPtr comm) => ((delegate* unmanaged<IntPtr, int>)Export("ncclCommDestroy"))(comm);
+
+    public static int CommGetAsyncError(IntPtr comm, int* asyncError) =>
+        ((delegate* unmanaged<IntPtr, int*, int>)Export("ncclCommGetAsyncError"))(comm, asyncError);
 
     public static int CommAbort(IntPtr comm) => ((delegate* unmanaged<IntPtr, int>)Export("ncclCommAbort"))(comm);
 

@@ -95,6 +95,25 @@ public sealed class TcpRendezvousTests
     }
 
     [Fact]
+    public void A_rank_whose_communicator_reports_an_error_ends_naming_itself_and_the_others_learn_it_is_gone()
+    {
+        var lost = new ConcurrentQueue<(int, int, string)>();
+        var ranks = Join(2, lost);
+        string? error = null;
+        ranks[0].StartWatchdog(() => (1, false), TimeSpan.FromSeconds(2));
+        ranks[1].StartWatchdog(() => (1, false), TimeSpan.FromSeconds(2), () => error);
+        Thread.Sleep(200);
+        lost.Should().BeEmpty();
+        error = "NCCL failed on rank 1: remote process exited or there was a network error (6)";
+        SpinWait.SpinUntil(() => !lost.IsEmpty, TimeSpan.FromSeconds(15)).Should().BeTrue("the watchdog asks every half second here");
+        lost.Should().ContainSingle().Which.Should().Be((1, 1, error));
+        ranks[1].Dispose(); // the rank's process ends
+        SpinWait.SpinUntil(() => lost.Count >= 2, TimeSpan.FromSeconds(10));
+        lost.Should().Contain((0, 1, "rank 1 exited without finishing (its connection to the rendezvous closed)"));
+        ranks[0].Dispose();
+    }
+
+    [Fact]
     public void A_frozen_rank_0_or_a_silent_rank_is_named_after_the_timeout()
     {
         var lost = new ConcurrentQueue<(int, int, string)>();
