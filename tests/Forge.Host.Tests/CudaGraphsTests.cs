@@ -10,6 +10,7 @@ namespace Forge.Host.Tests;
 /// Forge.Cuda's CUDA graphs where there is no CUDA (the CPU build): the host offers them, and they say in one line why
 /// they cannot capture, so the sampler decodes eagerly. (tests/gpu's graphs_match_eager covers the CUDA side.)
 /// </summary>
+[Collection(KernelRegistration.Name)]
 public class CudaGraphsTests
 {
     [Fact]
@@ -36,6 +37,22 @@ public class CudaGraphsTests
     }
 
     [Fact]
+    public void With_fused_kernels_off_the_host_offers_no_picker_and_models_use_no_kernels()
+    {
+        try
+        {
+            using var provider = new ServiceCollection().AddCudaGraphs(fusedKernels: false).BuildServiceProvider();
+            provider.GetService<ITokenPicker>().Should().BeNull("samplers pick tokens with TorchSharp's operations");
+            provider.GetRequiredService<IDeviceGraphs>().Should().NotBeNull("graphs do not depend on the kernels");
+            Forge.Core.Models.DecodeKernels.Installed.Should().BeNull("the models' default goes too");
+        }
+        finally
+        {
+            new ServiceCollection().AddCudaGraphs(); // as every other test in this process expects
+        }
+    }
+
+    [Fact]
     public void The_build_is_cached_per_torch_version_read_from_its_version_file()
     {
         using var dir = new TempDirectory();
@@ -44,4 +61,11 @@ public class CudaGraphsTests
         File.Delete(Path.Combine(dir.Path, "version.py"));
         GraphsLibrary.TorchVersion(dir.Path).Should().StartWith("torch-", "a folder without version.py is keyed by its path");
     }
+}
+
+/// <summary>Tests that change the process-wide <see cref="Forge.Core.Models.DecodeKernels.Installed"/> run alone.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class KernelRegistration
+{
+    public const string Name = "kernel registration";
 }

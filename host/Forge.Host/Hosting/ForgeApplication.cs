@@ -92,7 +92,7 @@ internal sealed class ForgeApplication : IDisposable
         builder.Services.AddSingleton(catalog);
         builder.Services.AddSingleton<IPluginResolver, ServiceProviderPluginResolver>();
         builder.Services.AddForgeCore(configuration);
-        builder.Services.AddCudaGraphs();
+        builder.Services.AddCudaGraphs(forge.FusedKernels);
         var kinds = builder.Services.Select(d => d.ImplementationInstance).OfType<Core.Pipelines.StageKind>();
         var instances = PluginInstances.From(configuration, catalog, kinds);
         builder.Services.AddSingleton(instances);

@@ -27,6 +27,10 @@ internal sealed class ForgeOptions
     [Description("Bit-for-bit repeatable CUDA runs: libtorch's deterministic algorithms (warning where an op has none) and CUBLAS_WORKSPACE_CONFIG=:4096:8; slower. The CPU is deterministic either way")]
     public bool Deterministic { get; set; }
 
+    /// <summary>Whether decoding on CUDA uses Forge's fused kernels (<c>Forge.Cuda</c>'s native library).</summary>
+    [Description("Fused CUDA decoding kernels (add + RMSNorm, SiLU·up, rotary + cache write, token pick), built with the CUDA-graph library where nvcc is found; false decodes with libtorch's kernels only")]
+    public bool FusedKernels { get; set; } = true;
+
     /// <summary>How long a data-parallel run's ranks wait for a rank that holds them up in a collective (zero: for ever).</summary>
     [Description("How long the ranks of a data-parallel run wait for a rank that holds them up in a collective, or that is silent, before the job ends naming it (10m, 1h; 0 waits for ever). A wait at a stage boundary while rank 0 works alone is not timed")]
     [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
