@@ -26,7 +26,7 @@ public sealed class GrpoOptimizer(GrpoOptions options) : IPolicyOptimizer
         // (rows, tokens) and the KL term still pulls them towards the reference.
         var advantages = GroupAdvantages.Compute(rollout.Rewards.to(float64), rollout.Scored, rollout.GroupSize, options.ScaleRewards, context.SumOverRanks);
         var mask = batch.CompletionMask.to(float32);
-        long limit = options.LossType == GrpoLossType.DrGrpo ? CompletionLimit(rollout, mask) : mask.shape[1];
+        long limit = options.LossType == GrpoLossType.DrGrpo ? CompletionLimit(rollout, mask, context) : mask.shape[1];
         if (options.MaskTruncatedCompletions)
             mask = mask * rollout.Truncated.logical_not().to(float32).unsqueeze(-1);
         // The normalisers are the whole batch's: over every data-parallel rank's rows.
@@ -91,12 +91,18 @@ public sealed class GrpoOptimizer(GrpoOptions options) : IPolicyOptimizer
 
     /// <summary>
     /// Dr. GRPO's constant: the configured completion-length limit the rollout carries, or, when it carries none, the
-    /// batch's completion width (its longest completion). A completion longer than the configured limit is refused: the
-    /// constant would no longer bound what it divides.
+    /// batch's completion width (its longest completion; over every data-parallel rank's rows, each of which pads to its
+    /// own). A completion longer than the configured limit is refused: the constant would no longer bound what it divides.
     /// </summary>
-    private static long CompletionLimit(Rollout rollout, Tensor mask)
+    private static long CompletionLimit(Rollout rollout, Tensor mask, ITrainingContext context)
     {
-        if (rollout.MaxCompletionLength <= 0) return mask.shape[1];
+        if (rollout.MaxCompletionLength <= 0)
+        {
+            if (context.WorldSize == 1) return mask.shape[1];
+            var widths = new double[context.WorldSize];
+            widths[context.Rank] = mask.shape[1];
+            return (long)context.SumOverRanks(widths).Max();
+        }
         long longest = (long)mask.sum(-1).max().ToDouble();
         if (longest > rollout.MaxCompletionLength)
             throw new ArgumentException($"a completion of {longest} tokens is longer than the rollout's MaxCompletionLength ({rollout.MaxCompletionLength})", nameof(rollout));

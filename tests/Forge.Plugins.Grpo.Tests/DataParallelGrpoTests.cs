@@ -19,7 +19,7 @@ public class DataParallelGrpoTests
     private static readonly double[] Rewards = [1, 0, 0, 1, 0.5, 0, 1, 0, 0.2, 0.9, 0.4, 0.4, 1, 1, 0, 0.3];
     private static readonly bool[] Scored = [true, true, true, true, true, false, true, true, true, true, true, true, true, true, true, true];
 
-    private static Rollout Rollout(int firstPrompt, int prompts)
+    private static Rollout Rollout(int firstPrompt, int prompts, int maxCompletionLength = 8)
     {
         var promptIds = new List<IReadOnlyList<int>>();
         var completions = new List<Completion>();
@@ -28,15 +28,16 @@ public class DataParallelGrpoTests
         {
             int global = firstPrompt + p;
             promptIds.Add(Enumerable.Range(3 + global, 2 + global % 3).ToArray());
+            // The last prompt's completions are longest: rank 1's rows are wider than rank 0's.
             for (int g = 0; g < Group; g++)
-                completions.Add(new Completion(p, Enumerable.Range(10 + g + global, 2 + (global * 5 + g * 3) % 5).ToArray(), [], "", g == 3));
+                completions.Add(new Completion(p, Enumerable.Range(10 + g + global, 2 + (global * 5 + g * 3) % 5 + (global == 3 ? 2 : 0)).ToArray(), [], "", g == 3));
         }
         var batch = RolloutBuilder.Build(promptIds, completions, 0, CPU);
         return new Rollout(batch, RolloutBuilder.OldLogProbs(completions, CPU), tensor(rows.Select(r => Rewards[r]).ToArray()),
             tensor(completions.Select(c => c.Truncated).ToArray()), Group)
         {
             Scored = tensor(rows.Select(r => Scored[r]).ToArray()),
-            MaxCompletionLength = 8,
+            MaxCompletionLength = maxCompletionLength,
         };
     }
 
@@ -47,7 +48,7 @@ public class DataParallelGrpoTests
     }
 
     private static (List<Dictionary<string, double>> Metrics, float[] Weights, float[] Initial) Train(ICommunicator communicator, GrpoOptions options,
-        bool shard = false, ScalarType dtype = ScalarType.Float32, Action<TrainingContext>? after = null)
+        bool shard = false, ScalarType dtype = ScalarType.Float32, Action<TrainingContext>? after = null, int maxCompletionLength = 8)
     {
         int prompts = 4 / communicator.WorldSize;
         var model = CheckpointLoader.Load(Path.Combine(AppContext.BaseDirectory, "TestData", "models", "qwen2"), CPU, dtype);
@@ -57,7 +58,7 @@ public class DataParallelGrpoTests
         var optimizer = new GrpoOptimizer(options);
         var metrics = new List<Dictionary<string, double>>();
         for (int step = 0; step < 2; step++)
-            metrics.Add(new Dictionary<string, double>(optimizer.Step(Rollout(communicator.Rank * prompts, prompts), context)));
+            metrics.Add(new Dictionary<string, double>(optimizer.Step(Rollout(communicator.Rank * prompts, prompts, maxCompletionLength), context)));
         after?.Invoke(context);
         var weights = Flat(model);
         model.Dispose();
@@ -69,11 +70,12 @@ public class DataParallelGrpoTests
     [InlineData(GrpoLossType.Dapo, ScaleRewards.Group)]
     [InlineData(GrpoLossType.Bnpo, ScaleRewards.Batch)]
     [InlineData(GrpoLossType.DrGrpo, ScaleRewards.None)]
-    public void Two_ranks_with_half_the_groups_each_equal_one_rank_with_all(GrpoLossType lossType, ScaleRewards scale)
+    [InlineData(GrpoLossType.DrGrpo, ScaleRewards.Group, 0)] // no configured limit: the widest rank's width
+    public void Two_ranks_with_half_the_groups_each_equal_one_rank_with_all(GrpoLossType lossType, ScaleRewards scale, int maxCompletionLength = 8)
     {
         var options = new GrpoOptions { LossType = lossType, ScaleRewards = scale, Beta = 0.04, NumIterations = 2, EpsilonLow = 0.05, EpsilonHigh = 0.05 };
-        var single = Train(SingleProcessCommunicator.Instance, options);
-        var ranks = InProcessWorld.Run(2, c => Train(c, options));
+        var single = Train(SingleProcessCommunicator.Instance, options, maxCompletionLength: maxCompletionLength);
+        var ranks = InProcessWorld.Run(2, c => Train(c, options, maxCompletionLength: maxCompletionLength));
 
         ranks[1].Weights.Should().Equal(ranks[0].Weights, "every rank applies the same averaged update");
         for (int step = 0; step < 2; step++)
