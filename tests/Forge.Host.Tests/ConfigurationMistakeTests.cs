@@ -39,6 +39,7 @@ public class ConfigurationMistakeTests
         { "Forge:AllowedPluginSha256=abc", "Forge:AllowedPluginSha256: expected a list" },
         { "Forge:Sed=1", "Forge:Sed: unknown key; did you mean Seed?" },
         { "Pipelnes:x:Stages:0:Kind=sft", "Pipelnes: unknown section; did you mean Pipelines?" },
+        { $"{Stages}:0:PromptSource=arithmetic", $"{Stages}:0:PromptSource: give Data or PromptSource, not both" },
         { $"{Stages}:3:Data=data/missing.jsonl", $"{Stages}:3:Data: 'data/missing.jsonl' does not exist" },
         { $"{Stages}:3:Teacher=checkpoints/no-such-stage", $"{Stages}:3:Teacher: 'checkpoints/no-such-stage' does not exist" },
         { $"{Stages}:0:Kind=sfft", $"{Stages}:0:Kind: unknown stage kind 'sfft'; did you mean sft?" },

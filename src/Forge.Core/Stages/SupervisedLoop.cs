@@ -19,7 +19,8 @@ namespace Forge.Core.Stages;
 
 /// <summary>
 /// <c>sft</c> and <c>distill</c>: fine-tunes a model on (prompt, completion) traces from <c>Data</c> (JSONL; relative
-/// paths resolve against the run folder, so <c>data/&lt;stage&gt;.jsonl</c> of an earlier stage works) with a
+/// paths resolve against the run folder, so <c>data/&lt;stage&gt;.jsonl</c> of an earlier stage works) or from the
+/// train rows of a <c>PromptSource</c> with the completion in <c>CompletionColumn</c> (<see cref="SourceTraces"/>), with a
 /// distiller plugin — <c>sft</c> by default, <c>kd</c> for a <c>distill</c> stage with a <c>Teacher</c> folder (loaded
 /// unless the distiller is <c>sft</c>; it must share the student's tokenizer, and a new student takes the teacher's).
 /// <c>OnPolicyShare</c> (GKD's λ) replaces that share of batches by the student's own samples. Batches group traces of
@@ -36,9 +37,7 @@ internal sealed class SupervisedLoop(IModelStore store, IPluginResolver plugins,
     /// <summary>Runs the loop with <paramref name="options"/>; <paramref name="distill"/> adds a teacher (the same object for a distill stage).</summary>
     public StageResult Run(StageContext context, SftStageOptions options, DistillStageOptions? distill)
     {
-        string data = context.ResolvePath(options.Data) ?? throw new ForgeDataException($"{context.Path}:Data: missing trace file");
-        var traces = CompletionFile.Read(data);
-        if (traces.Count == 0) throw new ForgeDataException($"{data}: no traces");
+        var traces = Traces(context, options);
         var corpusFormat = StageTemplate.ForCorpus(options, $"{context.Path}:Template");
         string? teacherFolder = context.ResolvePath(distill?.Teacher);
         string distillerName = options.Distiller.Plugin;
@@ -153,5 +152,19 @@ internal sealed class SupervisedLoop(IModelStore store, IPluginResolver plugins,
         foreach (string text in samples)
             if (!teacher.Encode(text).SequenceEqual(student.Encode(text)))
                 throw new ForgeDataException($"{key}: the teacher's tokenizer encodes the traces differently from the student's; distillation from logits needs a shared tokenizer (use the sft distiller on the teacher's traces instead)");
+    }
+
+    /// <summary>The stage's traces: the Data file's lines, or the prompt source's train rows with their completion column.</summary>
+    private IReadOnlyList<Contracts.Rewards.RewardInput> Traces(StageContext context, SftStageOptions options)
+    {
+        if (options.PromptSource is { } source)
+        {
+            var rows = SourceTraces.Read(plugins.Resolve<Contracts.Data.IPromptSource>(source.InstanceName), options.CompletionColumn, context.Seed,
+                $"{context.Path}:CompletionColumn");
+            return rows.Count > 0 ? rows : throw new ForgeDataException($"{context.Path}:PromptSource: '{source.InstanceName}' has no train rows");
+        }
+        string data = context.ResolvePath(options.Data) ?? throw new ForgeDataException($"{context.Path}:Data: missing trace file");
+        var traces = CompletionFile.Read(data);
+        return traces.Count > 0 ? traces : throw new ForgeDataException($"{data}: no traces");
     }
 }
