@@ -58,7 +58,7 @@ public class DryRunTests
         result.ExitCode.Should().Be(2);
         result.Out.Should().BeEmpty();
         result.ErrorText.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().ContainSingle()
-            .Which.Should().Be("error: Pipelines:tiny:Stages:0:Epoch: unknown key; did you mean Epochs? (valid keys: Adapter, BatchSize, Chat, CheckpointEvery, DType, Data, Device, Distiller, Epochs, Eval, EvalEvery, Generation, KeepCheckpoints, Kind, LengthBucketing, MaxSteps, Model, Name, NewModel, Template, Tokenizer, Training)");
+            .Which.Should().Be("error: Pipelines:tiny:Stages:0:Epoch: unknown key; did you mean Epochs? (valid keys: Adapter, BatchSize, Chat, CheckpointEvery, CompletionColumn, DType, Data, Device, Distiller, Epochs, Eval, EvalEvery, Generation, KeepCheckpoints, Kind, LengthBucketing, MaxSteps, Model, Name, NewModel, PromptSource, Template, Tokenizer, Training)");
         Directory.Exists(dir.Combine("run")).Should().BeFalse();
     }
 
