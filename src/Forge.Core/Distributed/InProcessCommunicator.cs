@@ -5,7 +5,8 @@ namespace Forge.Core.Distributed;
 /// <summary>
 /// One rank of an <see cref="InProcessWorld"/>. A collective has two phases: every rank leaves a CPU copy of its
 /// tensor in its slot and waits; then every rank reads all slots (reducing in rank order, so the bits agree) and waits
-/// again before the slots are reused.
+/// again before the slots are reused. Every temporary view is held in a <c>using</c> until its copy returns: a view passed
+/// straight into <c>copy_</c> may be finalized by the GC while libtorch still reads it (a crash seen in CI).
 /// </summary>
 internal sealed class InProcessCommunicator(InProcessWorld world, int rank) : ICommunicator
 {
@@ -21,7 +22,8 @@ internal sealed class InProcessCommunicator(InProcessWorld world, int rank) : IC
         Collective(tensor, slots =>
         {
             using var result = Reduce(slots, op);
-            tensor.copy_(result.view(tensor.shape));
+            using var shaped = result.view(tensor.shape);
+            tensor.copy_(shaped);
         });
     }
 
@@ -29,7 +31,11 @@ internal sealed class InProcessCommunicator(InProcessWorld world, int rank) : IC
     {
         ArgumentNullException.ThrowIfNull(tensor);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(root, WorldSize);
-        Collective(tensor, slots => tensor.copy_(slots[root].view(tensor.shape)));
+        Collective(tensor, slots =>
+        {
+            using var source = slots[root].view(tensor.shape);
+            tensor.copy_(source);
+        });
     }
 
     public void AllGather(Tensor input, Tensor output)
@@ -40,8 +46,13 @@ internal sealed class InProcessCommunicator(InProcessWorld world, int rank) : IC
             throw new ArgumentException($"all-gather: the output has {output.numel()} elements, not {WorldSize} × {input.numel()}");
         Collective(input, slots =>
         {
-            var chunks = output.view(WorldSize, -1);
-            for (int r = 0; r < WorldSize; r++) chunks[r].copy_(slots[r].view(-1));
+            using var chunks = output.view(WorldSize, -1);
+            for (int r = 0; r < WorldSize; r++)
+            {
+                using var chunk = chunks[r];
+                using var source = slots[r].view(-1);
+                chunk.copy_(source);
+            }
         });
     }
 
@@ -54,7 +65,10 @@ internal sealed class InProcessCommunicator(InProcessWorld world, int rank) : IC
         Collective(input, slots =>
         {
             using var result = Reduce(slots, op);
-            output.copy_(result.view(WorldSize, -1)[Rank].view(output.shape));
+            using var rows = result.view(WorldSize, -1);
+            using var mine = rows[Rank];
+            using var shaped = mine.view(output.shape);
+            output.copy_(shaped);
         });
     }
 
@@ -67,7 +81,10 @@ internal sealed class InProcessCommunicator(InProcessWorld world, int rank) : IC
     private void Collective(Tensor mine, Action<Tensor[]> read)
     {
         using var noGrad = no_grad();
-        world.Slots[Rank] = mine.detach().to(CPU).contiguous().clone();
+        using (var detached = mine.detach())
+        using (var onCpu = detached.to(CPU))
+        using (var contiguous = onCpu.contiguous())
+            world.Slots[Rank] = contiguous.clone();
         try
         {
             world.Wait(Rank);

@@ -80,16 +80,17 @@ public sealed class TcpRendezvousTests
         var lost = new ConcurrentQueue<(int, int, string)>();
         var ranks = Join(3, lost);
         long entered = 0;
-        foreach (var r in ranks) r.StartWatchdog(() => (Interlocked.Read(ref entered), false), TimeSpan.FromMilliseconds(800));
+        // Heartbeats every 0.5 s against a 2 s timeout: robust to a loaded CI machine's scheduling delays.
+        foreach (var r in ranks) r.StartWatchdog(() => (Interlocked.Read(ref entered), false), TimeSpan.FromSeconds(2));
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(2.5))
+        while (clock.Elapsed < TimeSpan.FromSeconds(4))
         {
             Interlocked.Increment(ref entered);
             Thread.Sleep(100);
         }
         lost.Should().BeEmpty("ranks that move together and keep talking are not stalled");
         foreach (var r in ranks) r.Finished();
-        Thread.Sleep(1200);
+        Thread.Sleep(2500);
         lost.Should().BeEmpty("finished ranks are not watched");
         foreach (var r in ranks) r.Dispose();
     }
@@ -100,7 +101,8 @@ public sealed class TcpRendezvousTests
         var lost = new ConcurrentQueue<(int, int, string)>();
         var ranks = Join(2, lost);
         string? error = null;
-        ranks[0].StartWatchdog(() => (1, false), TimeSpan.FromSeconds(2));
+        // Rank 0 waits long (it must not find rank 1 silent before rank 1's exit closes the connection); rank 1 asks often.
+        ranks[0].StartWatchdog(() => (1, false), TimeSpan.FromMinutes(1));
         ranks[1].StartWatchdog(() => (1, false), TimeSpan.FromSeconds(2), () => error);
         Thread.Sleep(200);
         lost.Should().BeEmpty();
