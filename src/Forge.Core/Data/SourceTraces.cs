@@ -13,7 +13,7 @@ namespace Forge.Core.Data;
 /// </summary>
 public static class SourceTraces
 {
-    /// <summary>The train split of <paramref name="source"/> for <paramref name="seed"/>, each row with its completion.</summary>
+    /// <summary>The train split of <paramref name="source"/> for <paramref name="seed"/>, each row (its id and prompt) with its completion.</summary>
     /// <param name="source">The prompt source.</param>
     /// <param name="column">The completion's column: <c>name</c> or <c>name[i]</c>.</param>
     /// <param name="seed">The run's seed (the source's order and held-out split).</param>
@@ -24,8 +24,10 @@ public static class SourceTraces
         ArgumentNullException.ThrowIfNull(source);
         var (name, index) = Parse(column, key);
         var traces = new List<RewardInput>();
+        // Only the id, the prompt and the completion are kept: a dataset's other columns (OpenR1's four long
+        // generations, its messages) would otherwise stay in memory for every row of the split.
         foreach (var row in source.Rows("train", seed))
-            traces.Add(new RewardInput(row, Completion(row, name, index, column, key), 0, false));
+            traces.Add(new RewardInput(new PromptRow(row.Id, row.Prompt), Completion(row, name, index, column, key), 0, false));
         return traces;
     }
 

@@ -39,6 +39,7 @@ public sealed class SourceTracesTests
         source.Split.Should().Be("train");
         source.Seed.Should().Be(7);
         traces.Select(t => (t.Row.Id, t.Row.Prompt, t.Completion)).Should().Equal(("a", "What is 1+1?", "<think>1+1</think><answer>2</answer>"), ("b", "What is 2+2?", "4"));
+        traces.Should().OnlyContain(t => t.Row.Columns.Count == 0, "the other columns are not kept in memory");
         SourceTraces.Read(source, "generations", 7, Key).Select(t => t.Completion).Should().Equal("first", "g1");
         SourceTraces.Read(source, "generations[1]", 7, Key).Select(t => t.Completion).Should().Equal("second", "g2");
     }
