@@ -108,4 +108,48 @@ public sealed class InProcessCommunicatorTests
         var act = () => c.AllReduce(t);
         act.Should().Throw<RankFailedException>().Where(e => e.FailedRank == 1).WithMessage("rank(s) 1 did not reach a collective within 0 s");
     }
+
+    /// <summary>
+    /// The collector running all the time, as under a loaded CI machine: a temporary view handed straight to
+    /// <c>copy_</c> could be finalized while libtorch still read it, and the test host segfaulted (it did in CI, and
+    /// did here 3 times out of 3 before the fix). Optimized builds only — CI runs Release; a Debug build keeps
+    /// temporaries alive to the end of the method, so there this cannot fail.
+    /// </summary>
+    [Fact]
+    public void Collectives_survive_the_collector_running_throughout()
+    {
+        using var stop = new CancellationTokenSource();
+        var collector = new Thread(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+            }
+        }) { IsBackground = true };
+        collector.Start();
+        try
+        {
+            var sums = InProcessWorld.Run(2, c =>
+            {
+                using var t = ones(1 << 20);
+                using var half = zeros(1 << 19);
+                using var whole = zeros(1 << 20);
+                for (int i = 0; i < 100; i++)
+                {
+                    c.Broadcast(t);
+                    c.AllReduce(t, ReduceOp.Average);
+                    c.ReduceScatter(t, half, ReduceOp.Average);
+                    c.AllGather(half, whole);
+                }
+                return whole.sum().item<float>();
+            });
+            sums.Should().Equal(1 << 20, 1 << 20);
+        }
+        finally
+        {
+            stop.Cancel();
+            collector.Join();
+        }
+    }
 }
