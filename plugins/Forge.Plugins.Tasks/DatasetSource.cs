@@ -37,7 +37,7 @@ public sealed class DatasetSource(DatasetSourceOptions options, ILogger<DatasetS
         var rows = files.SelectMany(Read)
             .Where(r => separateTest || StableSplit.Belongs(r.SplitText, split, options.TestPercent))
             .Select(r => r.Row);
-        return Shuffled(rows, new Random(seed), options.ShuffleBuffer);
+        return ShuffleBuffer.Shuffle(rows, new Random(seed), options.ShuffleBuffer);
     }
 
     private IEnumerable<ColumnMapping.Mapped> Read(string path)
@@ -71,35 +71,6 @@ public sealed class DatasetSource(DatasetSourceOptions options, ILogger<DatasetS
             if (missing == 0 || !_warned.Add(path)) return;
         logger.LogWarning("{Path}: {Missing} of {Rows} rows have no gold answer ({Column}): the accuracy reward cannot score them, so RL trains them on reward 0",
             path, missing, rows, options.Columns.Answer ?? string.Join(" or ", ColumnMapping.AnswerCandidates));
-    }
-
-    /// <summary>Fills a buffer, then hands out a random buffered row for every row read; drains it shuffled at the end.</summary>
-    private static IEnumerable<PromptRow> Shuffled(IEnumerable<PromptRow> rows, Random random, int size)
-    {
-        if (size <= 1)
-        {
-            foreach (var row in rows) yield return row;
-            yield break;
-        }
-        var buffer = new List<PromptRow>(Math.Min(size, 4096));
-        foreach (var row in rows)
-        {
-            if (buffer.Count < size)
-            {
-                buffer.Add(row);
-                continue;
-            }
-            int pick = random.Next(buffer.Count);
-            yield return buffer[pick];
-            buffer[pick] = row;
-        }
-        while (buffer.Count > 0)
-        {
-            int pick = random.Next(buffer.Count);
-            yield return buffer[pick];
-            buffer[pick] = buffer[^1];
-            buffer.RemoveAt(buffer.Count - 1);
-        }
     }
 }
 

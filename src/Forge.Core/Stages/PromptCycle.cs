@@ -26,7 +26,7 @@ internal sealed class PromptCycle(IPromptSource source, int seed, int shuffleBuf
         int emptyPasses = 0;
         while (taken.Count < count)
         {
-            _rows ??= Shuffled(source.Rows("train", seed + _epoch), new Random(unchecked(seed * 1_000_003 + _epoch * 7_919 + 17))).GetEnumerator();
+            _rows ??= ShuffleBuffer.Shuffle(source.Rows("train", seed + _epoch), new Random(unchecked(seed * 1_000_003 + _epoch * 7_919 + 17)), shuffleBuffer).GetEnumerator();
             if (_rows.MoveNext())
             {
                 emptyPasses = 0;
@@ -47,35 +47,6 @@ internal sealed class PromptCycle(IPromptSource source, int seed, int shuffleBuf
             if (++emptyPasses > 1) throw new ForgeDataException("the prompt source has no train rows");
         }
         return taken;
-    }
-
-    /// <summary>Fills a buffer, then hands out a random buffered row for every row read; drains it shuffled at the end.</summary>
-    private IEnumerable<PromptRow> Shuffled(IEnumerable<PromptRow> rows, Random random)
-    {
-        if (shuffleBuffer <= 1)
-        {
-            foreach (var row in rows) yield return row;
-            yield break;
-        }
-        var buffer = new List<PromptRow>(Math.Min(shuffleBuffer, 4096));
-        foreach (var row in rows)
-        {
-            if (buffer.Count < shuffleBuffer)
-            {
-                buffer.Add(row);
-                continue;
-            }
-            int pick = random.Next(buffer.Count);
-            yield return buffer[pick];
-            buffer[pick] = row;
-        }
-        while (buffer.Count > 0)
-        {
-            int pick = random.Next(buffer.Count);
-            yield return buffer[pick];
-            buffer[pick] = buffer[^1];
-            buffer.RemoveAt(buffer.Count - 1);
-        }
     }
 
     public void Dispose() => _rows?.Dispose();
