@@ -20,7 +20,7 @@ public sealed class CudaDecodeKernels : IDecodeKernels, ITokenPicker
     {
         ArgumentNullException.ThrowIfNull(device);
         if (device.type != DeviceType.CUDA) return $"the device is {device.type}, not CUDA";
-        string? why = GraphsLibrary.Unavailable ?? (GraphsNative.KernelsAvailable() ? null : $"the native library has {GraphsLibrary.KernelsNote ?? "no fused kernels"}");
+        string? why = Why();
         if (why is not null && Interlocked.Exchange(ref _told, 1) == 0)
             Console.Error.WriteLine($"forge: fused decoding kernels unavailable ({why}); decoding runs libtorch's kernels");
         return why;
@@ -112,9 +112,12 @@ public sealed class CudaDecodeKernels : IDecodeKernels, ITokenPicker
     /// <summary>Loads the native library when no <see cref="Unavailable"/> has yet; throws when it cannot run kernels.</summary>
     private static void Loaded()
     {
-        string? why = GraphsLibrary.Unavailable ?? (GraphsNative.KernelsAvailable() ? null : "the native library has no fused kernels");
-        if (why is not null) throw new InvalidOperationException($"fused kernels unavailable: {why}");
+        if (Why() is { } why) throw new InvalidOperationException($"fused kernels unavailable: {why}");
     }
+
+    /// <summary>Why the kernels cannot run (loading the library first), or null.</summary>
+    private static string? Why() =>
+        GraphsLibrary.Unavailable ?? (GraphsNative.KernelsAvailable() ? null : $"the native library has {GraphsLibrary.KernelsNote ?? "no fused kernels"}");
 
     private static int DeviceIndex(Tensor t) => t.device.index < 0 ? 0 : t.device.index;
 
