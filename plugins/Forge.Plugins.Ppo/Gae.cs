@@ -33,23 +33,18 @@ public static class Gae
     /// <summary>
     /// (x − mean) / sqrt(var + 1e-8) over the unmasked entries, the unbiased variance; masked entries stay 0. With
     /// <paramref name="sumOverRanks"/> (<c>ITrainingContext.SumOverRanks</c>) the mean and variance are every
-    /// data-parallel rank's entries together, as one process holding the whole batch would whiten them.
+    /// data-parallel rank's entries together, as one process holding the whole batch would whiten them; without it, this
+    /// process's alone (the same arithmetic).
     /// </summary>
     public static Tensor Whiten(Tensor x, Tensor mask, Func<double[], double[]>? sumOverRanks = null)
     {
         using var scope = NewDisposeScope();
-        if (sumOverRanks is null)
-        {
-            var count = mask.sum().clamp_min(1.0);
-            var mean = (x * mask).sum() / count;
-            var variance = ((x - mean).square() * mask).sum() / (count - 1).clamp_min(1.0);
-            return ((x - mean) * (variance + 1e-8).rsqrt() * mask).MoveToOuterDisposeScope();
-        }
+        sumOverRanks ??= values => values;
         var local = stack([mask.sum(), (x * mask).sum()]).to(float64).cpu().data<double>().ToArray();
         var sums = sumOverRanks(local);
-        double n = Math.Max(1, sums[0]), globalMean = sums[1] / n;
-        double squares = sumOverRanks([((x - globalMean).square() * mask).sum().to(float64).ToDouble()])[0];
-        double globalVariance = squares / Math.Max(1, n - 1);
-        return ((x - globalMean) * (1.0 / Math.Sqrt(globalVariance + 1e-8)) * mask).to(x.dtype).MoveToOuterDisposeScope();
+        double n = Math.Max(1, sums[0]), mean = sums[1] / n;
+        double squares = sumOverRanks([((x - mean).square() * mask).sum().to(float64).ToDouble()])[0];
+        double variance = squares / Math.Max(1, n - 1);
+        return ((x - mean) * (1.0 / Math.Sqrt(variance + 1e-8)) * mask).to(x.dtype).MoveToOuterDisposeScope();
     }
 }

@@ -87,17 +87,4 @@ public class DataParallelPpoTests
         var single = Train(SingleProcessCommunicator.Instance, options, [8]);
         single.Updates.Should().Be(8, "alone, eight rows make four minibatches a step");
     }
-
-    [Fact]
-    public void Whitening_over_ranks_in_one_process_is_the_local_whitening()
-    {
-        var x = tensor(new float[] { 0.5f, -1.25f, 3f, 0f, 2f, 7f, -0.5f, 1f }).reshape(2, 4);
-        var mask = tensor(new float[] { 1, 1, 1, 0, 1, 1, 0, 0 }).reshape(2, 4);
-        var local = Gae.Whiten(x, mask).data<float>().ToArray();
-        var overRanks = Gae.Whiten(x, mask, v => (double[])v.Clone()).data<float>().ToArray();
-
-        overRanks.Should().Equal(local, (a, b) => Math.Abs(a - b) < 1e-6);
-        local[3].Should().Be(0f, "masked entries stay 0");
-        local.Where((_, i) => i is 0 or 1 or 2 or 4 or 5).Average().Should().BeApproximately(0f, 1e-6f);
-    }
 }
