@@ -29,7 +29,8 @@ public sealed class SingleProcessCommunicator(Device? device = null) : ICommunic
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
         using var noGrad = no_grad();
-        output.view(input.shape).copy_(input);
+        using var target = output.view(input.shape); // held until the copy returns (InProcessCommunicator says why)
+        target.copy_(input);
     }
 
     /// <inheritdoc />
@@ -38,7 +39,8 @@ public sealed class SingleProcessCommunicator(Device? device = null) : ICommunic
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
         using var noGrad = no_grad();
-        output.copy_(input.view(output.shape));
+        using var source = input.view(output.shape); // held until the copy returns (InProcessCommunicator says why)
+        output.copy_(source);
     }
 
     /// <inheritdoc />
