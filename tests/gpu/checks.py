@@ -21,6 +21,9 @@
    unfused path's (Qwen2 and Qwen3 layouts, batches of 3 and 64); the fused token pick gives argmax and its log-prob
    (greedy) and, sampling, each token at its probability (within 5 standard errors over 8,192 draws), the unfused
    race's token for the same uniforms (≥ 99.9 %) and log_softmax at the pick.
+9. nccl-progress: a one-rank NCCL job counts an all-reduce queued behind ~2 s of matrix products as entered and not
+   finished until the GPU gets to it (what the watchdog reports: a collective that hangs on every rank stays unfinished),
+   then finished within 0.1 s of the device catching up; the all-reduce's sum is right and a barrier returns finished.
 Names given as arguments run just those checks (run.sh passes its arguments on). Each check prints one line
 `PASS name: …` or `FAIL name: …`; the last line is `N passed, N failed`.
 """
@@ -277,11 +280,23 @@ def kernels_match_ops():
             f"{max(b[0] for b in bf):.2e} vs unfused {max(b[1] for b in bf):.2e} (worst case)")
 
 
+def nccl_progress():
+    line = [json.loads(l) for l in run([CHECKS, "nccl"], timeout=300).splitlines() if l.startswith("{")][0]
+    print("  " + json.dumps(line), flush=True)
+    if line["before"] != [0, 0]: raise AssertionError(f"a new communicator reports {line['before']}")
+    if line["queued"] != [1, 0]: raise AssertionError(f"an all-reduce queued behind ~2 s of work reads {line['queued']} (entered, finished), expected [1, 0]")
+    if line["finished_s"] - line["launched_s"] < 0.5: raise AssertionError(f"the queued all-reduce counted finished {line['finished_s'] - line['launched_s']:.3f} s after its launch")
+    if line["synchronized_s"] - line["finished_s"] > 0.1: raise AssertionError(f"finished counted {line['synchronized_s'] - line['finished_s']:.3f} s before the device caught up")
+    if line["sum"] != 1.0 or line["after_barrier"] != [2, 2]: raise AssertionError(f"sum {line['sum']}, after the barrier {line['after_barrier']}")
+    return (f"queued all-reduce read entered 1, finished 0; counted finished {line['finished_s'] - line['launched_s']:.2f} s after its launch, "
+            f"{1000 * (line['synchronized_s'] - line['finished_s']):.0f} ms before the device synchronised")
+
+
 if __name__ == "__main__":
     print(f"torch {torch.__version__}, {torch.cuda.get_device_name()}", flush=True)
     only = sys.argv[1:]  # names of checks to run (all when none)
     for fn in (parity, rl_on_cuda, resume_on_cuda, checkpoint_in_transformers, save_in_transformers, lora_peft, graphs_match_eager,
-               kernels_match_ops):
+               kernels_match_ops, nccl_progress):
         if only and fn.__name__ not in only: continue
         check(fn)
     print(f"{sum(results)} passed, {len(results) - sum(results)} failed", flush=True)

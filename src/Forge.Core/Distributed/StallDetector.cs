@@ -1,12 +1,15 @@
 namespace Forge.Core.Distributed;
 
 /// <summary>
-/// Finds a rank that is alive but hung, from every rank's progress through the collectives: how many it has entered and
-/// whether it is waiting at a barrier. Collectives run in the same order on every rank, so a rank that has entered
+/// Finds a rank that is alive but hung, from every rank's progress through the collectives (<see cref="CollectiveProgress"/>):
+/// how many it has entered, how many its device has finished, and whether it is waiting at a barrier. Collectives run in the same order on every rank, so a rank that has entered
 /// fewer than another holds the others up; when its count has not moved for <see cref="Timeout"/> while a rank ahead of
 /// it waits in a collective, it is stalled. A rank that waits at a barrier which is the slower rank's very next
 /// collective is not held up by a hang but by work one rank does alone (rank 0 running a stage that does not train data
-/// parallel, or writing what the stage made): that wait is not timed. A rank that reports nothing for <see cref="Timeout"/> (its process frozen) is stalled too. Rank 0
+/// parallel, or writing what the stage made): that wait is not timed. A rank that reports nothing for <see cref="Timeout"/> (its process frozen) is stalled too.
+/// When every rank has entered the same collective and it stays unfinished on some of them while no rank moves for
+/// <see cref="Timeout"/>, the collective itself hangs (NCCL, the network, a GPU): nobody is behind, so the ranks that
+/// have not finished it are named. Rank 0
 /// keeps one, fed by the others' reports over the rendezvous connections; the clock is the caller's.
 /// </summary>
 public sealed class StallDetector
@@ -25,15 +28,14 @@ public sealed class StallDetector
     /// <summary>How long a rank may hold the others up, or stay silent.</summary>
     public TimeSpan Timeout { get; }
 
-    /// <summary>Rank <paramref name="rank"/> has entered <paramref name="entered"/> collectives and is (or is not) waiting at a barrier.</summary>
-    public void Report(int rank, long entered, bool atBarrier, TimeSpan now)
+    /// <summary>Rank <paramref name="rank"/> has come as far as <paramref name="progress"/> says.</summary>
+    public void Report(int rank, CollectiveProgress progress, TimeSpan now)
     {
         var entry = _ranks[rank];
         lock (entry)
         {
-            if (entered != entry.Entered || atBarrier != entry.AtBarrier) entry.Moved = now;
-            entry.Entered = entered;
-            entry.AtBarrier = atBarrier;
+            if (progress != entry.Progress) entry.Moved = now;
+            entry.Progress = progress;
             entry.Heard = now;
         }
     }
@@ -50,7 +52,7 @@ public sealed class StallDetector
     {
         var ranks = _ranks.Select(e =>
         {
-            lock (e) return (e.Entered, e.AtBarrier, e.Moved, e.Heard, e.Finished);
+            lock (e) return (e.Progress.Entered, e.Progress.AtBarrier, e.Progress.InFlight, e.Moved, e.Heard, e.Finished);
         }).ToArray();
         string seconds = $"{Timeout.TotalSeconds:0.#} s";
         for (int r = 0; r < ranks.Length; r++)
@@ -66,13 +68,18 @@ public sealed class StallDetector
             if (waiting.Count > 0)
                 return (r, $"rank {r} stalled: it has not entered collective {me.Entered + 1} for {seconds} while rank(s) {string.Join(", ", waiting)} wait in it (a hang in rank {r}; Forge:CollectiveTimeout)");
         }
+        // Nobody behind: every rank in the same collective, unfinished on some, and nothing moving anywhere.
+        var live = ranks.Where(e => !e.Finished).ToList();
+        var hung = Enumerable.Range(0, ranks.Length).Where(r => !ranks[r].Finished && ranks[r].InFlight).ToList();
+        if (hung.Count > 0 && live.All(e => e.Entered == live[0].Entered && now - e.Moved >= Timeout))
+            return (hung[0], $"collective {live[0].Entered} hung: every rank has entered it and rank(s) {string.Join(", ", hung)} have not finished it for {seconds} "
+                + "(NCCL, the network or a GPU hung; Forge:CollectiveTimeout)");
         return null;
     }
 
     private sealed class Entry
     {
-        public long Entered;
-        public bool AtBarrier;
+        public CollectiveProgress Progress;
         public TimeSpan Moved;
         public TimeSpan Heard;
         public bool Finished;

@@ -5,15 +5,15 @@ public sealed partial class TcpRendezvous
 {
     /// <summary>
     /// Watches for a rank that is alive but hung: every <paramref name="timeout"/> / 4 (at most 5 s) each rank sends
-    /// <paramref name="progress"/> (collectives entered, waiting at a barrier) to rank 0, and rank 0 its heartbeat to the
-    /// others; rank 0 ends the job when a rank holds the others up in a collective, or stays silent, for
-    /// <paramref name="timeout"/> (<see cref="StallDetector"/>), and a rank that hears nothing from rank 0 for as long
-    /// ends it too. Every rank learns of it through the handler given to <see cref="Join"/>. <paramref name="health"/>,
+    /// <paramref name="progress"/> (collectives entered and finished, waiting at a barrier) to rank 0, and rank 0 its
+    /// heartbeat to the others; rank 0 ends the job when a rank holds the others up in a collective, or stays silent, or
+    /// a collective every rank has entered stays unfinished, for <paramref name="timeout"/> (<see cref="StallDetector"/>),
+    /// and a rank that hears nothing from rank 0 for as long ends it too. Every rank learns of it through the handler given to <see cref="Join"/>. <paramref name="health"/>,
     /// asked as often, names an error the communicator met in the background (NCCL's asynchronous errors): this rank
     /// then ends through the same handler, naming itself, and the others learn of it as of any rank that exits. A zero
     /// timeout watches nothing.
     /// </summary>
-    public void StartWatchdog(Func<(long Entered, bool AtBarrier)> progress, TimeSpan timeout, Func<string?>? health = null)
+    public void StartWatchdog(Func<CollectiveProgress> progress, TimeSpan timeout, Func<string?>? health = null)
     {
         ArgumentNullException.ThrowIfNull(progress);
         if (timeout <= TimeSpan.Zero) return;
@@ -34,11 +34,11 @@ public sealed partial class TcpRendezvous
                     if (Interlocked.Exchange(ref _lost, 1) == 0) _onPeerLost(_rank, error);
                     return;
                 }
-                var (entered, atBarrier) = progress();
+                var mine = progress();
                 var now = _clock.Elapsed;
                 if (main)
                 {
-                    _detector!.Report(0, entered, atBarrier, now);
+                    _detector!.Report(0, mine, now);
                     lock (_gate)
                     {
                         foreach (var (_, socket) in _peers) TrySend(socket, Heartbeat);
@@ -53,7 +53,9 @@ public sealed partial class TcpRendezvous
                 {
                     lock (_gate)
                     {
-                        foreach (var (_, socket) in _peers) TrySend(socket, Progress, (int)(entered & 0xFFFFFFFF), (int)(entered >> 32), atBarrier ? 1 : 0);
+                        foreach (var (_, socket) in _peers)
+                            TrySend(socket, Progress, (int)(mine.Entered & 0xFFFFFFFF), (int)(mine.Entered >> 32), (int)(mine.Finished & 0xFFFFFFFF), (int)(mine.Finished >> 32),
+                                mine.AtBarrier ? 1 : 0);
                     }
                     bool mainFinished;
                     lock (_gate) mainFinished = _finishedPeers.Contains(0);

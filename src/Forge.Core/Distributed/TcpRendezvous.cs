@@ -19,7 +19,7 @@ namespace Forge.Core.Distributed;
 public sealed partial class TcpRendezvous : IDisposable
 {
     private const int Goodbye = -2;
-    private const int Progress = -3;  // a rank to rank 0: collectives entered (two ints), at a barrier (0/1)
+    private const int Progress = -3;  // a rank to rank 0: collectives entered, then finished (two ints each), at a barrier (0/1)
     private const int Stalled = -4;   // rank 0 to the others: the stalled rank, then the line saying why (length, UTF-8)
     private const int Heartbeat = -5; // rank 0 to the others: rank 0's process is alive
     private readonly List<(int Rank, Socket Socket)> _peers = [];
@@ -179,9 +179,9 @@ public sealed partial class TcpRendezvous : IDisposable
                     if (code is not null && fromMain) Interlocked.Exchange(ref _heardFromMainTicks, _clock.Elapsed.Ticks);
                     if (code == Progress && !fromMain)
                     {
-                        int low = ReadInt(socket) ?? throw new IOException("closed"), high = ReadInt(socket) ?? throw new IOException("closed");
+                        long entered = ReadLong(socket) ?? throw new IOException("closed"), finished = ReadLong(socket) ?? throw new IOException("closed");
                         int atBarrier = ReadInt(socket) ?? throw new IOException("closed");
-                        _detector?.Report(rank, ((long)high << 32) | (uint)low, atBarrier != 0, _clock.Elapsed);
+                        _detector?.Report(rank, new CollectiveProgress(entered, finished, atBarrier != 0), _clock.Elapsed);
                         continue;
                     }
                     if (code == Heartbeat) continue;
@@ -267,6 +267,9 @@ public sealed partial class TcpRendezvous : IDisposable
         var buffer = new byte[4];
         return ReadExactly(socket, buffer) ? BinaryPrimitives.ReadInt32LittleEndian(buffer) : null;
     }
+
+    private static long? ReadLong(Socket socket) =>
+        ReadInt(socket) is int low && ReadInt(socket) is int high ? ((long)high << 32) | (uint)low : (long?)null;
 
     private static bool ReadExactly(Socket socket, byte[] buffer)
     {

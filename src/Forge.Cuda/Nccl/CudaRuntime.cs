@@ -3,9 +3,9 @@ using System.Runtime.InteropServices;
 namespace Forge.Cuda.Nccl;
 
 /// <summary>
-/// The two CUDA runtime calls TorchSharp does not expose: choosing the calling thread's device (NCCL runs on the
-/// current device) — bound to the <c>libcudart</c> PyTorch's CUDA libraries already loaded — and the device pointer of
-/// a tensor of any dtype (LibTorchSharp's <c>THSTensor_data</c>, <c>at::Tensor::data_ptr()</c>; TorchSharp's
+/// The CUDA runtime calls TorchSharp does not expose: choosing the calling thread's device (NCCL runs on the current
+/// device) and events that mark how far a stream has run (<see cref="LaunchedCollectives"/>) — bound to the
+/// <c>libcudart</c> PyTorch's CUDA libraries already loaded — and the device pointer of a tensor of any dtype (LibTorchSharp's <c>THSTensor_data</c>, <c>at::Tensor::data_ptr()</c>; TorchSharp's
 /// <c>storage&lt;T&gt;()</c> copies bfloat16).
 /// </summary>
 internal static unsafe class CudaRuntime
@@ -38,6 +38,35 @@ internal static unsafe class CudaRuntime
         int result = ((delegate* unmanaged<int, int>)NativeLibrary.GetExport(Runtime.Value, "cudaSetDevice"))(index);
         if (result != 0) throw new InvalidOperationException($"cudaSetDevice({index}) failed with CUDA error {result}");
     }
+
+    /// <summary>True when libcudart was found (events can be recorded).</summary>
+    public static bool Available => Runtime.Value != IntPtr.Zero;
+
+    /// <summary>A new event on the calling thread's device, without timing (the cheapest kind).</summary>
+    public static IntPtr CreateEvent()
+    {
+        IntPtr handle;
+        int result = ((delegate* unmanaged<IntPtr*, uint, int>)NativeLibrary.GetExport(Runtime.Value, "cudaEventCreateWithFlags"))(&handle, 2u); // cudaEventDisableTiming
+        return result == 0 ? handle : throw new InvalidOperationException($"cudaEventCreateWithFlags failed with CUDA error {result}");
+    }
+
+    /// <summary>Marks the point the legacy default stream (stream 0, where NCCL's collectives are launched) has reached.</summary>
+    public static void RecordOnDefaultStream(IntPtr handle)
+    {
+        int result = ((delegate* unmanaged<IntPtr, IntPtr, int>)NativeLibrary.GetExport(Runtime.Value, "cudaEventRecord"))(handle, IntPtr.Zero);
+        if (result != 0) throw new InvalidOperationException($"cudaEventRecord failed with CUDA error {result}");
+    }
+
+    /// <summary>True once the device has run past the event; false while it has not (cudaErrorNotReady); an error code otherwise.</summary>
+    public static (bool Done, int Error) QueryEvent(IntPtr handle)
+    {
+        int result = ((delegate* unmanaged<IntPtr, int>)NativeLibrary.GetExport(Runtime.Value, "cudaEventQuery"))(handle);
+        return result switch { 0 => (true, 0), 600 => (false, 0), _ => (false, result) };
+    }
+
+    /// <summary>Frees an event.</summary>
+    public static void DestroyEvent(IntPtr handle) =>
+        _ = ((delegate* unmanaged<IntPtr, int>)NativeLibrary.GetExport(Runtime.Value, "cudaEventDestroy"))(handle);
 
     /// <summary>The address of <paramref name="tensor"/>'s first element (its view's, storage offset included).</summary>
     public static IntPtr DataPointer(TorchSharp.torch.Tensor tensor) =>

@@ -16,8 +16,10 @@ public sealed unsafe class NcclCommunicator : ICommunicator
 {
     private readonly object _commGate = new();
     private IntPtr _comm;
+    private readonly LaunchedCollectives _launched;
     private long _entered;
     private volatile bool _atBarrier;
+    private volatile string? _deviceError;
 
     /// <summary>Joins the job named by <paramref name="uniqueId"/> as <paramref name="rank"/> of <paramref name="worldSize"/> on <paramref name="device"/> (blocks until every rank has joined).</summary>
     public NcclCommunicator(int rank, int worldSize, Device device, byte[] uniqueId)
@@ -33,6 +35,7 @@ public sealed unsafe class NcclCommunicator : ICommunicator
         IntPtr comm;
         NcclNative.Check(NcclNative.CommInitRank(&comm, worldSize, NcclUniqueId.From(uniqueId), rank), "ncclCommInitRank");
         _comm = comm;
+        _launched = new LaunchedCollectives(DeviceIndex);
     }
 
     /// <summary>A new job id (rank 0), after creating <paramref name="device"/>'s CUDA context.</summary>
@@ -57,10 +60,20 @@ public sealed unsafe class NcclCommunicator : ICommunicator
     private int DeviceIndex => Math.Max(0, (int)Device.index);
 
     /// <summary>
-    /// How far this rank has come: the collectives it has entered (a barrier is one) and whether it is waiting at a
-    /// barrier now — what the rendezvous watchdog reports to rank 0 (<see cref="StallDetector"/>).
+    /// How far this rank has come: the collectives it has entered (a barrier is one), how many of them the GPU has
+    /// finished (<see cref="LaunchedCollectives"/>) and whether it is waiting at a barrier now — what the rendezvous
+    /// watchdog reports to rank 0 (<see cref="StallDetector"/>).
     /// </summary>
-    public (long Entered, bool AtBarrier) Progress => (Interlocked.Read(ref _entered), _atBarrier);
+    public CollectiveProgress Progress
+    {
+        get
+        {
+            long entered = Interlocked.Read(ref _entered);
+            var (unfinished, error) = _launched.Unfinished();
+            if (error is not null) _deviceError ??= error;
+            return new CollectiveProgress(entered, entered - unfinished, _atBarrier);
+        }
+    }
 
     /// <inheritdoc />
     public void AllReduce(Tensor tensor, ReduceOp op = ReduceOp.Sum)
@@ -72,7 +85,7 @@ public sealed unsafe class NcclCommunicator : ICommunicator
     private void AllReduceUncounted(Tensor tensor, ReduceOp op)
     {
         ArgumentNullException.ThrowIfNull(tensor);
-        InPlace(tensor, (pointer, count, type) => NcclNative.Check(NcclNative.AllReduce(pointer, pointer, count, type, Op(op), Comm, IntPtr.Zero), "ncclAllReduce"));
+        InPlace(tensor, (pointer, count, type) => Launch(NcclNative.AllReduce(pointer, pointer, count, type, Op(op), Comm, IntPtr.Zero), "ncclAllReduce"));
     }
 
     /// <inheritdoc />
@@ -80,7 +93,7 @@ public sealed unsafe class NcclCommunicator : ICommunicator
     {
         ArgumentNullException.ThrowIfNull(tensor);
         Interlocked.Increment(ref _entered);
-        InPlace(tensor, (pointer, count, type) => NcclNative.Check(NcclNative.Broadcast(pointer, pointer, count, type, root, Comm, IntPtr.Zero), "ncclBroadcast"));
+        InPlace(tensor, (pointer, count, type) => Launch(NcclNative.Broadcast(pointer, pointer, count, type, root, Comm, IntPtr.Zero), "ncclBroadcast"));
     }
 
     /// <inheritdoc />
@@ -92,7 +105,7 @@ public sealed unsafe class NcclCommunicator : ICommunicator
             throw new ArgumentException($"all-gather: the output must hold {WorldSize} × {input.numel()} elements of {input.dtype}");
         Interlocked.Increment(ref _entered);
         using var source = Readable(input);
-        InPlace(output, (pointer, _, type) => NcclNative.Check(NcclNative.AllGather(CudaRuntime.DataPointer(source), pointer, (nuint)input.numel(), type, Comm, IntPtr.Zero), "ncclAllGather"));
+        InPlace(output, (pointer, _, type) => Launch(NcclNative.AllGather(CudaRuntime.DataPointer(source), pointer, (nuint)input.numel(), type, Comm, IntPtr.Zero), "ncclAllGather"));
     }
 
     /// <inheritdoc />
@@ -104,7 +117,7 @@ public sealed unsafe class NcclCommunicator : ICommunicator
             throw new ArgumentException($"reduce-scatter: the input must hold {WorldSize} × {output.numel()} elements of {output.dtype}");
         Interlocked.Increment(ref _entered);
         using var source = Readable(input);
-        InPlace(output, (pointer, count, type) => NcclNative.Check(NcclNative.ReduceScatter(CudaRuntime.DataPointer(source), pointer, count, type, Op(op), Comm, IntPtr.Zero), "ncclReduceScatter"));
+        InPlace(output, (pointer, count, type) => Launch(NcclNative.ReduceScatter(CudaRuntime.DataPointer(source), pointer, count, type, Op(op), Comm, IntPtr.Zero), "ncclReduceScatter"));
     }
 
     /// <inheritdoc />
@@ -133,6 +146,7 @@ public sealed unsafe class NcclCommunicator : ICommunicator
         lock (_commGate)
         {
             if (_comm == IntPtr.Zero) return null;
+            if (_deviceError is { } device) return $"rank {Rank}: {device}";
             int state = NcclNative.Success;
             int result = NcclNative.CommGetAsyncError(_comm, &state);
             if (result != NcclNative.Success) state = result;
@@ -147,6 +161,7 @@ public sealed unsafe class NcclCommunicator : ICommunicator
         {
             var comm = Interlocked.Exchange(ref _comm, IntPtr.Zero);
             if (comm != IntPtr.Zero) NcclNative.CommDestroy(comm);
+            _launched.Dispose();
         }
     }
 
@@ -158,6 +173,13 @@ public sealed unsafe class NcclCommunicator : ICommunicator
             var comm = Interlocked.Exchange(ref _comm, IntPtr.Zero);
             if (comm != IntPtr.Zero) NcclNative.CommAbort(comm);
         }
+    }
+
+    /// <summary>Checks a collective's launch and marks its place on the stream, to learn when the GPU has finished it.</summary>
+    private void Launch(int result, string call)
+    {
+        NcclNative.Check(result, call);
+        _launched.Launched();
     }
 
     private IntPtr Comm => _comm != IntPtr.Zero ? _comm : throw new ObjectDisposedException(nameof(NcclCommunicator));

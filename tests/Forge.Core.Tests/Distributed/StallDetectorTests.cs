@@ -14,7 +14,7 @@ public sealed class StallDetectorTests
     /// <summary>Every rank reports <paramref name="entered"/> (by rank) at <paramref name="seconds"/>.</summary>
     private static void ReportAll(StallDetector detector, double seconds, long[] entered, bool[]? atBarrier = null)
     {
-        for (int r = 0; r < entered.Length; r++) detector.Report(r, entered[r], atBarrier?[r] ?? false, At(seconds));
+        for (int r = 0; r < entered.Length; r++) detector.Report(r, CollectiveProgress.Synchronous(entered[r], atBarrier?[r] ?? false), At(seconds));
     }
 
     [Fact]
@@ -60,8 +60,8 @@ public sealed class StallDetectorTests
     public void A_silent_rank_is_named_and_a_finished_one_is_not()
     {
         var detector = new StallDetector(3, Timeout, At(0));
-        detector.Report(0, 3, false, At(9));
-        detector.Report(1, 3, false, At(9));
+        detector.Report(0, CollectiveProgress.Synchronous(3), At(9));
+        detector.Report(1, CollectiveProgress.Synchronous(3), At(9));
         detector.Stalled(At(9.9)).Should().BeNull();
         var silent = detector.Stalled(At(10));
         silent!.Value.Rank.Should().Be(2);
@@ -69,5 +69,47 @@ public sealed class StallDetectorTests
 
         detector.Finished(2);
         detector.Stalled(At(10)).Should().BeNull("rank 2 said goodbye");
+    }
+
+    [Fact]
+    public void A_collective_every_rank_entered_and_some_have_not_finished_is_named_hung_after_the_timeout()
+    {
+        var detector = new StallDetector(3, Timeout, At(0));
+        // Every rank has launched collective 7; ranks 0 and 2 have not finished it, rank 1 has.
+        CollectiveProgress[] progress = [new(7, 6, false), new(7, 7, false), new(7, 6, false)];
+        for (int r = 0; r < 3; r++) detector.Report(r, progress[r], At(1));
+        for (int r = 0; r < 3; r++) detector.Report(r, progress[r], At(8));
+        detector.Stalled(At(10.9)).Should().BeNull("nothing has stood still for 10 s yet");
+        var hung = detector.Stalled(At(11));
+        hung.Should().NotBeNull();
+        hung!.Value.Rank.Should().Be(0);
+        hung.Value.Reason.Should().Be("collective 7 hung: every rank has entered it and rank(s) 0, 2 have not finished it for 10 s (NCCL, the network or a GPU hung; Forge:CollectiveTimeout)");
+    }
+
+    [Fact]
+    public void Ranks_computing_between_collectives_or_finishing_one_slowly_are_not_hung()
+    {
+        var detector = new StallDetector(2, Timeout, At(0));
+        // Both ranks past collective 4 and computing for minutes: nothing in flight.
+        for (int r = 0; r < 2; r++) detector.Report(r, new CollectiveProgress(4, 4, false), At(1));
+        for (int r = 0; r < 2; r++) detector.Report(r, new CollectiveProgress(4, 4, false), At(299));
+        detector.Stalled(At(300)).Should().BeNull("computing between collectives is not a hang");
+
+        // A collective in flight that finishes within the timeout moves the rank.
+        detector = new StallDetector(2, Timeout, At(0));
+        detector.Report(0, new CollectiveProgress(5, 4, false), At(1));
+        detector.Report(1, new CollectiveProgress(5, 4, false), At(1));
+        detector.Report(0, new CollectiveProgress(5, 5, false), At(9));
+        detector.Report(1, new CollectiveProgress(5, 5, false), At(9));
+        for (int r = 0; r < 2; r++) detector.Report(r, new CollectiveProgress(5, 5, false), At(14));
+        detector.Stalled(At(15)).Should().BeNull();
+
+        // A rank behind the others is named as stalled, not the collective as hung.
+        detector = new StallDetector(2, Timeout, At(0));
+        detector.Report(0, new CollectiveProgress(6, 5, false), At(1));
+        detector.Report(1, new CollectiveProgress(5, 5, false), At(1));
+        detector.Report(0, new CollectiveProgress(6, 5, false), At(10));
+        detector.Report(1, new CollectiveProgress(5, 5, false), At(10));
+        detector.Stalled(At(11))!.Value.Reason.Should().StartWith("rank 1 stalled: it has not entered collective 6");
     }
 }

@@ -65,12 +65,26 @@ public sealed class TcpRendezvousTests
         for (int r = 0; r < 3; r++)
         {
             int rank = r;
-            ranks[r].StartWatchdog(() => (entered[rank], false), TimeSpan.FromSeconds(1));
+            ranks[r].StartWatchdog(() => CollectiveProgress.Synchronous(entered[rank]), TimeSpan.FromSeconds(1));
         }
         SpinWait.SpinUntil(() => lost.Count >= 3, TimeSpan.FromSeconds(15)).Should().BeTrue("every rank, the stalled one too, is told");
         lost.Select(x => x.Item2).Should().AllBeEquivalentTo(1);
         lost.Select(x => x.Item1).Should().BeEquivalentTo([0, 1, 2]);
         lost.Should().AllSatisfy(x => x.Item3.Should().StartWith("rank 1 stalled: it has not entered collective 12 for 1 s while rank(s) 0, 2 wait in it"));
+        foreach (var r in ranks) r.Dispose();
+    }
+
+    [Fact]
+    public void A_collective_hung_on_every_rank_ends_the_job_on_every_rank_named()
+    {
+        var lost = new ConcurrentQueue<(int, int, string)>();
+        var ranks = Join(2, lost);
+        // Both ranks launched collective 9; rank 1's GPU never finishes it.
+        ranks[0].StartWatchdog(() => new CollectiveProgress(9, 9, false), TimeSpan.FromSeconds(1));
+        ranks[1].StartWatchdog(() => new CollectiveProgress(9, 8, false), TimeSpan.FromSeconds(1));
+        SpinWait.SpinUntil(() => lost.Count >= 2, TimeSpan.FromSeconds(15)).Should().BeTrue("both ranks are told");
+        lost.Should().AllSatisfy(x => x.Item2.Should().Be(1));
+        lost.Should().AllSatisfy(x => x.Item3.Should().StartWith("collective 9 hung: every rank has entered it and rank(s) 1 have not finished it for 1 s"));
         foreach (var r in ranks) r.Dispose();
     }
 
@@ -81,7 +95,7 @@ public sealed class TcpRendezvousTests
         var ranks = Join(3, lost);
         long entered = 0;
         // Heartbeats every 0.5 s against a 2 s timeout: robust to a loaded CI machine's scheduling delays.
-        foreach (var r in ranks) r.StartWatchdog(() => (Interlocked.Read(ref entered), false), TimeSpan.FromSeconds(2));
+        foreach (var r in ranks) r.StartWatchdog(() => CollectiveProgress.Synchronous(Interlocked.Read(ref entered)), TimeSpan.FromSeconds(2));
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromSeconds(4))
         {
@@ -102,8 +116,8 @@ public sealed class TcpRendezvousTests
         var ranks = Join(2, lost);
         string? error = null;
         // Rank 0 waits long (it must not find rank 1 silent before rank 1's exit closes the connection); rank 1 asks often.
-        ranks[0].StartWatchdog(() => (1, false), TimeSpan.FromMinutes(1));
-        ranks[1].StartWatchdog(() => (1, false), TimeSpan.FromSeconds(2), () => error);
+        ranks[0].StartWatchdog(() => CollectiveProgress.Synchronous(1), TimeSpan.FromMinutes(1));
+        ranks[1].StartWatchdog(() => CollectiveProgress.Synchronous(1), TimeSpan.FromSeconds(2), () => error);
         Thread.Sleep(200);
         lost.Should().BeEmpty();
         error = "NCCL failed on rank 1: remote process exited or there was a network error (6)";
@@ -121,8 +135,8 @@ public sealed class TcpRendezvousTests
         var lost = new ConcurrentQueue<(int, int, string)>();
         var ranks = Join(3, lost);
         // Rank 0's process "frozen": it sends no heartbeat; ranks 1 and 2 report as usual.
-        ranks[1].StartWatchdog(() => (3, false), TimeSpan.FromMilliseconds(600));
-        ranks[2].StartWatchdog(() => (3, false), TimeSpan.FromMilliseconds(600));
+        ranks[1].StartWatchdog(() => CollectiveProgress.Synchronous(3), TimeSpan.FromMilliseconds(600));
+        ranks[2].StartWatchdog(() => CollectiveProgress.Synchronous(3), TimeSpan.FromMilliseconds(600));
         SpinWait.SpinUntil(() => lost.Count >= 2, TimeSpan.FromSeconds(10)).Should().BeTrue();
         lost.Should().AllSatisfy(x => x.Item2.Should().Be(0));
         lost.Should().Contain(x => x.Item1 == 1 && x.Item3.StartsWith("rank 0 stalled: nothing heard from it for 0.6 s", StringComparison.Ordinal));
@@ -130,7 +144,7 @@ public sealed class TcpRendezvousTests
 
         var again = new ConcurrentQueue<(int, int, string)>();
         var others = Join(2, again);
-        others[0].StartWatchdog(() => (3, false), TimeSpan.FromMilliseconds(600)); // rank 1 never reports
+        others[0].StartWatchdog(() => CollectiveProgress.Synchronous(3), TimeSpan.FromMilliseconds(600)); // rank 1 never reports
         SpinWait.SpinUntil(() => again.Any(x => x.Item1 == 0), TimeSpan.FromSeconds(10)).Should().BeTrue();
         again.Should().Contain(x => x.Item1 == 0 && x.Item2 == 1 && x.Item3.StartsWith("rank 1 stalled: nothing heard from it", StringComparison.Ordinal));
         foreach (var r in others) r.Dispose();

@@ -20,10 +20,13 @@ using static TorchSharp.torch;
 // forge-gpu-checks kernels
 //   Decodes the same requests with the fused kernels and with TorchSharp's operations, and checks the fused token
 //   pick (KernelsVersusOps).
+// forge-gpu-checks nccl
+//   A one-rank NCCL job: what the watchdog sees of an all-reduce the GPU has not reached yet (NcclProgress).
 // Models use the fused decoding kernels where they run, as the host does (AddCudaGraphs installs them).
 var cudaKernels = new CudaDecodeKernels();
 DecodeKernels.Installed = cudaKernels;
 if (args.Length == 1 && args[0] == "graphs") return GraphsVersusEager.Run(cudaKernels);
+if (args.Length == 1 && args[0] == "nccl") return NcclProgress.Run();
 if (args.Length == 1 && args[0] == "kernels") return KernelsVersusOps.Run(cudaKernels, cudaKernels);
 if (args.Length == 3 && args[0] == "save")
 {
@@ -35,7 +38,7 @@ if (args.Length == 3 && args[0] == "save")
 }
 if (args.Length is not (6 or 7) || args[0] != "logits")
 {
-    Console.Error.WriteLine("usage: Forge.GpuChecks logits MODEL_DIR DEVICE DTYPE IDS OUT [ADAPTER_DIR] | save MODEL_DIR OUT_DIR | graphs | kernels");
+    Console.Error.WriteLine("usage: Forge.GpuChecks logits MODEL_DIR DEVICE DTYPE IDS OUT [ADAPTER_DIR] | save MODEL_DIR OUT_DIR | graphs | kernels | nccl");
     return 2;
 }
 var device = DeviceSelector.Parse(args[2]);
