@@ -15,6 +15,7 @@ public sealed class HfBpeTokenizer : HfTokenizer
     private readonly AddedTokenSplitter _added;
     private readonly Func<string, string> _normalize;
     private readonly PreTokenizerPipeline _preTokenizer;
+    private readonly byte[]?[] _bytes; // id -> the bytes its spelling stands for, filled on first use
 
     private HfBpeTokenizer(BpeModel model, List<AddedToken> added, Func<string, string> normalize, PreTokenizerPipeline preTokenizer, TokenTable table) : base(table)
     {
@@ -22,6 +23,7 @@ public sealed class HfBpeTokenizer : HfTokenizer
         _added = new AddedTokenSplitter(added);
         _normalize = normalize;
         _preTokenizer = preTokenizer;
+        _bytes = new byte[]?[table.Count];
     }
 
     /// <inheritdoc />
@@ -50,10 +52,23 @@ public sealed class HfBpeTokenizer : HfTokenizer
     public override string Decode(IEnumerable<int> ids, bool skipSpecialTokens = false)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        var bytes = new List<byte>();
-        foreach (string token in Table.Spellings(ids, skipSpecialTokens)) ByteLevelAlphabet.AppendBytes(token, bytes);
+        var bytes = new List<byte>(ids is ICollection<int> known ? 4 * known.Count : 64);
+        foreach (int id in ids)
+        {
+            if (!Table.TrySpelling(id, skipSpecialTokens, out string token)) continue;
+            // Each id's bytes are worked out once (sampling decodes every completion; a write raced by another thread
+            // stores the same bytes).
+            bytes.AddRange(_bytes[id] ??= TokenBytes(token));
+        }
         // Invalid UTF-8 (a character cut between tokens) becomes U+FFFD, like Rust's from_utf8_lossy.
         return Encoding.UTF8.GetString(CollectionsMarshal.AsSpan(bytes));
+    }
+
+    private static byte[] TokenBytes(string token)
+    {
+        var bytes = new List<byte>(token.Length);
+        ByteLevelAlphabet.AppendBytes(token, bytes);
+        return [.. bytes];
     }
 
     internal static HfBpeTokenizer FromJson(JsonElement root, string file)

@@ -28,6 +28,13 @@ internal sealed class TokenTable
     public static TokenTable Read(IReadOnlyDictionary<string, int> vocab, IReadOnlyList<AddedToken> added, string file)
         => new(vocab, added, TokenizerConfig.Read(Path.GetDirectoryName(Path.GetFullPath(file))!));
 
+    /// <summary>The spelling of <paramref name="id"/>, or false for an unknown id (and a special one when <paramref name="skipSpecialTokens"/>).</summary>
+    public bool TrySpelling(int id, bool skipSpecialTokens, out string spelling)
+    {
+        spelling = (uint)id < (uint)_tokens.Length ? _tokens[id]! : null!;
+        return spelling is not null && !(skipSpecialTokens && _special.Contains(id));
+    }
+
     /// <summary>The spellings of <paramref name="ids"/>; unknown ids are dropped, as Hugging Face does, and special ones when asked.</summary>
     public IEnumerable<string> Spellings(IEnumerable<int> ids, bool skipSpecialTokens)
     {
