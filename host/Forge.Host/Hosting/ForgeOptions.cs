@@ -31,8 +31,8 @@ internal sealed class ForgeOptions
     [Description("Fused CUDA decoding kernels (add + RMSNorm, SiLU·up, rotary + cache write, token pick), built with the CUDA-graph library where nvcc is found; false decodes with libtorch's kernels only")]
     public bool FusedKernels { get; set; } = true;
 
-    /// <summary>How long a data-parallel run's ranks wait for a rank that holds them up in a collective (zero: for ever).</summary>
-    [Description("How long the ranks of a data-parallel run wait for a rank that holds them up in a collective, or that is silent, before the job ends naming it (10m, 1h; 0 waits for ever). A wait at a stage boundary while rank 0 works alone is not timed")]
+    /// <summary>How long a data-parallel run's ranks wait for a rank that holds them up in a collective, or for a collective every rank entered to finish (zero: for ever).</summary>
+    [Description("How long the ranks of a data-parallel run wait for a rank that holds them up in a collective, or that is silent, or for a collective every rank entered to finish, before the job ends naming it (10m, 1h; 0 waits for ever). A wait at a stage boundary while rank 0 works alone is not timed")]
     [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
     public TimeSpan CollectiveTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
