@@ -40,7 +40,6 @@ public class FusedKernelDecodingTests
         // Every layer's two norms, plus the final one, on every forward pass; the rotary kernel on every decoding step.
         kernels.Norms.Should().Be(kernels.Passes * (2 * model.Config.NumHiddenLayers + 1));
         kernels.Rotations.Should().Be((kernels.Passes - 1) * model.Config.NumHiddenLayers, "one prefill, then one step per token");
-        kernels.Attentions.Should().Be(kernels.Rotations, "every decoding step's attention goes to the kernels");
         kernels.Passes.Should().Be(steps);
     }
 
@@ -59,7 +58,7 @@ public class FusedKernelDecodingTests
     /// <summary>The <see cref="IDecodeKernels"/> contract as TorchSharp operations, rounding where the unfused forward rounds.</summary>
     private sealed class OpsKernels : IDecodeKernels
     {
-        public int Norms, Rotations, Attentions, Passes;
+        public int Norms, Rotations, Passes;
 
         public string? Unavailable(Device device) => null;
 
@@ -96,13 +95,5 @@ public class FusedKernelDecodingTests
             return q.contiguous();
         }
 
-        public Tensor Attend(Tensor queries, Tensor keys, Tensor values, Tensor? mask)
-        {
-            // The contract written out: softmax(q·kᵀ/√d + mask)·v, the mask [rows, 1, 1, capacity] over every head and query.
-            Attentions++;
-            var scores = queries.matmul(keys.transpose(-2, -1)) / Math.Sqrt(queries.shape[^1]);
-            if (mask is not null) scores = scores + mask;
-            return scores.softmax(-1).matmul(values);
-        }
     }
 }

@@ -54,11 +54,11 @@ public sealed class Attention : nn.Module
         if (kernels is not null && cache is not null && cache.WritesAtSlot(time, masked: false))
         {
             // One token into a fixed-length cache: normalisation, rotation and the cache write in one kernel; then the
-            // grouped attention over the whole cache (a fused kernel too where the implementation has one).
+            // grouped attention below, over the whole cache.
             var (keys, values) = cache.Layer(_layer);
             var queries = kernels.RotateIntoCache(heads, cos, sin, query_norm?.weight, key_norm?.weight, query_norm?.Eps ?? 0,
                 keys, values, cache.Slot, _heads, _kvHeads);
-            var attendedHeads = kernels.Attend(queries.view(batch, _kvHeads, groups, _headDim), keys, values, mask);
+            var attendedHeads = nn.functional.scaled_dot_product_attention(queries.view(batch, _kvHeads, groups, _headDim), keys, values, attn_mask: mask, is_casual: false);
             return Projection.Forward(output, attendedHeads.reshape(batch, time, _heads * _headDim)).MoveToOuterDisposeScope();
         }
         var queriesAndKeys = query_norm is null || key_norm is null ? heads.narrow(2, 0, _heads + _kvHeads)

@@ -1,4 +1,3 @@
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Forge.Core.Models;
@@ -35,16 +34,6 @@ public interface IDecodeKernels
     /// </summary>
     Tensor RotateIntoCache(Tensor projected, Tensor cos, Tensor sin, Tensor? queryNorm, Tensor? keyNorm, double eps,
         Tensor keys, Tensor values, Tensor slot, int heads, int kvHeads);
-
-    /// <summary>
-    /// One new token per row attending over a fixed-length cache: <paramref name="queries"/>
-    /// <c>[rows, kvHeads, groups, dim]</c> (each key/value head's query group), the layer's cache tensors
-    /// <c>[rows, kvHeads, capacity, dim]</c> and <paramref name="mask"/>, additive biases <c>[rows, 1, 1, capacity]</c> (0
-    /// or −∞) or null; returns <c>[rows, kvHeads, groups, dim]</c>, what scaled_dot_product_attention gives (scale
-    /// 1/√dim). This default is that call; an implementation replaces it where it reads the cache faster.
-    /// </summary>
-    Tensor Attend(Tensor queries, Tensor keys, Tensor values, Tensor? mask) =>
-        nn.functional.scaled_dot_product_attention(queries, keys, values, attn_mask: mask, is_casual: false);
 }
 
 /// <summary>Where the process's <see cref="IDecodeKernels"/> is installed (by the host's CUDA registration).</summary>

@@ -90,35 +90,6 @@ public sealed class CudaDecodeKernels : IDecodeKernels, ITokenPicker
         return queries.MoveToOuterDisposeScope();
     }
 
-    /// <summary>
-    /// The fused decode attention (one pass over the cache) for query groups of at most 8 and head sizes 64 or 128, in
-    /// float32, bfloat16 or float16, with an additive mask or none; anything else goes to scaled_dot_product_attention.
-    /// </summary>
-    public Tensor Attend(Tensor queries, Tensor keys, Tensor values, Tensor? mask)
-    {
-        Loaded();
-        ArgumentNullException.ThrowIfNull(queries);
-        ArgumentNullException.ThrowIfNull(keys);
-        ArgumentNullException.ThrowIfNull(values);
-        Require(queries.shape.Length == 4 && keys.shape.Length == 4, "the queries are not [rows, kvHeads, groups, dim] or the cache not [rows, kvHeads, capacity, dim]");
-        long rows = queries.shape[0], kvHeads = queries.shape[1], groups = queries.shape[2], dim = queries.shape[3], capacity = keys.shape[2];
-        bool additive = mask is null || (mask.dtype == queries.dtype && mask.numel() == rows * capacity && mask.shape[^1] == capacity && mask.is_contiguous());
-        if (groups > 8 || dim is not (64 or 128) || !additive)
-            return nn.functional.scaled_dot_product_attention(queries, keys, values, attn_mask: mask, is_casual: false);
-        Require(keys.shape[0] == rows && keys.shape[1] == kvHeads && keys.shape[3] == dim && keys.stride(3) == 1 && keys.stride(2) == dim,
-            "the key cache is not [rows, kvHeads, capacity, dim] with contiguous positions");
-        Require(values.shape.SequenceEqual(keys.shape) && values.stride(0) == keys.stride(0) && values.stride(1) == keys.stride(1) && values.stride(2) == dim && values.stride(3) == 1,
-            "the value cache is not laid out as the key cache");
-        Require(keys.dtype == queries.dtype && values.dtype == queries.dtype, "the queries and caches differ in dtype");
-        using var scope = NewDisposeScope();
-        var input = queries.is_contiguous() ? queries : queries.contiguous();
-        var output = empty_like(input);
-        GraphsNative.DecodeAttention(DeviceIndex(input), DType(input), CudaRuntime.DataPointer(input), CudaRuntime.DataPointer(keys), CudaRuntime.DataPointer(values),
-            mask is null ? IntPtr.Zero : CudaRuntime.DataPointer(mask), CudaRuntime.DataPointer(output), rows, checked((int)kvHeads), (int)groups, (int)dim,
-            checked((int)capacity), keys.stride(0), keys.stride(1), (float)(1.0 / Math.Sqrt(dim)));
-        return output.MoveToOuterDisposeScope();
-    }
-
     public void Pick(Tensor logits, Tensor? uniforms, double temperature, Tensor ids, Tensor output)
     {
         Loaded();

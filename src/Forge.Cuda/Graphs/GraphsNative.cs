@@ -9,7 +9,7 @@ namespace Forge.Cuda.Graphs;
 internal static unsafe class GraphsNative
 {
     /// <summary>The ABI revision this code calls; the library's <c>forge_graphs_abi</c> must return it.</summary>
-    public const int Abi = 4;
+    public const int Abi = 3;
 
     private static delegate* unmanaged<int> _abi;
     private static delegate* unmanaged<IntPtr> _lastError;
@@ -21,7 +21,6 @@ internal static unsafe class GraphsNative
     private static delegate* unmanaged<int, int, IntPtr, IntPtr, long, int, int> _siluMul;
     private static delegate* unmanaged<int, int, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, float, IntPtr, IntPtr, IntPtr, IntPtr, long, int, int, int, long, long, int> _ropeCache;
     private static delegate* unmanaged<int, int, IntPtr, IntPtr, float, long, int, IntPtr, IntPtr, int> _pick;
-    private static delegate* unmanaged<int, int, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, long, int, int, int, int, long, long, float, int> _attention;
 
     /// <summary>Binds every entry point of the loaded library <paramref name="library"/>.</summary>
     public static void Bind(IntPtr library)
@@ -43,16 +42,10 @@ internal static unsafe class GraphsNative
         _siluMul = (delegate* unmanaged<int, int, IntPtr, IntPtr, long, int, int>)Get("forge_silu_mul");
         _ropeCache = (delegate* unmanaged<int, int, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, float, IntPtr, IntPtr, IntPtr, IntPtr, long, int, int, int, long, long, int>)Get("forge_rope_cache");
         _pick = (delegate* unmanaged<int, int, IntPtr, IntPtr, float, long, int, IntPtr, IntPtr, int>)Get("forge_pick");
-        _attention = (delegate* unmanaged<int, int, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, long, int, int, int, int, long, long, float, int>)Get("forge_decode_attention");
     }
 
     public static void Pick(int device, int dtype, IntPtr logits, IntPtr uniforms, float temperature, long rows, int vocab, IntPtr ids, IntPtr output) =>
         Check(_pick(device, dtype, logits, uniforms, temperature, rows, vocab, ids, output), "the fused token-picking kernel");
-
-    public static void DecodeAttention(int device, int dtype, IntPtr queries, IntPtr keys, IntPtr values, IntPtr mask, IntPtr output,
-        long rows, int kvHeads, int groups, int dim, int capacity, long rowStride, long headStride, float scale) =>
-        Check(_attention(device, dtype, queries, keys, values, mask, output, rows, kvHeads, groups, dim, capacity, rowStride, headStride, scale),
-            "the fused decode-attention kernel");
 
     public static bool KernelsAvailable() => _kernelsAvailable() == 1;
 

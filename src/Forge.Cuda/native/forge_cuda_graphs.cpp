@@ -24,9 +24,6 @@ int forge_rope_cache_launch(int dtype, const void* projected, const void* cos, c
                             long long cache_head_stride, cudaStream_t stream);
 int forge_pick_launch(int dtype, const void* logits, const float* uniforms, float temperature, long long rows, int vocab,
                       long long* ids, float* output, cudaStream_t stream);
-int forge_decode_attention_launch(int dtype, const void* q, const void* keys, const void* values, const void* mask, void* out,
-                                  long long rows, int kv_heads, int groups, int dim, int capacity, long long row_stride,
-                                  long long head_stride, float scale, cudaStream_t stream);
 }
 #endif
 
@@ -71,9 +68,8 @@ int launch(F&& launcher) {
 
 int launched(int status) {
   if (status == 0) return 0;
-  last_error = status == -2   ? std::string("unsupported dtype for a fused kernel")
-               : status == -3 ? std::string("unsupported shape for a fused kernel")
-                              : std::string("fused kernel launch: ") + cudaGetErrorString(static_cast<cudaError_t>(status));
+  last_error = status == -2 ? std::string("unsupported dtype for a fused kernel")
+                            : std::string("fused kernel launch: ") + cudaGetErrorString(static_cast<cudaError_t>(status));
   return -1;
 }
 #else
@@ -88,7 +84,7 @@ int not_built() {
 extern "C" {
 
 // Bumped whenever a signature below changes; the managed side refuses another value.
-int forge_graphs_abi() { return 4; }
+int forge_graphs_abi() { return 3; }
 
 // 1 when the fused decoding kernels were compiled in (build.sh found nvcc), else 0.
 int forge_kernels_available() {
@@ -188,20 +184,6 @@ int forge_rope_cache(int device, int dtype, const void* projected, const void* c
   return launch([&] { return forge_rope_cache_launch(dtype, projected, cos, sin, q_norm, k_norm, eps, q_out, k_cache, v_cache, slot,
                                           rows, heads, kv_heads, dim, cache_row_stride, cache_head_stride,
                                           current_stream(device)); });
-#else
-  return not_built();
-#endif
-}
-
-// Attention of one new token per row over a fixed-length cache (forge_decode_kernels.cu, decode_attention_kernel):
-// q and out [rows, kv_heads, groups, dim] contiguous, keys and values [rows, kv_heads, capacity, dim] with the given
-// row and head strides, mask [rows, capacity] additive or null; groups ≤ 8, dim 64 or 128.
-int forge_decode_attention(int device, int dtype, const void* q, const void* keys, const void* values, const void* mask, void* out,
-                           long long rows, int kv_heads, int groups, int dim, int capacity, long long row_stride,
-                           long long head_stride, float scale) {
-#ifdef FORGE_KERNELS
-  return launch([&] { return forge_decode_attention_launch(dtype, q, keys, values, mask, out, rows, kv_heads, groups, dim, capacity,
-                                                row_stride, head_stride, scale, current_stream(device)); });
 #else
   return not_built();
 #endif

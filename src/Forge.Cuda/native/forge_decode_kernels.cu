@@ -244,94 +244,6 @@ __global__ void pick_kernel(const T* __restrict__ logits, const float* __restric
   }
 }
 
-// Attention of one new token per row over a fixed-length cache, grouped queries: q [rows, kv_heads, groups, dim]
-// (contiguous), keys and values [rows, kv_heads, capacity, dim] (rows and heads strided, positions contiguous), an
-// additive key mask [rows, capacity] in T (0 or −∞; null: every key) and out [rows, kv_heads, groups, dim]. One block
-// per (row, kv head), kWarps warps taking the keys in turn: each lane holds kDims consecutive elements of a key, the
-// groups' scores are warp sums, and every warp keeps an online softmax per query (running maximum, sum and weighted
-// values), merged across warps in shared memory at the end. Scores, softmax and sums in float32, the output rounded to
-// T — what scaled_dot_product_attention computes, read in one pass over the cache instead of cuDNN's 2–3× the bytes.
-constexpr int kAttentionWarps = 4;
-constexpr int kMaxGroups = 8;
-
-template <typename T, int kDims>
-__global__ void decode_attention_kernel(const T* __restrict__ q, const T* __restrict__ keys, const T* __restrict__ values,
-                                        const T* __restrict__ mask, T* __restrict__ out, int kv_heads, int groups,
-                                        int capacity, long long row_stride, long long head_stride, float scale) {
-  const int dim = kDims * 32;
-  const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
-  const long long row = blockIdx.x / kv_heads;
-  const int head = blockIdx.x % kv_heads;
-  const T* k_base = keys + row * row_stride + head * head_stride + lane * kDims;
-  const T* v_base = values + row * row_stride + head * head_stride + lane * kDims;
-  const T* m_row = mask == nullptr ? nullptr : mask + row * capacity;
-  const long long q_offset = (row * kv_heads + head) * (long long)groups * dim;
-
-  float query[kMaxGroups][kDims], acc[kMaxGroups][kDims], running_max[kMaxGroups], running_sum[kMaxGroups];
-#pragma unroll
-  for (int g = 0; g < kMaxGroups; g++) {
-    running_max[g] = -INFINITY;
-    running_sum[g] = 0.f;
-#pragma unroll
-    for (int d = 0; d < kDims; d++) {
-      query[g][d] = g < groups ? to_float(q[q_offset + (long long)g * dim + lane * kDims + d]) * scale : 0.f;
-      acc[g][d] = 0.f;
-    }
-  }
-
-  for (int j = warp; j < capacity; j += kAttentionWarps) {
-    const float bias = m_row == nullptr ? 0.f : to_float(m_row[j]);
-    if (bias == -INFINITY) continue;  // the same for the whole warp
-    float k[kDims], v[kDims];
-#pragma unroll
-    for (int d = 0; d < kDims; d++) {
-      k[d] = to_float(k_base[(long long)j * dim + d]);
-      v[d] = to_float(v_base[(long long)j * dim + d]);
-    }
-#pragma unroll
-    for (int g = 0; g < kMaxGroups; g++) {
-      if (g >= groups) break;
-      float partial = 0.f;
-#pragma unroll
-      for (int d = 0; d < kDims; d++) partial += query[g][d] * k[d];
-      const float score = warp_sum(partial) + bias;
-      const float next_max = fmaxf(running_max[g], score);
-      const float keep = expf(running_max[g] - next_max), weight = expf(score - next_max);
-      running_sum[g] = running_sum[g] * keep + weight;
-#pragma unroll
-      for (int d = 0; d < kDims; d++) acc[g][d] = acc[g][d] * keep + weight * v[d];
-      running_max[g] = next_max;
-    }
-  }
-
-  __shared__ float shared_max[kAttentionWarps][kMaxGroups], shared_sum[kAttentionWarps][kMaxGroups];
-  __shared__ float shared_acc[kAttentionWarps][kMaxGroups][kDims * 32];
-#pragma unroll
-  for (int g = 0; g < kMaxGroups; g++) {
-    if (g >= groups) break;
-    if (lane == 0) {
-      shared_max[warp][g] = running_max[g];
-      shared_sum[warp][g] = running_sum[g];
-    }
-#pragma unroll
-    for (int d = 0; d < kDims; d++) shared_acc[warp][g][lane * kDims + d] = acc[g][d];
-  }
-  __syncthreads();
-  for (int i = threadIdx.x; i < groups * dim; i += blockDim.x) {
-    const int g = i / dim, d = i % dim;
-    float top = -INFINITY;
-    for (int w = 0; w < kAttentionWarps; w++) top = fmaxf(top, shared_max[w][g]);
-    float total = 0.f, weighted = 0.f;
-    for (int w = 0; w < kAttentionWarps; w++) {
-      // A warp that met no key has maximum −∞ and adds nothing; if no warp met one, 0/0 gives NaN as SDPA does.
-      const float factor = shared_max[w][g] == -INFINITY ? 0.f : expf(shared_max[w][g] - top);
-      total += shared_sum[w][g] * factor;
-      weighted += shared_acc[w][g][d] * factor;
-    }
-    out[q_offset + i] = from_float<T>(weighted / total);
-  }
-}
-
 template <typename T>
 int add_rms_norm(const void* x, const void* delta, const void* weight, void* sum, void* out, long long rows, int hidden,
                  float eps, cudaStream_t stream) {
@@ -373,27 +285,6 @@ int pick(const void* logits, const float* uniforms, float temperature, long long
 }
 
 constexpr int kUnsupportedDtype = -2;
-constexpr int kUnsupportedShape = -3;
-
-template <typename T>
-int decode_attention(const void* q, const void* keys, const void* values, const void* mask, void* out, long long rows,
-                     int kv_heads, int groups, int dim, int capacity, long long row_stride, long long head_stride,
-                     float scale, cudaStream_t stream) {
-  if (groups < 1 || groups > kMaxGroups) return kUnsupportedShape;
-  const unsigned blocks = (unsigned)(rows * kv_heads);
-  const dim3 threads(32 * kAttentionWarps);
-  auto args = [&](auto kernel) {
-    kernel<<<blocks, threads, 0, stream>>>(static_cast<const T*>(q), static_cast<const T*>(keys), static_cast<const T*>(values),
-                                           static_cast<const T*>(mask), static_cast<T*>(out), kv_heads, groups, capacity,
-                                           row_stride, head_stride, scale);
-  };
-  switch (dim) {
-    case 64: args(decode_attention_kernel<T, 2>); break;
-    case 128: args(decode_attention_kernel<T, 4>); break;
-    default: return kUnsupportedShape;
-  }
-  return (int)cudaGetLastError();
-}
 
 }  // namespace
 
@@ -443,18 +334,6 @@ int forge_pick_launch(int dtype, const void* logits, const float* uniforms, floa
     case 0: return pick<float>(logits, uniforms, temperature, rows, vocab, ids, output, stream);
     case 1: return pick<__nv_bfloat16>(logits, uniforms, temperature, rows, vocab, ids, output, stream);
     case 2: return pick<__half>(logits, uniforms, temperature, rows, vocab, ids, output, stream);
-    default: return kUnsupportedDtype;
-  }
-}
-
-int forge_decode_attention_launch(int dtype, const void* q, const void* keys, const void* values, const void* mask, void* out,
-                                  long long rows, int kv_heads, int groups, int dim, int capacity, long long row_stride,
-                                  long long head_stride, float scale, cudaStream_t stream) {
-  if (rows == 0) return 0;
-  switch (dtype) {
-    case 0: return decode_attention<float>(q, keys, values, mask, out, rows, kv_heads, groups, dim, capacity, row_stride, head_stride, scale, stream);
-    case 1: return decode_attention<__nv_bfloat16>(q, keys, values, mask, out, rows, kv_heads, groups, dim, capacity, row_stride, head_stride, scale, stream);
-    case 2: return decode_attention<__half>(q, keys, values, mask, out, rows, kv_heads, groups, dim, capacity, row_stride, head_stride, scale, stream);
     default: return kUnsupportedDtype;
   }
 }
