@@ -22,13 +22,21 @@ public sealed class RlooOptimizer(RlooOptions options) : IPolicyOptimizer
         var rewards = rollout.Rewards.to(float64);
         var baselines = LeaveOneOut.Baselines(rewards, rollout.GroupSize);
         var advantages = rewards - baselines;
-        if (options.NormalizeAdvantages && rows > 1)
-            advantages = advantages / (advantages.std() + 1e-8);
+        // Batch-wide over every rank (data parallel, each holds a share; one process: its own rows): the rows the loss
+        // is a mean over, and the advantages' standard deviation.
+        var overall = context.SumOverRanks(rows, advantages.sum().ToDouble(), advantages.square().sum().ToDouble());
+        double share = overall[0] / context.WorldSize;
+        if (options.NormalizeAdvantages && overall[0] > 1)
+        {
+            double mean = overall[1] / overall[0];
+            double variance = Math.Max(0, (overall[2] - overall[0] * mean * mean) / (overall[0] - 1));
+            advantages = advantages / (Math.Sqrt(variance) + 1e-8);
+        }
         var mask = batch.CompletionMask.to(float32);
         // β = 0 never reads context.Reference, so no frozen copy of the model is made.
         Tensor? reference = options.Beta != 0 ? context.EvaluateWithoutGrad(context.Reference, batch).LogProbs : null;
 
-        var totals = new RlooTotals();
+        var sums = new RlooTotals();
         foreach (var (start, length) in context.MicroBatches(rows))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -39,23 +47,24 @@ public sealed class RlooOptimizer(RlooOptions options) : IPolicyOptimizer
             var tokens = sliceMask.sum(-1).clamp_min(1.0);
             var sequence = (logProbs * sliceMask).sum(-1);
             if (options.LogProb == SequenceLogProb.Mean) sequence = sequence / tokens;
-            // Dividing by the whole batch's rows makes the micro-batch losses add up to the batch loss.
-            var policyLoss = -(advantages.narrow(0, start, length).to(float32) * sequence).sum() / rows;
+            // Dividing by the rows' share makes the micro-batch losses add up to this rank's part of the batch loss
+            // (the ranks' gradients are averaged).
+            var policyLoss = -(advantages.narrow(0, start, length).to(float32) * sequence).sum() / share;
             var loss = policyLoss;
             double klSum = 0;
             if (reference is not null)
             {
                 var kl = (KlEstimators.K3(logProbs, reference.narrow(0, start, length)) * sliceMask).sum(-1) / tokens;
-                loss = loss + options.Beta * kl.sum() / rows;
+                loss = loss + options.Beta * kl.sum() / share;
                 klSum = kl.detach().sum().ToDouble();
             }
             context.Backward(loss);
-            totals.Add(loss.ToDouble(), policyLoss.ToDouble(), klSum, (entropy! * sliceMask).sum().ToDouble(),
+            sums.Add(loss.ToDouble(), policyLoss.ToDouble(), klSum, (entropy! * sliceMask).sum().ToDouble(),
                 sliceMask.sum().ToDouble(), sequence.detach().sum().ToDouble());
         }
-        totals.Steps.Add(context.OptimizerStep());
+        sums.Steps.Add(context.OptimizerStep());
 
-        var metrics = totals.Summary(rows);
+        var metrics = sums.Summary(rows);
         metrics["advantage/mean"] = advantages.mean().ToDouble();
         metrics["advantage/std"] = rows > 1 ? advantages.std().ToDouble() : 0;
         metrics["advantage/abs_mean"] = advantages.abs().mean().ToDouble();

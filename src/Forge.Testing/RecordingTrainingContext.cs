@@ -19,6 +19,7 @@ public sealed class RecordingTrainingContext : ITrainingContext, IDisposable
     private readonly List<double> _losses = [];
     private readonly List<OptimizerStepResult> _steps = [];
     private readonly List<int> _backwardsPerStep = [];
+    private readonly List<double[]> _rankSums = [];
     private ILanguageModel? _reference;
     private int _backwardsSinceStep;
 
@@ -61,6 +62,36 @@ public sealed class RecordingTrainingContext : ITrainingContext, IDisposable
 
     /// <summary>Modules added with <see cref="AddTrainable"/> or <see cref="ITrainingContext.Trainable{T}"/>.</summary>
     public IReadOnlyList<nn.Module> ExtraModules => _extra;
+
+    /// <summary>
+    /// The ranks this context pretends to train with (default 1): set it with <see cref="OtherRanks"/> to check that a
+    /// plugin normalises by batch-wide counts the way a data-parallel run needs — the context still trains only its own
+    /// share, as one rank would before the gradients are averaged.
+    /// </summary>
+    public int WorldSize { get; init; } = 1;
+
+    /// <summary>This context's rank (default 0).</summary>
+    public int Rank { get; init; }
+
+    /// <summary>
+    /// What the other ranks add to each <see cref="SumOverRanks"/> call, given this rank's values (default: nothing), e.g.
+    /// <c>values =&gt; values.Select(v =&gt; 3 * v).ToArray()</c> for other ranks holding three times this rank's share.
+    /// </summary>
+    public Func<double[], double[]>? OtherRanks { get; init; }
+
+    /// <summary>The values of every <see cref="SumOverRanks"/> call, in order, as the plugin passed them.</summary>
+    public IReadOnlyList<double[]> RankSums => _rankSums;
+
+    /// <inheritdoc />
+    public double[] SumOverRanks(params double[] values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        _rankSums.Add((double[])values.Clone());
+        if (OtherRanks is null) return (double[])values.Clone();
+        var others = OtherRanks((double[])values.Clone());
+        if (others.Length != values.Length) throw new InvalidOperationException($"OtherRanks gave {others.Length} values for {values.Length}");
+        return values.Zip(others, (mine, theirs) => mine + theirs).ToArray();
+    }
 
     /// <inheritdoc />
     public SequenceOutputs Evaluate(ILanguageModel model, TokenBatch batch, bool withEntropy = false, bool withHidden = false)

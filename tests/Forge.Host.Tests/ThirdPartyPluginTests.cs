@@ -45,6 +45,39 @@ public class ThirdPartyPluginTests
         steps.Skip(1).Should().Contain(s => s.GetProperty("kl").GetDouble() > 0, "the policy moves away from the reference");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Rloo_divides_by_the_batch_over_every_rank_as_one_rank_of_a_data_parallel_run(bool normalize)
+    {
+        // The built sample, loaded as the host loads it (same contracts, same TorchSharp), run by Forge.Testing's context
+        // alone and as one rank of two whose other rank holds three times its rows (the same rewards: sums × 3).
+        var assembly = System.Reflection.Assembly.LoadFrom(Path.Combine(RlooSampleBuild.Folder, "Forge.Samples.Rloo.dll"));
+        var optionsType = assembly.GetType("Forge.Samples.Rloo.RlooOptions", throwOnError: true)!;
+        Forge.Contracts.Training.IPolicyOptimizer Optimizer()
+        {
+            object options = Activator.CreateInstance(optionsType)!;
+            optionsType.GetProperty("NormalizeAdvantages")!.SetValue(options, normalize);
+            return (Forge.Contracts.Training.IPolicyOptimizer)Activator.CreateInstance(assembly.GetType("Forge.Samples.Rloo.RlooOptimizer", throwOnError: true)!, options)!;
+        }
+        var rollout = Forge.Testing.Rollouts.Build(prompts: [[1, 2, 3]], completions: [[4, 5], [6, 7], [8, 9], [10, 11]], rewards: [1, 0, 0, 0], groupSize: 4);
+        using var alone = new Forge.Testing.RecordingTrainingContext(new Forge.Testing.TinyLanguageModel(seed: 1), microBatchSize: 2);
+        Optimizer().Step(rollout, alone);
+        using var rank = new Forge.Testing.RecordingTrainingContext(new Forge.Testing.TinyLanguageModel(seed: 1), microBatchSize: 2)
+        {
+            WorldSize = 2, OtherRanks = values => values.Select(v => 3 * v).ToArray(),
+        };
+        Optimizer().Step(rollout, rank);
+
+        // Leave-one-out advantages 1, −1/3, −1/3, −1/3: sum 0, sum of squares 4/3 (16/3 over both ranks).
+        rank.RankSums.Should().ContainSingle().Which.Should().Equal([4, 0, 4.0 / 3], (a, b) => Math.Abs(a - b) < 1e-12);
+        // Rows: 16 over 2 ranks, so each rank divides by 8 where one process divides by its 4; the standard deviation
+        // is the 16 rows' (unbiased) where one process takes its 4 rows'.
+        double scale = 4.0 / 8.0 * (normalize ? (Math.Sqrt(4.0 / 3 / 3) + 1e-8) / (Math.Sqrt(16.0 / 3 / 15) + 1e-8) : 1);
+        rank.BackwardLosses.Should().Equal(alone.BackwardLosses.Select(l => l * scale), (a, b) => Math.Abs(a - b) < 1e-6 * Math.Max(1, Math.Abs(b)));
+        alone.BackwardLosses.Should().Contain(l => Math.Abs(l) > 1e-4, "the losses compared are not all zero");
+    }
+
     [Fact]
     public void Rloo_refuses_a_group_of_one_completion_with_a_one_line_error()
     {
@@ -87,7 +120,8 @@ public class ThirdPartyPluginTests
         string script = readme[(open + 6)..readme.IndexOf("```", open + 6, StringComparison.Ordinal)];
         string output = Bash(solution, script, new() { ["FORGE"] = Path.Combine(AppContext.BaseDirectory, "forge"), ["NUGET_PACKAGES"] = PackedContracts.PackagesFolder });
 
-        output.Should().MatchRegex(@"Passed!\s+-\s+Failed:\s+0,\s+Passed:\s+1,", "the template's one example test runs and passes");
+        int examples = template == "forge-optimizer" ? 2 : 1; // the optimizer's second: as one rank of a data-parallel run
+        output.Should().MatchRegex($@"Passed!\s+-\s+Failed:\s+0,\s+Passed:\s+{examples},", "the template's example tests run and pass");
         output.Should().MatchRegex($@"(?m)^{plugin}\s+{(template == "forge-reward" ? "reward" : "optimizer")}\s", "forge plugins lists it");
         System.Text.RegularExpressions.Regex.Matches(output, $"\"{column}\":-?[0-9]").Should().HaveCount(3, "the README's grep shows the plugin's column in the run's last three steps");
         Directory.GetFiles(Path.Combine(folder, "plugins", name)).Select(Path.GetFileName).Should().BeEquivalentTo(

@@ -37,6 +37,34 @@ public class TestingDoublesTests
     }
 
     [Fact]
+    public void The_recording_context_plays_one_rank_of_several_and_grpo_divides_by_the_whole_batch()
+    {
+        var rollout = Rollouts.Build(prompts: [[1, 2], [3, 4, 5]], completions: [[6, 7, 8], [9], [10, 11], [12, 13], [14, 15, 16], [17]],
+            rewards: [1, 0, 0, 0, 0, 1], groupSize: 3);
+        var options = new GrpoOptions { Beta = 0.04, LossType = GrpoLossType.Grpo };
+        using var alone = new RecordingTrainingContext(new TinyLanguageModel(vocabSize: 24, seed: 3), microBatchSize: 3);
+        new GrpoOptimizer(options).Step(rollout, alone);
+        // Rank 1 of 2, the other rank holding three times its rows: 24 rows over 2 ranks, 12 a rank where one process has 6.
+        using var rank = new RecordingTrainingContext(new TinyLanguageModel(vocabSize: 24, seed: 3), microBatchSize: 3)
+        {
+            WorldSize = 2, Rank = 1, OtherRanks = values => values.Select(v => 3 * v).ToArray(),
+        };
+        new GrpoOptimizer(options).Step(rollout, rank);
+
+        ((Forge.Contracts.Training.ITrainingContext)rank).WorldSize.Should().Be(2);
+        ((Forge.Contracts.Training.ITrainingContext)rank).Rank.Should().Be(1);
+        rank.RankSums.Should().NotBeEmpty().And.Contain(values => values.Length > 0 && values[0] == 6, "GRPO sums its rows over the ranks");
+        // GRPO's first loss is 0 in value (advantages sum to zero in a group, ratio 1, KL 0) but not in gradient: the
+        // gradient each rank contributes is half a lone process's.
+        double lone = alone.OptimizerSteps.Single().GradNorm, shared = rank.OptimizerSteps.Single().GradNorm;
+        lone.Should().BeGreaterThan(1e-4);
+        shared.Should().BeApproximately(lone / 2, 1e-6 * lone);
+
+        using var wrong = new RecordingTrainingContext { OtherRanks = _ => [1.0] };
+        wrong.Invoking(c => c.SumOverRanks(1, 2)).Should().Throw<InvalidOperationException>().WithMessage("OtherRanks gave 1 values for 2");
+    }
+
+    [Fact]
     public void The_scripted_sampler_hands_out_its_script_in_turn_grouped_by_prompt_and_records_each_request()
     {
         var sampler = new ScriptedSampler([[5, 6], [7], [8, 9, 10]]);

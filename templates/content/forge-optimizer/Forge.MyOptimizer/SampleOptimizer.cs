@@ -23,6 +23,10 @@ public sealed class SampleOptimizer(SampleOptimizerOptions options) : IPolicyOpt
         var advantages = tensor(SampleOptimizerBaseline.Advantages(rollout.Rewards.to(float64).cpu().data<double>().ToArray(), rollout.GroupSize))
             .to(float32).to(batch.InputIds.device);
         var mask = batch.CompletionMask.to(float32);
+        // The loss is a mean over the whole batch. Data parallel, each rank holds a share of it and the ranks' gradients
+        // are averaged, so each rank divides by the batch's rows over every rank over the number of ranks (in one
+        // process: its own rows). Dividing by its own rows would weigh ranks, not rows, when shares differ.
+        double share = context.SumOverRanks(rows)[0] / context.WorldSize;
         Tensor? reference = options.Beta != 0 ? context.EvaluateWithoutGrad(context.Reference, batch).LogProbs : null;
 
         double lossSum = 0, klSum = 0;
@@ -35,12 +39,12 @@ public sealed class SampleOptimizer(SampleOptimizerOptions options) : IPolicyOpt
             var sliceMask = mask.narrow(0, start, length);
             var tokens = sliceMask.sum(-1).clamp_min(1.0);
             var sequence = (logProbs * sliceMask).sum(-1) / tokens;
-            // Divided by the batch's rows, so the micro-batch losses add up to the batch loss.
-            var loss = -(advantages.narrow(0, start, length) * sequence).sum() / rows;
+            // Divided by the rows' share, so the micro-batch losses add up to this rank's part of the batch loss.
+            var loss = -(advantages.narrow(0, start, length) * sequence).sum() / share;
             if (reference is not null)
             {
                 var kl = (KlEstimators.K3(logProbs, reference.narrow(0, start, length)) * sliceMask).sum(-1) / tokens;
-                loss = loss + options.Beta * kl.sum() / rows;
+                loss = loss + options.Beta * kl.sum() / share;
                 klSum += kl.detach().sum().ToDouble();
             }
             context.Backward(loss);
