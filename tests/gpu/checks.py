@@ -23,7 +23,8 @@
    race's token for the same uniforms (≥ 99.9 %) and log_softmax at the pick.
 9. nccl-progress: a one-rank NCCL job counts an all-reduce queued behind ~2 s of matrix products as entered and not
    finished until the GPU gets to it (what the watchdog reports: a collective that hangs on every rank stays unfinished),
-   then finished within 0.1 s of the device catching up; the all-reduce's sum is right and a barrier returns finished.
+   then finished within 0.1 s of the device catching up; the all-reduce's sum is right, a barrier returns finished and
+   ncclCommGetAsyncError reports nothing.
 Names given as arguments run just those checks (run.sh passes its arguments on). Each check prints one line
 `PASS name: …` or `FAIL name: …`; the last line is `N passed, N failed`.
 """
@@ -288,6 +289,7 @@ def nccl_progress():
     if line["finished_s"] - line["launched_s"] < 0.5: raise AssertionError(f"the queued all-reduce counted finished {line['finished_s'] - line['launched_s']:.3f} s after its launch")
     if line["synchronized_s"] - line["finished_s"] > 0.1: raise AssertionError(f"finished counted {line['synchronized_s'] - line['finished_s']:.3f} s before the device caught up")
     if line["sum"] != 1.0 or line["after_barrier"] != [2, 2]: raise AssertionError(f"sum {line['sum']}, after the barrier {line['after_barrier']}")
+    if line["async_error"] is not None: raise AssertionError(f"a healthy job reports an asynchronous error: {line['async_error']}")
     return (f"queued all-reduce read entered 1, finished 0; counted finished {line['finished_s'] - line['launched_s']:.2f} s after its launch, "
             f"{1000 * (line['synchronized_s'] - line['finished_s']):.0f} ms before the device synchronised")
 

@@ -39,9 +39,6 @@ internal sealed class TokenTable
     public IEnumerable<string> Spellings(IEnumerable<int> ids, bool skipSpecialTokens)
     {
         foreach (int id in ids)
-        {
-            if ((uint)id >= (uint)_tokens.Length || _tokens[id] is not { } token || (skipSpecialTokens && _special.Contains(id))) continue;
-            yield return token;
-        }
+            if (TrySpelling(id, skipSpecialTokens, out string token)) yield return token;
     }
 }

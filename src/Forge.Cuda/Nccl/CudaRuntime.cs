@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 
 namespace Forge.Cuda.Nccl;
@@ -27,6 +28,12 @@ internal static unsafe class CudaRuntime
         throw new DllNotFoundException("libLibTorchSharp.so (TorchSharp's native library) could not be found for tensor pointers");
     });
 
+    // Entry points looked up once: collectives and the fused kernels' wrappers call these on every launch.
+    private static readonly ConcurrentDictionary<string, IntPtr> Exports = new();
+    private static readonly Lazy<IntPtr> TensorData = new(() => NativeLibrary.GetExport(TorchSharpNative.Value, "THSTensor_data"));
+
+    private static IntPtr Cuda(string name) => Exports.GetOrAdd(name, n => NativeLibrary.GetExport(Runtime.Value, n));
+
     /// <summary>Makes <paramref name="index"/> the calling thread's CUDA device.</summary>
     public static void SetDevice(int index)
     {
@@ -35,7 +42,7 @@ internal static unsafe class CudaRuntime
             if (index == 0) return; // the default device of every thread
             throw new DllNotFoundException($"libcudart not found to select CUDA device {index}; give each rank one GPU with CUDA_VISIBLE_DEVICES instead");
         }
-        int result = ((delegate* unmanaged<int, int>)NativeLibrary.GetExport(Runtime.Value, "cudaSetDevice"))(index);
+        int result = ((delegate* unmanaged<int, int>)Cuda("cudaSetDevice"))(index);
         if (result != 0) throw new InvalidOperationException($"cudaSetDevice({index}) failed with CUDA error {result}");
     }
 
@@ -46,29 +53,29 @@ internal static unsafe class CudaRuntime
     public static IntPtr CreateEvent()
     {
         IntPtr handle;
-        int result = ((delegate* unmanaged<IntPtr*, uint, int>)NativeLibrary.GetExport(Runtime.Value, "cudaEventCreateWithFlags"))(&handle, 2u); // cudaEventDisableTiming
+        int result = ((delegate* unmanaged<IntPtr*, uint, int>)Cuda("cudaEventCreateWithFlags"))(&handle, 2u); // cudaEventDisableTiming
         return result == 0 ? handle : throw new InvalidOperationException($"cudaEventCreateWithFlags failed with CUDA error {result}");
     }
 
     /// <summary>Marks the point the legacy default stream (stream 0, where NCCL's collectives are launched) has reached.</summary>
     public static void RecordOnDefaultStream(IntPtr handle)
     {
-        int result = ((delegate* unmanaged<IntPtr, IntPtr, int>)NativeLibrary.GetExport(Runtime.Value, "cudaEventRecord"))(handle, IntPtr.Zero);
+        int result = ((delegate* unmanaged<IntPtr, IntPtr, int>)Cuda("cudaEventRecord"))(handle, IntPtr.Zero);
         if (result != 0) throw new InvalidOperationException($"cudaEventRecord failed with CUDA error {result}");
     }
 
     /// <summary>True once the device has run past the event; false while it has not (cudaErrorNotReady); an error code otherwise.</summary>
     public static (bool Done, int Error) QueryEvent(IntPtr handle)
     {
-        int result = ((delegate* unmanaged<IntPtr, int>)NativeLibrary.GetExport(Runtime.Value, "cudaEventQuery"))(handle);
+        int result = ((delegate* unmanaged<IntPtr, int>)Cuda("cudaEventQuery"))(handle);
         return result switch { 0 => (true, 0), 600 => (false, 0), _ => (false, result) };
     }
 
     /// <summary>Frees an event.</summary>
     public static void DestroyEvent(IntPtr handle) =>
-        _ = ((delegate* unmanaged<IntPtr, int>)NativeLibrary.GetExport(Runtime.Value, "cudaEventDestroy"))(handle);
+        _ = ((delegate* unmanaged<IntPtr, int>)Cuda("cudaEventDestroy"))(handle);
 
     /// <summary>The address of <paramref name="tensor"/>'s first element (its view's, storage offset included).</summary>
     public static IntPtr DataPointer(TorchSharp.torch.Tensor tensor) =>
-        ((delegate* unmanaged<IntPtr, IntPtr>)NativeLibrary.GetExport(TorchSharpNative.Value, "THSTensor_data"))(tensor.Handle);
+        ((delegate* unmanaged<IntPtr, IntPtr>)TensorData.Value)(tensor.Handle);
 }

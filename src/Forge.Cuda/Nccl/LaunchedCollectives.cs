@@ -16,6 +16,7 @@ internal sealed class LaunchedCollectives : IDisposable
     private readonly int _device;
     private long _finished;
     private bool _disposed;
+    private volatile string? _error;
 
     /// <summary>Collectives of a communicator on device <paramref name="device"/>.</summary>
     public LaunchedCollectives(int device) => _device = device;
@@ -33,22 +34,29 @@ internal sealed class LaunchedCollectives : IDisposable
         }
     }
 
-    /// <summary>How many launched collectives the device has not finished; an error line when CUDA reports one.</summary>
-    public (int Count, string? Error) Unfinished()
+    /// <summary>The first CUDA error met while asking the device (it stays: CUDA's errors on a context do), or null.</summary>
+    public string? Error => _error;
+
+    /// <summary>How many launched collectives the device has not finished (after an error: those not known finished).</summary>
+    public int Unfinished()
     {
         lock (_gate)
         {
-            if (_disposed || _pending.Count == 0) return (0, null);
+            if (_disposed || _pending.Count == 0) return 0;
             CudaRuntime.SetDevice(_device);
             while (_pending.TryPeek(out var handle))
             {
                 var (done, error) = CudaRuntime.QueryEvent(handle);
-                if (error != 0) return (_pending.Count, $"CUDA error {error} on device {_device} while collective {_finished + 1} of this rank ran");
+                if (error != 0)
+                {
+                    _error ??= $"CUDA error {error} on device {_device} while collective {_finished + 1} of this rank ran";
+                    break;
+                }
                 if (!done) break;
                 _free.Push(_pending.Dequeue());
                 _finished++;
             }
-            return (_pending.Count, null);
+            return _pending.Count;
         }
     }
 

@@ -19,7 +19,6 @@ public sealed unsafe class NcclCommunicator : ICommunicator
     private readonly LaunchedCollectives _launched;
     private long _entered;
     private volatile bool _atBarrier;
-    private volatile string? _deviceError;
 
     /// <summary>Joins the job named by <paramref name="uniqueId"/> as <paramref name="rank"/> of <paramref name="worldSize"/> on <paramref name="device"/> (blocks until every rank has joined).</summary>
     public NcclCommunicator(int rank, int worldSize, Device device, byte[] uniqueId)
@@ -69,9 +68,7 @@ public sealed unsafe class NcclCommunicator : ICommunicator
         get
         {
             long entered = Interlocked.Read(ref _entered);
-            var (unfinished, error) = _launched.Unfinished();
-            if (error is not null) _deviceError ??= error;
-            return new CollectiveProgress(entered, entered - unfinished, _atBarrier);
+            return new CollectiveProgress(entered, entered - _launched.Unfinished(), _atBarrier);
         }
     }
 
@@ -146,7 +143,7 @@ public sealed unsafe class NcclCommunicator : ICommunicator
         lock (_commGate)
         {
             if (_comm == IntPtr.Zero) return null;
-            if (_deviceError is { } device) return $"rank {Rank}: {device}";
+            if (_launched.Error is { } device) return $"rank {Rank}: {device}";
             int state = NcclNative.Success;
             int result = NcclNative.CommGetAsyncError(_comm, &state);
             if (result != NcclNative.Success) state = result;

@@ -24,7 +24,10 @@ internal static unsafe class NcclNative
         throw new DllNotFoundException("libnccl.so.2 not found: put the nvidia-nccl wheel's lib folder (site-packages/nvidia/nccl/lib) on LD_LIBRARY_PATH beside torch/lib");
     });
 
-    private static IntPtr Export(string name) => NativeLibrary.GetExport(Library.Value, name);
+    // Looked up once each: every collective calls through these.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, IntPtr> Exports = new();
+
+    private static IntPtr Export(string name) => Exports.GetOrAdd(name, n => NativeLibrary.GetExport(Library.Value, n));
 
     public static int GetUniqueId(NcclUniqueId* id) =>
         ((delegate* unmanaged<NcclUniqueId*, int>)Export("ncclGetUniqueId"))(id);

@@ -8,7 +8,7 @@ namespace Forge.GpuChecks;
 /// <summary>
 /// What the watchdog learns of a collective the GPU has not run yet, on one GPU (a job of one rank): an all-reduce
 /// queued behind about two seconds of matrix products counts as entered and unfinished until the GPU reaches it, then
-/// as finished; a barrier is entered and finished when it returns. One JSON line.
+/// as finished; a barrier is entered and finished when it returns; NCCL reports no asynchronous error. One JSON line.
 /// </summary>
 internal static class NcclProgress
 {
@@ -35,6 +35,7 @@ internal static class NcclProgress
         double synchronized = clock.Elapsed.TotalSeconds;
         communicator.Barrier();
         var after = communicator.Progress;
+        string? asyncError = communicator.AsyncError(); // ncclCommGetAsyncError through its binding: none on a healthy job
         Console.WriteLine(JsonSerializer.Serialize(new
         {
             before = new[] { before.Entered, before.Finished },
@@ -44,6 +45,7 @@ internal static class NcclProgress
             finished_s = Math.Round(finished, 3),
             synchronized_s = Math.Round(synchronized, 3),
             sum = x.cpu().data<float>()[0],
+            async_error = asyncError,
         }));
         return 0;
     }
