@@ -41,6 +41,35 @@ public class FusedKernelDecodingTests
         kernels.Norms.Should().Be(kernels.Passes * (2 * model.Config.NumHiddenLayers + 1));
         kernels.Rotations.Should().Be((kernels.Passes - 1) * model.Config.NumHiddenLayers, "one prefill, then one step per token");
         kernels.Passes.Should().Be(steps);
+        // The projection's bias (Qwen2's) travels into the rotary kernel rather than being added on its own.
+        kernels.Biased.Should().Be(model.Config.AttentionBias ? kernels.Rotations : 0);
+    }
+
+    [Fact]
+    public void Fused_decoding_adds_the_projection_bias_as_the_unfused_forward_does()
+    {
+        // The fixture's biases are zero (transformers initialises them so); give them weight, then decode both ways.
+        using var model = SamplerFixtures.Load("qwen2");
+        model.FixedShapeDecoding = true;
+        using (no_grad())
+        {
+            var generator = new Generator(11);
+            foreach (var (name, parameter) in model.named_parameters())
+                if (name.EndsWith(".bias", StringComparison.Ordinal)) parameter.copy_(randn(parameter.shape, generator: generator) * 0.5);
+        }
+        var prompts = SamplerFixtures.Ints("qwen2", "prompt_ids").Select(p => (IReadOnlyList<int>)p).ToList();
+        var settings = new GenerationSettings { Greedy = true, MaxNewTokens = 12 };
+        var kernels = new OpsKernels();
+        model.Kernels = kernels;
+        var fused = Sampler.Sample(new SamplingRequest(model, new IdTokenizer(model.VocabSize), prompts, 1, settings, 1));
+        model.Kernels = null;
+        var unfused = Sampler.Sample(new SamplingRequest(model, new IdTokenizer(model.VocabSize), prompts, 1, settings, 1));
+        kernels.Biased.Should().BeGreaterThan(0);
+        for (int i = 0; i < prompts.Count; i++)
+        {
+            fused[i].TokenIds.Should().Equal(unfused[i].TokenIds, $"case {i}");
+            fused[i].LogProbs.Should().Equal(unfused[i].LogProbs, (a, b) => Math.Abs(a - b) < 1e-5);
+        }
     }
 
     [Fact]
@@ -58,7 +87,7 @@ public class FusedKernelDecodingTests
     /// <summary>The <see cref="IDecodeKernels"/> contract as TorchSharp operations, rounding where the unfused forward rounds.</summary>
     private sealed class OpsKernels : IDecodeKernels
     {
-        public int Norms, Rotations, Passes;
+        public int Norms, Rotations, Biased, Passes;
 
         public string? Unavailable(Device device) => null;
 
@@ -76,12 +105,14 @@ public class FusedKernelDecodingTests
             return nn.functional.silu(gateUp.narrow(-1, 0, half)) * gateUp.narrow(-1, half, half);
         }
 
-        public Tensor RotateIntoCache(Tensor projected, Tensor cos, Tensor sin, Tensor? queryNorm, Tensor? keyNorm, double eps,
+        public Tensor RotateIntoCache(Tensor projected, Tensor? bias, Tensor cos, Tensor sin, Tensor? queryNorm, Tensor? keyNorm, double eps,
             Tensor keys, Tensor values, Tensor slot, int heads, int kvHeads)
         {
             Rotations++;
+            if (bias is not null) Biased++;
             long rows = projected.shape[0], dim = projected.shape[^1];
             var all = projected.reshape(rows, heads + 2 * kvHeads, dim);
+            if (bias is not null) all = all + bias.view(heads + 2 * kvHeads, dim);
             var q = all.narrow(1, 0, heads);
             var k = all.narrow(1, heads, kvHeads);
             if (queryNorm is not null) q = RmsNorm.Apply(q, queryNorm, eps);

@@ -49,18 +49,20 @@ public sealed class Attention : nn.Module
     {
         using var scope = NewDisposeScope();
         long batch = x.shape[0], time = x.shape[1];
-        var heads = Projection.Forward(qkv, x).view(batch, time, _heads + 2 * _kvHeads, _headDim);
         int groups = _heads / _kvHeads;
         if (kernels is not null && cache is not null && cache.WritesAtSlot(time, masked: false))
         {
-            // One token into a fixed-length cache: normalisation, rotation and the cache write in one kernel; then the
-            // grouped attention below, over the whole cache.
+            // One token into a fixed-length cache: the projection's bias, normalisation, rotation and the cache write in
+            // one kernel; then the grouped attention below, over the whole cache.
+            var (product, bias) = Projection.ForwardBiasApart(qkv, x);
+            var projected = product.view(batch, time, _heads + 2 * _kvHeads, _headDim);
             var (keys, values) = cache.Layer(_layer);
-            var queries = kernels.RotateIntoCache(heads, cos, sin, query_norm?.weight, key_norm?.weight, query_norm?.Eps ?? 0,
+            var queries = kernels.RotateIntoCache(projected, bias, cos, sin, query_norm?.weight, key_norm?.weight, query_norm?.Eps ?? 0,
                 keys, values, cache.Slot, _heads, _kvHeads);
             var attendedHeads = nn.functional.scaled_dot_product_attention(queries.view(batch, _kvHeads, groups, _headDim), keys, values, attn_mask: mask, is_casual: false);
             return Projection.Forward(output, attendedHeads.reshape(batch, time, _heads * _headDim)).MoveToOuterDisposeScope();
         }
+        var heads = Projection.Forward(qkv, x).view(batch, time, _heads + 2 * _kvHeads, _headDim);
         var queriesAndKeys = query_norm is null || key_norm is null ? heads.narrow(2, 0, _heads + _kvHeads)
             : cat([query_norm.forward(heads.narrow(2, 0, _heads)), key_norm.forward(heads.narrow(2, _heads, _kvHeads))], 2);
         var rotated = RotaryEmbedding.Apply(queriesAndKeys, cos, sin);

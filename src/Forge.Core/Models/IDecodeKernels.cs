@@ -25,14 +25,15 @@ public interface IDecodeKernels
     Tensor SiluMul(Tensor gateUp);
 
     /// <summary>
-    /// One new token per row: the projected heads <c>[rows, 1, heads + 2·kvHeads, dim]</c> (queries, keys, values) —
-    /// queries and keys RMS-normalised per head when their norm weights are given (Qwen3), then rotated by
+    /// One new token per row: the projected heads <c>[rows, 1, heads + 2·kvHeads, dim]</c> (queries, keys, values), plus
+    /// <paramref name="bias"/> (<c>[(heads + 2·kvHeads)·dim]</c>, the projection's, rounded as its own addition would be)
+    /// when given — queries and keys RMS-normalised per head when their norm weights are given (Qwen3), then rotated by
     /// <paramref name="cos"/>/<paramref name="sin"/> (<c>[rows, 1, dim]</c>, as <see cref="RotaryEmbedding.Tables"/>
     /// makes them) — keys and values written into the layer's cache tensors <c>[rows, kvHeads, capacity, dim]</c> at
     /// the position held by <paramref name="slot"/> (a device tensor, so the call can be captured into a CUDA graph);
     /// returns the rotated queries <c>[rows, heads, dim]</c>.
     /// </summary>
-    Tensor RotateIntoCache(Tensor projected, Tensor cos, Tensor sin, Tensor? queryNorm, Tensor? keyNorm, double eps,
+    Tensor RotateIntoCache(Tensor projected, Tensor? bias, Tensor cos, Tensor sin, Tensor? queryNorm, Tensor? keyNorm, double eps,
         Tensor keys, Tensor values, Tensor slot, int heads, int kvHeads);
 }
 

@@ -43,6 +43,18 @@ public static class Projection
         return Branches.TryGetValue(layer, out var branch) ? branch.Apply(x, output) : output;
     }
 
+    /// <summary>
+    /// <see cref="Forward"/> with the layer's bias left for the caller to add (a fused kernel that adds it on its way,
+    /// saving a kernel): x·Wᵀ and the bias, when the layer has one and no branch attached — the same product and, added
+    /// in the output's dtype, the same numbers; otherwise <see cref="Forward"/>'s output and no bias.
+    /// </summary>
+    public static (Tensor Output, Tensor? Bias) ForwardBiasApart(Linear layer, Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        if (layer.bias is null || Branches.TryGetValue(layer, out _)) return (Forward(layer, x), null);
+        return (nn.functional.linear(x, layer.weight!), layer.bias);
+    }
+
     /// <summary>Attaches <paramref name="branch"/> to <paramref name="layer"/> (one branch per layer).</summary>
     public static void Attach(Linear layer, IProjectionBranch branch)
     {

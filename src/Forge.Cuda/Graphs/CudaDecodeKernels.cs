@@ -62,7 +62,7 @@ public sealed class CudaDecodeKernels : IDecodeKernels, ITokenPicker
         return output.MoveToOuterDisposeScope();
     }
 
-    public Tensor RotateIntoCache(Tensor projected, Tensor cos, Tensor sin, Tensor? queryNorm, Tensor? keyNorm, double eps,
+    public Tensor RotateIntoCache(Tensor projected, Tensor? bias, Tensor cos, Tensor sin, Tensor? queryNorm, Tensor? keyNorm, double eps,
         Tensor keys, Tensor values, Tensor slot, int heads, int kvHeads)
     {
         Loaded();
@@ -76,14 +76,16 @@ public sealed class CudaDecodeKernels : IDecodeKernels, ITokenPicker
             "the value cache is not laid out as the key cache");
         Require(slot.dtype == ScalarType.Int64 && slot.numel() == 1 && slot.device_type == projected.device_type && slot.device_index == projected.device_index, "the slot is not one int64 on the device");
         Require(queryNorm is null == (keyNorm is null), "queries and keys are normalised together or not at all");
-        foreach (var t in new[] { cos, sin, keys, values, queryNorm, keyNorm })
-            if (t is not null) Require(t.dtype == projected.dtype, "the rotary tables, caches and norms have the projection's dtype");
+        Require(bias is null || bias.numel() == (heads + 2L * kvHeads) * dim, "the projection's bias is not [(heads + 2·kvHeads)·dim]");
+        foreach (var t in new[] { bias, cos, sin, keys, values, queryNorm, keyNorm })
+            if (t is not null) Require(t.dtype == projected.dtype && t.device_index == projected.device_index, "the bias, rotary tables, caches and norms have the projection's dtype and device");
         using var scope = NewDisposeScope();
         var input = projected.is_contiguous() ? projected : projected.contiguous();
         var c = cos.is_contiguous() ? cos : cos.contiguous();
         var s = sin.is_contiguous() ? sin : sin.contiguous();
         var queries = empty([rows, heads, dim], input.dtype, input.device);
-        GraphsNative.RopeCache(DeviceIndex(input), DType(input), CudaRuntime.DataPointer(input), CudaRuntime.DataPointer(c), CudaRuntime.DataPointer(s),
+        var b = bias is null || bias.is_contiguous() ? bias : bias.contiguous();
+        GraphsNative.RopeCache(DeviceIndex(input), DType(input), CudaRuntime.DataPointer(input), b is null ? IntPtr.Zero : CudaRuntime.DataPointer(b), CudaRuntime.DataPointer(c), CudaRuntime.DataPointer(s),
             queryNorm is null ? IntPtr.Zero : CudaRuntime.DataPointer(queryNorm.contiguous()), keyNorm is null ? IntPtr.Zero : CudaRuntime.DataPointer(keyNorm.contiguous()),
             (float)eps, CudaRuntime.DataPointer(queries), CudaRuntime.DataPointer(keys), CudaRuntime.DataPointer(values), CudaRuntime.DataPointer(slot),
             rows, heads, kvHeads, checked((int)dim), keys.stride(0), keys.stride(1));

@@ -9,7 +9,7 @@ namespace Forge.Cuda.Graphs;
 internal static unsafe class GraphsNative
 {
     /// <summary>The ABI revision this code calls; the library's <c>forge_graphs_abi</c> must return it.</summary>
-    public const int Abi = 3;
+    public const int Abi = 4;
 
     private static delegate* unmanaged<int> _abi;
     private static delegate* unmanaged<IntPtr> _lastError;
@@ -19,7 +19,7 @@ internal static unsafe class GraphsNative
     private static delegate* unmanaged<int> _kernelsAvailable;
     private static delegate* unmanaged<int, int, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, long, int, float, int> _addRmsNorm;
     private static delegate* unmanaged<int, int, IntPtr, IntPtr, long, int, int> _siluMul;
-    private static delegate* unmanaged<int, int, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, float, IntPtr, IntPtr, IntPtr, IntPtr, long, int, int, int, long, long, int> _ropeCache;
+    private static delegate* unmanaged<int, int, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, float, IntPtr, IntPtr, IntPtr, IntPtr, long, int, int, int, long, long, int> _ropeCache;
     private static delegate* unmanaged<int, int, IntPtr, IntPtr, float, long, int, IntPtr, IntPtr, int> _pick;
 
     /// <summary>Binds every entry point of the loaded library <paramref name="library"/>.</summary>
@@ -40,7 +40,7 @@ internal static unsafe class GraphsNative
         _kernelsAvailable = (delegate* unmanaged<int>)Get("forge_kernels_available");
         _addRmsNorm = (delegate* unmanaged<int, int, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, long, int, float, int>)Get("forge_add_rms_norm");
         _siluMul = (delegate* unmanaged<int, int, IntPtr, IntPtr, long, int, int>)Get("forge_silu_mul");
-        _ropeCache = (delegate* unmanaged<int, int, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, float, IntPtr, IntPtr, IntPtr, IntPtr, long, int, int, int, long, long, int>)Get("forge_rope_cache");
+        _ropeCache = (delegate* unmanaged<int, int, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, float, IntPtr, IntPtr, IntPtr, IntPtr, long, int, int, int, long, long, int>)Get("forge_rope_cache");
         _pick = (delegate* unmanaged<int, int, IntPtr, IntPtr, float, long, int, IntPtr, IntPtr, int>)Get("forge_pick");
     }
 
@@ -55,9 +55,9 @@ internal static unsafe class GraphsNative
     public static void SiluMul(int device, int dtype, IntPtr gateUp, IntPtr output, long rows, int intermediate) =>
         Check(_siluMul(device, dtype, gateUp, output, rows, intermediate), "the fused SiLU·up kernel");
 
-    public static void RopeCache(int device, int dtype, IntPtr projected, IntPtr cos, IntPtr sin, IntPtr queryNorm, IntPtr keyNorm, float eps,
+    public static void RopeCache(int device, int dtype, IntPtr projected, IntPtr bias, IntPtr cos, IntPtr sin, IntPtr queryNorm, IntPtr keyNorm, float eps,
         IntPtr queries, IntPtr keys, IntPtr values, IntPtr slot, long rows, int heads, int kvHeads, int dim, long cacheRowStride, long cacheHeadStride) =>
-        Check(_ropeCache(device, dtype, projected, cos, sin, queryNorm, keyNorm, eps, queries, keys, values, slot, rows, heads, kvHeads, dim, cacheRowStride, cacheHeadStride),
+        Check(_ropeCache(device, dtype, projected, bias, cos, sin, queryNorm, keyNorm, eps, queries, keys, values, slot, rows, heads, kvHeads, dim, cacheRowStride, cacheHeadStride),
             "the fused rotary + cache-write kernel");
 
     public static int AbiVersion() => _abi();

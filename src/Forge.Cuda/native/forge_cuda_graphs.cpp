@@ -5,7 +5,9 @@
 // Every function returns 0 on success and -1 on failure; forge_graphs_last_error() then says why (per thread).
 #include <ATen/cuda/CUDAEvent.h>
 #include <ATen/cuda/CUDAGraph.h>
+#include <c10/cuda/CUDACachingAllocator.h>
 #include <c10/cuda/CUDAFunctions.h>
+#include <c10/cuda/CUDAGuard.h>
 #include <c10/cuda/CUDAStream.h>
 
 #include <cuda_runtime_api.h>
@@ -18,12 +20,13 @@ extern "C" {
 int forge_add_rms_norm_launch(int dtype, const void* x, const void* delta, const void* weight, void* sum, void* out,
                               long long rows, int hidden, float eps, cudaStream_t stream);
 int forge_silu_mul_launch(int dtype, const void* gate_up, void* out, long long rows, int inter, cudaStream_t stream);
-int forge_rope_cache_launch(int dtype, const void* projected, const void* cos, const void* sin, const void* q_norm,
+int forge_rope_cache_launch(int dtype, const void* projected, const void* bias, const void* cos, const void* sin, const void* q_norm,
                             const void* k_norm, float eps, void* q_out, void* k_cache, void* v_cache, const long long* slot,
                             long long rows, int heads, int kv_heads, int dim, long long cache_row_stride,
                             long long cache_head_stride, cudaStream_t stream);
+long long forge_pick_workspace_bytes(long long rows, int vocab);
 int forge_pick_launch(int dtype, const void* logits, const float* uniforms, float temperature, long long rows, int vocab,
-                      long long* ids, float* output, cudaStream_t stream);
+                      long long* ids, float* output, void* workspace, cudaStream_t stream);
 }
 #endif
 
@@ -84,7 +87,7 @@ int not_built() {
 extern "C" {
 
 // Bumped whenever a signature below changes; the managed side refuses another value.
-int forge_graphs_abi() { return 3; }
+int forge_graphs_abi() { return 4; }
 
 // 1 when the fused decoding kernels were compiled in (build.sh found nvcc), else 0.
 int forge_kernels_available() {
@@ -176,12 +179,12 @@ int forge_silu_mul(int device, int dtype, const void* gate_up, void* out, long l
 #endif
 }
 
-int forge_rope_cache(int device, int dtype, const void* projected, const void* cos, const void* sin, const void* q_norm,
+int forge_rope_cache(int device, int dtype, const void* projected, const void* bias, const void* cos, const void* sin, const void* q_norm,
                      const void* k_norm, float eps, void* q_out, void* k_cache, void* v_cache, const long long* slot,
                      long long rows, int heads, int kv_heads, int dim, long long cache_row_stride,
                      long long cache_head_stride) {
 #ifdef FORGE_KERNELS
-  return launch([&] { return forge_rope_cache_launch(dtype, projected, cos, sin, q_norm, k_norm, eps, q_out, k_cache, v_cache, slot,
+  return launch([&] { return forge_rope_cache_launch(dtype, projected, bias, cos, sin, q_norm, k_norm, eps, q_out, k_cache, v_cache, slot,
                                           rows, heads, kv_heads, dim, cache_row_stride, cache_head_stride,
                                           current_stream(device)); });
 #else
@@ -194,7 +197,13 @@ int forge_rope_cache(int device, int dtype, const void* projected, const void* c
 int forge_pick(int device, int dtype, const void* logits, const float* uniforms, float temperature, long long rows, int vocab,
                long long* ids, float* output) {
 #ifdef FORGE_KERNELS
-  return launch([&] { return forge_pick_launch(dtype, logits, uniforms, temperature, rows, vocab, ids, output, current_stream(device)); });
+  return launch([&] {
+    // The chunks' partial results, from libtorch's allocator on the current stream: inside a capture that is the graph's
+    // pool, so a replay finds the same memory.
+    c10::cuda::CUDAGuard guard(static_cast<c10::DeviceIndex>(device));
+    auto workspace = c10::cuda::CUDACachingAllocator::get()->allocate(forge_pick_workspace_bytes(rows, vocab));
+    return forge_pick_launch(dtype, logits, uniforms, temperature, rows, vocab, ids, output, workspace.get(), current_stream(device));
+  });
 #else
   return not_built();
 #endif

@@ -99,11 +99,12 @@ __global__ void silu_mul_kernel(const T* __restrict__ gate_up, T* __restrict__ o
   }
 }
 
-// One new token's projected heads [rows, heads + 2 kv, dim]: queries and keys (each RMS-normalised per head first when
+// One new token's projected heads [rows, heads + 2 kv, dim], plus the projection's bias when it is given (the add the
+// unfused path runs as its own kernel, rounded the same way): queries and keys (each RMS-normalised per head first when
 // their weights are given, as Qwen3 does) rotated by the position's cos/sin ([rows, dim]: cos twice, sin as −sin, sin);
 // queries to q_out [rows, heads, dim], keys and values into the caches at the slot. One warp per (row, head).
 template <typename T>
-__global__ void rope_cache_kernel(const T* __restrict__ projected, const T* __restrict__ cos, const T* __restrict__ sin,
+__global__ void rope_cache_kernel(const T* __restrict__ projected, const T* __restrict__ bias, const T* __restrict__ cos, const T* __restrict__ sin,
                                   const T* __restrict__ q_norm, const T* __restrict__ k_norm, float eps,
                                   T* __restrict__ q_out, T* __restrict__ k_cache, T* __restrict__ v_cache,
                                   const long long* __restrict__ slot, long long rows, int heads, int kv_heads, int dim,
@@ -116,18 +117,21 @@ __global__ void rope_cache_kernel(const T* __restrict__ projected, const T* __re
   const int head = (int)(item % all_heads);
   const int half = dim / 2;
   const T* in = projected + item * dim;
+  const T* head_bias = bias == nullptr ? nullptr : bias + (long long)head * dim;
   const long long position = *slot;
+  // Element i of this head as the projection's output tensor holds it.
+  auto load = [&](int i) { return head_bias == nullptr ? to_float(in[i]) : round_to<T>(to_float(in[i]) + to_float(head_bias[i])); };
 
   if (head >= heads + kv_heads) {  // a value head: copied into the cache as it is
     T* target = v_cache + row * cache_row_stride + (long long)(head - heads - kv_heads) * cache_head_stride + position * dim;
-    for (int i = lane; i < dim; i += 32) target[i] = in[i];
+    for (int i = lane; i < dim; i += 32) target[i] = from_float<T>(load(i));
     return;
   }
   const T* norm = head < heads ? q_norm : k_norm;
   float squares = 0.f;
   if (norm != nullptr) {
     for (int i = lane; i < dim; i += 32) {
-      float f = to_float(in[i]);
+      float f = load(i);
       squares += f * f;
     }
     squares = warp_sum(squares);
@@ -137,7 +141,7 @@ __global__ void rope_cache_kernel(const T* __restrict__ projected, const T* __re
   T* target = head < heads ? q_out + (row * heads + head) * (long long)dim
                            : k_cache + row * cache_row_stride + (long long)(head - heads) * cache_head_stride + position * dim;
   for (int p = lane; p < half; p += 32) {
-    float a = to_float(in[p]), b = to_float(in[p + half]);
+    float a = load(p), b = load(p + half);
     if (norm != nullptr) {
       a = to_float(normalise<T>(a, to_float(norm[p]), squares, dim, eps));
       b = to_float(normalise<T>(b, to_float(norm[p + half]), squares, dim, eps));
@@ -164,83 +168,131 @@ __device__ __forceinline__ void warp_best(float& score, int& index) {
   }
 }
 
-// One row per block: the argmax (uniforms null) or the exponential race argmax of x − log E, E = −log(1 − u), over
-// x = logit / temperature; the log-prob of the pick under softmax(x); whether every logit is finite.
+// The pick runs in two kernels: each block of pick_partial_kernel reads one chunk of one row's logits (and uniforms)
+// once and leaves what the row's pick needs from it — the chunk's largest x and its index (the greedy pick), the sum of
+// exp(x − that largest), the chunk's best race score and its index, whether every x was finite — and pick_merge_kernel
+// combines a row's chunks. A row spread over many blocks keeps the whole GPU reading: one block per row left a step's
+// pick at ~0.2 ms whatever the batch. x = logit / temperature; the race is the argmax of x − log E, E = −log(1 − u).
+constexpr int kPickThreads = 256;
+constexpr int kPickPerThread = 16;
+constexpr int kPickChunk = kPickThreads * kPickPerThread;
+
+struct PickPartial {
+  float max, sum, race;
+  int max_index, race_index, finite;
+};
+
+// Block-wide best (score, index) pair; every thread gets the result. scratch holds a pair per warp.
+__device__ __forceinline__ void block_best(float& score, int& index, float* scratch_score, int* scratch_index) {
+  const int warp = threadIdx.x / 32, lane = threadIdx.x % 32, warps = blockDim.x / 32;
+  warp_best(score, index);
+  __syncthreads();
+  if (lane == 0) { scratch_score[warp] = score; scratch_index[warp] = index; }
+  __syncthreads();
+  score = lane < warps ? scratch_score[lane] : -INFINITY;
+  index = lane < warps ? scratch_index[lane] : 0x7fffffff;
+  warp_best(score, index);
+}
+
 template <typename T>
-__global__ void pick_kernel(const T* __restrict__ logits, const float* __restrict__ uniforms, float temperature, int vocab,
-                            long long* __restrict__ ids, float* __restrict__ output) {
-  const long long row = blockIdx.x;
+__global__ void __launch_bounds__(kPickThreads) pick_partial_kernel(const T* __restrict__ logits, const float* __restrict__ uniforms,
+                                                                    float temperature, int vocab, PickPartial* __restrict__ partials) {
+  const long long row = blockIdx.y;
+  const int chunk = blockIdx.x;
+  const int begin = chunk * kPickChunk;
   const T* x = logits + row * vocab;
   const float* u = uniforms == nullptr ? nullptr : uniforms + row * (long long)vocab;
-  __shared__ float shared_score[32];
-  __shared__ int shared_index[32];
-  __shared__ float shared_max, shared_sum;
-  __shared__ int shared_finite, shared_pick;
-  const int warp = threadIdx.x / 32, lane = threadIdx.x % 32, warps = (blockDim.x + 31) / 32;
-  if (threadIdx.x == 0) shared_finite = 1;
+  __shared__ float scratch_score[32];
+  __shared__ int scratch_index[32];
+  __shared__ int scratch_finite;
+  if (threadIdx.x == 0) scratch_finite = 1;
   __syncthreads();
 
-  // Pass 1: the largest logit (and its index: the greedy pick), and finiteness.
-  float best = -INFINITY;
-  int best_index = 0x7fffffff;
+  float v[kPickPerThread];
+  float best = -INFINITY, race = -INFINITY;
+  int best_index = 0x7fffffff, race_index = 0x7fffffff;
   bool finite = true;
-  for (int i = threadIdx.x; i < vocab; i += blockDim.x) {
-    const float v = to_float(x[i]) / temperature;
-    finite = finite && isfinite(v);
-    keep_best(best, best_index, v, i);
-  }
-  if (!finite) shared_finite = 0;
-  warp_best(best, best_index);
-  if (lane == 0) { shared_score[warp] = best; shared_index[warp] = best_index; }
-  __syncthreads();
-  if (warp == 0) {
-    best = lane < warps ? shared_score[lane] : -INFINITY;
-    best_index = lane < warps ? shared_index[lane] : 0x7fffffff;
-    warp_best(best, best_index);
-    if (lane == 0) { shared_max = best; shared_pick = best_index; }
-  }
-  __syncthreads();
-  const float m = shared_max;
-
-  // Pass 2: the normaliser and, when sampling, the race.
-  float sum = 0.f, race = -INFINITY;
-  int race_index = 0x7fffffff;
-  for (int i = threadIdx.x; i < vocab; i += blockDim.x) {
-    const float v = to_float(x[i]) / temperature;
-    sum += expf(v - m);
-    if (u != nullptr) {
-      // Floored at 2^-24, as DecodeBatch.RaceTimes: a uniform of exactly 0 must not pick an improbable token.
-      const float e = fmaxf(-logf(1.f - u[i]), 5.9604644775390625e-08f);
-      keep_best(race, race_index, v - logf(e), i);
+#pragma unroll
+  for (int k = 0; k < kPickPerThread; k++) {
+    const int i = begin + k * kPickThreads + threadIdx.x;
+    v[k] = i < vocab ? to_float(x[i]) / temperature : -INFINITY;
+    if (i < vocab) {
+      finite = finite && isfinite(v[k]);
+      keep_best(best, best_index, v[k], i);
     }
+  }
+  if (u != nullptr) {
+#pragma unroll
+    for (int k = 0; k < kPickPerThread; k++) {
+      const int i = begin + k * kPickThreads + threadIdx.x;
+      if (i < vocab) {
+        // Floored at 2^-24, as DecodeBatch.RaceTimes: a uniform of exactly 0 must not pick an improbable token.
+        const float e = fmaxf(-logf(1.f - u[i]), 5.9604644775390625e-08f);
+        keep_best(race, race_index, v[k] - logf(e), i);
+      }
+    }
+  }
+  if (!finite) scratch_finite = 0;
+  block_best(best, best_index, scratch_score, scratch_index);
+  if (u != nullptr) block_best(race, race_index, scratch_score, scratch_index);
+  // exp(x − the chunk's largest); a chunk whose largest is −∞ (or NaN) adds nothing here and is refused by its finite flag.
+  float sum = 0.f;
+  if (isfinite(best)) {
+#pragma unroll
+    for (int k = 0; k < kPickPerThread; k++) sum += expf(v[k] - best);
   }
   sum = warp_sum(sum);
-  if (u != nullptr) warp_best(race, race_index);
   __syncthreads();
-  if (lane == 0) { shared_score[warp] = race; shared_index[warp] = race_index; }
-  __shared__ float partial[32];
-  if (lane == 0) partial[warp] = sum;
-  __syncthreads();
-  if (warp == 0) {
-    float total = lane < warps ? partial[lane] : 0.f;
-    total = warp_sum(total);
-    race = lane < warps ? shared_score[lane] : -INFINITY;
-    race_index = lane < warps ? shared_index[lane] : 0x7fffffff;
-    warp_best(race, race_index);
-    if (lane == 0) {
-      shared_sum = total;
-      if (u != nullptr) shared_pick = race_index;
-    }
-  }
+  const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
+  if (lane == 0) scratch_score[warp] = sum;
   __syncthreads();
   if (threadIdx.x == 0) {
-    int pick = shared_pick;
+    float total = 0.f;
+    for (int w = 0; w < kPickThreads / 32; w++) total += scratch_score[w];
+    PickPartial& out = partials[row * gridDim.x + chunk];
+    out.max = best;
+    out.max_index = best_index;
+    out.sum = total;
+    out.race = race;
+    out.race_index = race_index;
+    out.finite = scratch_finite;
+  }
+}
+
+// One warp per row: the row's largest x and normaliser from its chunks, the pick (the race's, or the greedy one), the
+// log-prob of the pick under softmax(x), and whether every logit was finite.
+template <typename T>
+__global__ void pick_merge_kernel(const T* __restrict__ logits, const PickPartial* __restrict__ partials, int chunks,
+                                  bool sampled, float temperature, long long rows, int vocab, long long* __restrict__ ids,
+                                  float* __restrict__ output) {
+  const long long row = blockIdx.x * (long long)(blockDim.x / 32) + threadIdx.x / 32;
+  const int lane = threadIdx.x % 32;
+  if (row >= rows) return;
+  const PickPartial* p = partials + row * chunks;
+  float best = -INFINITY, race = -INFINITY;
+  int best_index = 0x7fffffff, race_index = 0x7fffffff;
+  bool finite = true;
+  for (int c = lane; c < chunks; c += 32) {
+    keep_best(best, best_index, p[c].max, p[c].max_index);
+    keep_best(race, race_index, p[c].race, p[c].race_index);
+    finite = finite && p[c].finite != 0;
+  }
+  warp_best(best, best_index);
+  warp_best(race, race_index);
+  finite = __all_sync(0xffffffffu, finite);
+  float sum = 0.f;
+  if (isfinite(best))
+    for (int c = lane; c < chunks; c += 32)
+      if (isfinite(p[c].max)) sum += p[c].sum * expf(p[c].max - best);
+  sum = warp_sum(sum);
+  if (lane == 0) {
+    int pick = sampled ? race_index : best_index;
     if (pick < 0 || pick >= vocab) pick = 0;  // a row of NaNs: any index in range (the caller refuses the row)
-    const float v = to_float(x[pick]) / temperature;
+    const float v = to_float(logits[row * vocab + pick]) / temperature;
     ids[row] = pick;
     output[row * 3] = (float)pick;
-    output[row * 3 + 1] = v - m - logf(shared_sum);
-    output[row * 3 + 2] = shared_finite ? 1.f : 0.f;
+    output[row * 3 + 1] = v - best - logf(sum);
+    output[row * 3 + 2] = finite ? 1.f : 0.f;
   }
 }
 
@@ -265,13 +317,13 @@ int silu_mul(const void* gate_up, void* out, long long rows, int inter, cudaStre
 }
 
 template <typename T>
-int rope_cache(const void* projected, const void* cos, const void* sin, const void* q_norm, const void* k_norm, float eps,
+int rope_cache(const void* projected, const void* bias, const void* cos, const void* sin, const void* q_norm, const void* k_norm, float eps,
                void* q_out, void* k_cache, void* v_cache, const long long* slot, long long rows, int heads, int kv_heads,
                int dim, long long cache_row_stride, long long cache_head_stride, cudaStream_t stream) {
   const long long warps = rows * (heads + 2 * kv_heads);
   const long long blocks = (warps * 32 + 127) / 128;
   rope_cache_kernel<T><<<(unsigned)blocks, 128, 0, stream>>>(
-      static_cast<const T*>(projected), static_cast<const T*>(cos), static_cast<const T*>(sin),
+      static_cast<const T*>(projected), static_cast<const T*>(bias), static_cast<const T*>(cos), static_cast<const T*>(sin),
       static_cast<const T*>(q_norm), static_cast<const T*>(k_norm), eps, static_cast<T*>(q_out), static_cast<T*>(k_cache),
       static_cast<T*>(v_cache), slot, rows, heads, kv_heads, dim, cache_row_stride, cache_head_stride);
   return (int)cudaGetLastError();
@@ -279,8 +331,15 @@ int rope_cache(const void* projected, const void* cos, const void* sin, const vo
 
 template <typename T>
 int pick(const void* logits, const float* uniforms, float temperature, long long rows, int vocab, long long* ids, float* output,
-         cudaStream_t stream) {
-  pick_kernel<T><<<(unsigned)rows, 1024, 0, stream>>>(static_cast<const T*>(logits), uniforms, temperature, vocab, ids, output);
+         void* workspace, cudaStream_t stream) {
+  const int chunks = (vocab + kPickChunk - 1) / kPickChunk;
+  if (rows > 65535) return (int)cudaErrorInvalidConfiguration;
+  auto* partials = static_cast<PickPartial*>(workspace);
+  pick_partial_kernel<T><<<dim3((unsigned)chunks, (unsigned)rows), kPickThreads, 0, stream>>>(static_cast<const T*>(logits), uniforms,
+                                                                                           temperature, vocab, partials);
+  const int rows_per_block = 8;
+  pick_merge_kernel<T><<<(unsigned)((rows + rows_per_block - 1) / rows_per_block), rows_per_block * 32, 0, stream>>>(
+      static_cast<const T*>(logits), partials, chunks, uniforms != nullptr, temperature, rows, vocab, ids, output);
   return (int)cudaGetLastError();
 }
 
@@ -311,29 +370,34 @@ int forge_silu_mul_launch(int dtype, const void* gate_up, void* out, long long r
   }
 }
 
-int forge_rope_cache_launch(int dtype, const void* projected, const void* cos, const void* sin, const void* q_norm,
+int forge_rope_cache_launch(int dtype, const void* projected, const void* bias, const void* cos, const void* sin, const void* q_norm,
                             const void* k_norm, float eps, void* q_out, void* k_cache, void* v_cache, const long long* slot,
                             long long rows, int heads, int kv_heads, int dim, long long cache_row_stride,
                             long long cache_head_stride, cudaStream_t stream) {
   if (rows == 0) return 0;
   switch (dtype) {
-    case 0: return rope_cache<float>(projected, cos, sin, q_norm, k_norm, eps, q_out, k_cache, v_cache, slot, rows, heads,
+    case 0: return rope_cache<float>(projected, bias, cos, sin, q_norm, k_norm, eps, q_out, k_cache, v_cache, slot, rows, heads,
                                      kv_heads, dim, cache_row_stride, cache_head_stride, stream);
-    case 1: return rope_cache<__nv_bfloat16>(projected, cos, sin, q_norm, k_norm, eps, q_out, k_cache, v_cache, slot, rows,
+    case 1: return rope_cache<__nv_bfloat16>(projected, bias, cos, sin, q_norm, k_norm, eps, q_out, k_cache, v_cache, slot, rows,
                                              heads, kv_heads, dim, cache_row_stride, cache_head_stride, stream);
-    case 2: return rope_cache<__half>(projected, cos, sin, q_norm, k_norm, eps, q_out, k_cache, v_cache, slot, rows, heads,
+    case 2: return rope_cache<__half>(projected, bias, cos, sin, q_norm, k_norm, eps, q_out, k_cache, v_cache, slot, rows, heads,
                                       kv_heads, dim, cache_row_stride, cache_head_stride, stream);
     default: return kUnsupportedDtype;
   }
 }
 
+// Bytes of device memory forge_pick_launch needs as its workspace for rows × vocab logits.
+long long forge_pick_workspace_bytes(long long rows, int vocab) {
+  return rows * (long long)((vocab + kPickChunk - 1) / kPickChunk) * (long long)sizeof(PickPartial);
+}
+
 int forge_pick_launch(int dtype, const void* logits, const float* uniforms, float temperature, long long rows, int vocab,
-                      long long* ids, float* output, cudaStream_t stream) {
+                      long long* ids, float* output, void* workspace, cudaStream_t stream) {
   if (rows == 0) return 0;
   switch (dtype) {
-    case 0: return pick<float>(logits, uniforms, temperature, rows, vocab, ids, output, stream);
-    case 1: return pick<__nv_bfloat16>(logits, uniforms, temperature, rows, vocab, ids, output, stream);
-    case 2: return pick<__half>(logits, uniforms, temperature, rows, vocab, ids, output, stream);
+    case 0: return pick<float>(logits, uniforms, temperature, rows, vocab, ids, output, workspace, stream);
+    case 1: return pick<__nv_bfloat16>(logits, uniforms, temperature, rows, vocab, ids, output, workspace, stream);
+    case 2: return pick<__half>(logits, uniforms, temperature, rows, vocab, ids, output, workspace, stream);
     default: return kUnsupportedDtype;
   }
 }

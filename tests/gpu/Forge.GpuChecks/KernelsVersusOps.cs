@@ -32,6 +32,10 @@ internal static class KernelsVersusOps
             using var created = new ModelStore().Create(config, CUDA, dtype, seed: 0);
             var model = (DecoderModel)created;
             model.eval();
+            // New models' biases are zero; weigh them, or a kernel that dropped Qwen2's QKV bias would pass.
+            using (no_grad())
+                foreach (var (name, parameter) in model.named_parameters())
+                    if (name.EndsWith(".bias", StringComparison.Ordinal)) parameter.copy_(randn(parameter.shape, generator: new Generator(9, CUDA), device: CUDA) * 0.5);
             using var sampler = new KvCacheSampler(new SamplerOptions { CudaGraphs = CudaGraphMode.Off });
             var random = new Random(5);
             foreach (int rows in new[] { 3, 64 })
@@ -100,6 +104,35 @@ internal static class KernelsVersusOps
                 max_logprob_diff = (output.select(1, 1) - logProbs).abs().max().item<float>(),
                 finite = output.select(1, 2).sum().item<float>(),
             }));
+        }
+        {
+            // A vocabulary that is no multiple of the kernel's chunk, with −∞ over whole chunks and parts of others: the
+            // greedy and sampled picks and their log-probs as tensor operations give them, and the finite flags.
+            const int rows = 256, odd = 50257;
+            var logits = randn(rows, odd, device: CUDA) * 3;
+            logits.narrow(0, 0, 64).narrow(1, 0, 9000).fill_(double.NegativeInfinity);
+            logits.narrow(0, 64, 64).narrow(1, 45000, odd - 45000).fill_(double.NegativeInfinity);
+            logits = logits.to(ScalarType.BFloat16);
+            var uniforms = rand(rows, odd, device: CUDA);
+            var raw = logits.to(ScalarType.Float32);
+            var finite = raw.isfinite().all(-1).to(ScalarType.Float32);
+            foreach (bool sampled in new[] { false, true })
+            {
+                var ids = zeros(rows, 1, ScalarType.Int64, CUDA);
+                var output = zeros(rows, 3, ScalarType.Float32, CUDA);
+                const double temperature = 0.8;
+                picker.Pick(logits, sampled ? uniforms : null, sampled ? temperature : 1.0, ids, output);
+                var processed = sampled ? raw / temperature : raw;
+                var expected = sampled ? processed.softmax(-1).div_(DecodeBatch.RaceTimes(uniforms)).argmax(-1) : processed.argmax(-1);
+                var logProbs = processed.log_softmax(-1).gather(-1, expected.unsqueeze(-1)).squeeze(-1);
+                Console.WriteLine(JsonSerializer.Serialize(new
+                {
+                    @case = $"pick {(sampled ? "sampled" : "greedy")} vocab {odd}",
+                    other_ids = (ids.squeeze(1) != expected).sum().item<long>(),
+                    max_logprob_diff = (output.select(1, 1) - logProbs).abs().max().item<float>(),
+                    finite_flags_wrong = (output.select(1, 2) != finite).sum().item<long>(),
+                }));
+            }
         }
         foreach (double temperature in new[] { 1.0, 0.7 })
         {
