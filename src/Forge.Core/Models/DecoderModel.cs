@@ -83,7 +83,7 @@ public sealed class DecoderModel : nn.Module, ILanguageModel
 
         Tensor positions;
         Tensor? attention = null;
-        bool causal = true;
+        bool causal = true, atSlot = false;
         if (kv is null)
         {
             positions = AttentionMask.Positions(attentionMask ?? ones_like(inputIds));
@@ -96,6 +96,7 @@ public sealed class DecoderModel : nn.Module, ILanguageModel
             // can be captured once and replayed. Keys beyond the slot were never written, so the key mask alone is
             // the causal mask; it goes to attention as additive biases (0 or −∞), made once here rather than from a
             // boolean mask in every layer, as scaled_dot_product_attention would.
+            atSlot = true;
             positions = kv.NextPosition.unsqueeze(1).clone();
             kv.KeyMask.index_fill_(1, kv.Slot, true);
             kv.NextPosition.add_(1);
@@ -123,7 +124,10 @@ public sealed class DecoderModel : nn.Module, ILanguageModel
             attention = AttentionMask.Build(kv.KeyMask.narrow(1, 0, kv.KeysAfter(time)), past, time);
         }
 
-        var (cos, sin) = _rotary.Tables(positions, DType);
+        // A step into a fixed-length cache reads every position's rotation from tables made with the cache (positions
+        // stay below its capacity); other passes compute theirs.
+        var (cos, sin) = (atSlot ? _rotary.Lookup(positions, DType, kv!.Capacity) : null)
+            ?? _rotary.Tables(positions, DType);
         var x = embedding.forward(inputIds);
         bool recompute = ActivationCheckpointing && kv is null && training && is_grad_enabled();
         // A frozen embedding (an adapter trains only inside the layers) gives an input without gradients, through which
@@ -189,7 +193,11 @@ public sealed class DecoderModel : nn.Module, ILanguageModel
         head is not null ? head.forward(hidden) : nn.functional.linear(hidden, embedding.weight!);
 
     /// <inheritdoc />
-    public IKeyValueCache CreateCache(int batchSize, int capacity) => new KeyValueCache(Config, batchSize, capacity, Device, DType, FixedShapeDecoding);
+    public IKeyValueCache CreateCache(int batchSize, int capacity)
+    {
+        if (FixedShapeDecoding) _rotary.Prepare(capacity, DType);
+        return new KeyValueCache(Config, batchSize, capacity, Device, DType, FixedShapeDecoding);
+    }
 
     /// <summary>
     /// Recompute each layer in backward instead of keeping its activations (<see cref="CheckpointedLayer"/>); applies to

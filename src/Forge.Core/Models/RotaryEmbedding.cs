@@ -9,6 +9,7 @@ namespace Forge.Core.Models;
 public sealed class RotaryEmbedding : IDisposable
 {
     private readonly Tensor _inverseFrequencies; // [headDim / 2], float32
+    private Tensor? _cosTable, _sinTable;        // [length, headDim] for positions 0 … length − 1 (Prepare)
 
     /// <summary>Tables for heads of width <paramref name="headDim"/>.</summary>
     public RotaryEmbedding(int headDim, double theta, Llama3RopeScaling? scaling, Device device)
@@ -29,6 +30,34 @@ public sealed class RotaryEmbedding : IDisposable
         var angles = positions.to(float32).unsqueeze(-1) * _inverseFrequencies;
         var sin = angles.sin();
         return (cat([angles, angles], -1).cos().to(dtype).MoveToOuterDisposeScope(), cat([-sin, sin], -1).to(dtype).MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// Makes (once, outside any captured step) the tables of positions 0 … <paramref name="length"/> − 1 in
+    /// <paramref name="dtype"/>, for <see cref="Lookup"/>: a decoding step then gathers its rows (two kernels) instead
+    /// of computing them (nine), with the same numbers, since each entry depends only on its position.
+    /// </summary>
+    public void Prepare(int length, ScalarType dtype)
+    {
+        if (_cosTable is not null && _cosTable.shape[0] >= length && _cosTable.dtype == dtype) return;
+        _cosTable?.Dispose();
+        _sinTable?.Dispose();
+        using var scope = NewDisposeScope();
+        var (cos, sin) = Tables(arange(length, ScalarType.Int64, _inverseFrequencies.device).unsqueeze(0), dtype);
+        _cosTable = cos.squeeze(0).DetachFromDisposeScope();
+        _sinTable = sin.squeeze(0).DetachFromDisposeScope();
+    }
+
+    /// <summary>
+    /// <see cref="Tables"/> for <paramref name="positions"/> [B, T] read from the prepared tables, when they hold
+    /// <paramref name="length"/> positions in <paramref name="dtype"/> (every position must be below it); null otherwise.
+    /// </summary>
+    public (Tensor Cos, Tensor Sin)? Lookup(Tensor positions, ScalarType dtype, long length)
+    {
+        if (_cosTable is null || _sinTable is null || _cosTable.shape[0] < length || _cosTable.dtype != dtype) return null;
+        long[] shape = [positions.shape[0], positions.shape[1], _cosTable.shape[1]];
+        var flat = positions.reshape(-1);
+        return (_cosTable.index_select(0, flat).view(shape), _sinTable.index_select(0, flat).view(shape));
     }
 
     /// <summary>
@@ -56,5 +85,10 @@ public sealed class RotaryEmbedding : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _inverseFrequencies.Dispose();
+    public void Dispose()
+    {
+        _inverseFrequencies.Dispose();
+        _cosTable?.Dispose();
+        _sinTable?.Dispose();
+    }
 }
