@@ -53,13 +53,15 @@ internal static class DecodeProfile
             var hiddenOut = zeros([rows, 1, model.Config.HiddenSize], model.DType, model.Device);
             var logitsOut = zeros([rows, model.VocabSize], model.DType, model.Device);
 
-            // Each timing starts from the same write slot, so the cache never overflows.
+            // Each timing starts from the same write slot and positions, so the cache never overflows.
             double Time(Action launch)
             {
                 cache.Slot.fill_(promptLength);
+                cache.NextPosition.fill_(promptLength);
                 for (int i = 0; i < 3; i++) launch();
                 cuda.synchronize();
                 cache.Slot.fill_(promptLength);
+                cache.NextPosition.fill_(promptLength);
                 var clock = Stopwatch.StartNew();
                 for (int i = 0; i < steps; i++) launch();
                 cuda.synchronize();

@@ -50,13 +50,15 @@ public sealed class RotaryEmbedding : IDisposable
 
     /// <summary>
     /// <see cref="Tables"/> for <paramref name="positions"/> [B, T] read from the prepared tables, when they hold
-    /// <paramref name="length"/> positions in <paramref name="dtype"/> (every position must be below it); null otherwise.
+    /// <paramref name="length"/> positions in <paramref name="dtype"/>; null otherwise. Positions are below the cache's
+    /// capacity when decoding; one that is not reads the last row rather than outside the table (a device-side assert
+    /// would end the process).
     /// </summary>
     public (Tensor Cos, Tensor Sin)? Lookup(Tensor positions, ScalarType dtype, long length)
     {
         if (_cosTable is null || _sinTable is null || _cosTable.shape[0] < length || _cosTable.dtype != dtype) return null;
         long[] shape = [positions.shape[0], positions.shape[1], _cosTable.shape[1]];
-        var flat = positions.reshape(-1);
+        var flat = positions.reshape(-1).clamp_max(_cosTable.shape[0] - 1);
         return (_cosTable.index_select(0, flat).view(shape), _sinTable.index_select(0, flat).view(shape));
     }
 

@@ -34,8 +34,11 @@ internal static class KernelsVersusOps
             model.eval();
             // New models' biases are zero; weigh them, or a kernel that dropped Qwen2's QKV bias would pass.
             using (no_grad())
+            {
+                var generator = new Generator(9);
                 foreach (var (name, parameter) in model.named_parameters())
-                    if (name.EndsWith(".bias", StringComparison.Ordinal)) parameter.copy_(randn(parameter.shape, generator: new Generator(9, CUDA), device: CUDA) * 0.5);
+                    if (name.EndsWith(".bias", StringComparison.Ordinal)) parameter.copy_(randn(parameter.shape, generator: generator) * 0.5);
+            }
             using var sampler = new KvCacheSampler(new SamplerOptions { CudaGraphs = CudaGraphMode.Off });
             var random = new Random(5);
             foreach (int rows in new[] { 3, 64 })
