@@ -89,6 +89,20 @@ public class EvaluatedRlRunTests(EvaluatedRlRun run) : IClassFixture<EvaluatedRl
     }
 
     [Fact]
+    public void Each_training_stage_collects_its_setup_garbage_before_its_first_step_and_records_the_pause_there_only()
+    {
+        run.Result.ExitCode.Should().Be(0, run.Result.Error);
+        var records = File.ReadLines(Path.Combine(run.Folder, "metrics.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        foreach (string stage in new[] { "sft", "rl" })
+        {
+            var withPause = records.Where(r => r.GetProperty("stage").GetString() == stage && r.TryGetProperty("gc/setup_pause_ms", out _)).ToList();
+            withPause.Should().ContainSingle($"{stage}: only its first step says what the setup collection paused");
+            withPause[0].GetProperty("step").GetInt32().Should().Be(0);
+            withPause[0].GetProperty("gc/setup_pause_ms").GetDouble().Should().BePositive("a blocking full collection stops the threads");
+        }
+    }
+
+    [Fact]
     public void The_rl_stages_held_out_pass_at_1_is_a_tensorboard_scalar()
     {
         RlRecords();

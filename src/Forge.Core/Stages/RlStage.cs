@@ -67,6 +67,7 @@ public sealed class RlStage(IModelStore store, IPluginResolver plugins, RewardCo
         checkpoints.Attach(model, training, metrics);
         using var prompts = new PromptCycle(source, context.Seed, settings.ShuffleBuffer, checkpoints.Data);
         IReadOnlyDictionary<string, double> last = new Dictionary<string, double>();
+        double? setupPause = SetupCollection.Run();
 
         for (int step = checkpoints.FirstStep; step < steps; step++)
         {
@@ -118,6 +119,8 @@ public sealed class RlStage(IModelStore store, IPluginResolver plugins, RewardCo
             double trainSeconds = clock.Elapsed.TotalSeconds - generateSeconds;
             stepMetrics["time/step_s"] = clock.Elapsed.TotalSeconds;
             phases.AddTo(stepMetrics);
+            if (setupPause is { } pause) stepMetrics["gc/setup_pause_ms"] = pause;
+            setupPause = null;
             stepMetrics = RankMetrics.Combine(communicator, stepMetrics);
             RolloutMetrics.AddTo(stepMetrics, communicator, scored.SelectMany(g => g.Completions.Zip(g.Scores)).ToList(), rewards.Names.ToList(), failed,
                 generated, generateSeconds, trainSeconds);

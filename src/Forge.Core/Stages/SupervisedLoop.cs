@@ -78,6 +78,7 @@ internal sealed class SupervisedLoop(IModelStore store, IPluginResolver plugins,
         IReadOnlyDictionary<string, double> last = new Dictionary<string, double>();
         int step = checkpoints.FirstStep;
         var resumeAt = checkpoints.Data;
+        double? setupPause = SetupCollection.Run();
         var next = resumeAt;
         for (int epoch = resumeAt.Epoch; step < maxSteps; epoch++)
         {
@@ -98,7 +99,10 @@ internal sealed class SupervisedLoop(IModelStore store, IPluginResolver plugins,
                     : rows.Select(r => completions[r]).ToList();
                 using var batch = RolloutBuilder.Build(batchPrompts, batchCompletions, tokenizer.PadTokenId, model.Model.Device);
                 // A started step runs to its end (no cancellation inside it) so that the stop checkpoint is whole.
-                var stepMetrics = RankMetrics.Combine(communicator, current.Call("distiller", distillerName, () => distiller.Step(batch, training, CancellationToken.None)));
+                var rankMetrics = current.Call("distiller", distillerName, () => distiller.Step(batch, training, CancellationToken.None));
+                if (setupPause is { } pause) rankMetrics = new Dictionary<string, double>(rankMetrics) { ["gc/setup_pause_ms"] = pause };
+                setupPause = null;
+                var stepMetrics = RankMetrics.Combine(communicator, rankMetrics);
                 var padding = communicator.AllReduceValues([batch.AttentionMask.sum().ToDouble(), batch.AttentionMask.numel()]);
                 stepMetrics["on_policy"] = onPolicy ? 1 : 0;
                 stepMetrics["padding_fraction"] = 1 - padding[0] / padding[1];
