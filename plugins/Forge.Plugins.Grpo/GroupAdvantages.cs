@@ -31,10 +31,10 @@ public static class GroupAdvantages
     public static Tensor Compute(Tensor rewards, Tensor? scored, int groupSize, ScaleRewards scale, Func<double[], double[]>? sumOverRanks = null)
     {
         ArgumentNullException.ThrowIfNull(rewards);
-        if (rewards.shape[0] % groupSize != 0)
-            throw new ArgumentException($"{rewards.shape[0]} rewards do not split into groups of {groupSize}");
+        if (rewards.size(0) % groupSize != 0)
+            throw new ArgumentException($"{rewards.size(0)} rewards do not split into groups of {groupSize}");
         using var scope = NewDisposeScope();
-        var kept = scored?.to(ScalarType.Bool) ?? ones(rewards.shape[0], ScalarType.Bool, rewards.device);
+        var kept = scored?.to(ScalarType.Bool) ?? ones(rewards.size(0), ScalarType.Bool, rewards.device);
         var weight = kept.to(rewards.dtype);
         var values = where(kept, rewards, zeros_like(rewards));
 

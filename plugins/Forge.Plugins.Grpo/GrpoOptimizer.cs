@@ -26,7 +26,7 @@ public sealed class GrpoOptimizer(GrpoOptions options) : IPolicyOptimizer
         // (rows, tokens) and the KL term still pulls them towards the reference.
         var advantages = GroupAdvantages.Compute(rollout.Rewards.to(float64), rollout.Scored, rollout.GroupSize, options.ScaleRewards, context.SumOverRanks);
         var mask = batch.CompletionMask.to(float32);
-        long limit = options.LossType == GrpoLossType.DrGrpo ? CompletionLimit(rollout, mask, context) : mask.shape[1];
+        long limit = options.LossType == GrpoLossType.DrGrpo ? CompletionLimit(rollout, mask, context) : mask.size(1);
         if (options.MaskTruncatedCompletions)
             mask = mask * rollout.Truncated.logical_not().to(float32).unsqueeze(-1);
         // The normalisers are the whole batch's: over every data-parallel rank's rows.
@@ -98,9 +98,9 @@ public sealed class GrpoOptimizer(GrpoOptions options) : IPolicyOptimizer
     {
         if (rollout.MaxCompletionLength <= 0)
         {
-            if (context.WorldSize == 1) return mask.shape[1];
+            if (context.WorldSize == 1) return mask.size(1);
             var widths = new double[context.WorldSize];
-            widths[context.Rank] = mask.shape[1];
+            widths[context.Rank] = mask.size(1);
             return (long)context.SumOverRanks(widths).Max();
         }
         long longest = (long)mask.sum(-1).max().ToDouble();

@@ -15,7 +15,7 @@ public static class Gae
         using var scope = NewDisposeScope();
         var r = rewards * mask;
         var v = values * mask;
-        long steps = r.shape[1];
+        long steps = r.size(1);
         var last = zeros_like(r.select(1, 0));
         var columns = new Tensor[steps];
         for (long t = steps - 1; t >= 0; t--)

@@ -31,7 +31,7 @@ public static class PpoLoss
         using var scope = NewDisposeScope();
         var rewards = -klCoef * kl;
         // The last unmasked position is the largest 1-based position with a 1 (an empty row gives index 0, masked below).
-        var positions = arange(1, mask.shape[1] + 1, dtype: rewards.dtype, device: mask.device);
+        var positions = arange(1, mask.size(1) + 1, dtype: rewards.dtype, device: mask.device);
         var last = (mask.gt(0).to(rewards.dtype) * positions).argmax(1, keepdim: true);
         rewards = rewards.scatter_add(1, last, scores.to(rewards.dtype).unsqueeze(1));
         return (rewards * mask).MoveToOuterDisposeScope();

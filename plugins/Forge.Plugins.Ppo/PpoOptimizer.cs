@@ -32,7 +32,7 @@ public sealed class PpoOptimizer(PpoOptions options) : IPolicyOptimizer
         {
             var policy = context.EvaluateWithoutGrad(context.Policy, batch, withHidden: true);
             var hidden = policy.Hidden!;
-            valueHead = context.Trainable(ValueHead.Key, () => new ValueHead(hidden.shape[^1], hidden.device));
+            valueHead = context.Trainable(ValueHead.Key, () => new ValueHead(hidden.size(-1), hidden.device));
             oldLogProbs = policy.LogProbs;
             values = valueHead.forward(hidden) * mask;
             var kl = options.KlCoef != 0

@@ -69,7 +69,7 @@ internal sealed class DecodeBatch : IDisposable
     public void Select(Tensor rowIndices)
     {
         using var scope = NewDisposeScope();
-        int rows = (int)rowIndices.shape[0];
+        int rows = (int)rowIndices.size(0);
         Cache.Select(rowIndices);
         var ids = Ids.index_select(0, rowIndices);
         var seen = Seen?.index_select(0, rowIndices);

@@ -23,7 +23,7 @@ internal static class LogitsProcessor
         }
         if (settings.Greedy) return Result(x, logits);
         if (settings.Temperature != 1.0) x = x / settings.Temperature;
-        if (settings.TopK > 0 && settings.TopK < x.shape[^1])
+        if (settings.TopK > 0 && settings.TopK < x.size(-1))
         {
             var kth = x.topk(settings.TopK, dim: -1).values.narrow(-1, settings.TopK - 1, 1);
             x = x.masked_fill(x < kth, double.NegativeInfinity);

@@ -36,7 +36,7 @@ public sealed class LoraLayer : nn.Module, IProjectionBranch
         _a = new Parameter?[_parts.Length];
         _b = new Parameter?[_parts.Length];
         var weight = layer.weight!;
-        long inputs = weight.shape[1];
+        long inputs = weight.size(1);
         var device = weight.device;
         for (int i = 0; i < _parts.Length; i++)
         {
@@ -92,7 +92,7 @@ public sealed class LoraLayer : nn.Module, IProjectionBranch
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var weight = Layer.weight!;
-        var delta = zeros([weight.shape[0], weight.shape[1]], ScalarType.Float32, weight.device);
+        var delta = zeros([weight.size(0), weight.size(1)], ScalarType.Float32, weight.device);
         foreach (var (part, a, b) in Pairs)
             delta.narrow(0, part.Start, part.Rows).add_(matmul(b, a), alpha: Scaling);
         return delta.MoveToOuterDisposeScope();

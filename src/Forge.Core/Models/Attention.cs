@@ -48,7 +48,7 @@ public sealed class Attention : nn.Module
     public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor? mask, KeyValueCache? cache, bool causal, IDecodeKernels? kernels = null)
     {
         using var scope = NewDisposeScope();
-        long batch = x.shape[0], time = x.shape[1];
+        long batch = x.size(0), time = x.size(1);
         int groups = _heads / _kvHeads;
         if (kernels is not null && cache is not null && cache.WritesAtSlot(time, masked: false))
         {
@@ -97,7 +97,7 @@ public sealed class Attention : nn.Module
     /// <summary>[B, kv, T, D] → [B, kv·groups, T, D], head h of the result being head h / groups of <paramref name="x"/>.</summary>
     private static Tensor RepeatHeads(Tensor x, int groups)
     {
-        long b = x.shape[0], heads = x.shape[1], t = x.shape[2], d = x.shape[3];
+        long b = x.size(0), heads = x.size(1), t = x.size(2), d = x.size(3);
         return x.unsqueeze(2).expand(b, heads, groups, t, d).reshape(b, heads * groups, t, d);
     }
 }

@@ -15,7 +15,7 @@ public static class AttentionMask
         using var scope = NewDisposeScope();
         var device = keyMask.device;
         var queries = arange(past, past + time, ScalarType.Int64, device).unsqueeze(1);
-        var keys = arange(0, keyMask.shape[1], ScalarType.Int64, device).unsqueeze(0); // past + time, or a fixed-length cache's capacity
+        var keys = arange(0, keyMask.size(1), ScalarType.Int64, device).unsqueeze(0); // past + time, or a fixed-length cache's capacity
         var allowed = (keys <= queries).unsqueeze(0).logical_and(keyMask.to(ScalarType.Bool).unsqueeze(1));
         allowed = allowed.logical_or((keys == queries).unsqueeze(0));
         return allowed.unsqueeze(1).MoveToOuterDisposeScope();

@@ -1,7 +1,8 @@
 using Forge.Contracts.Models;
 using Forge.Core.Checkpoints;
-using TorchSharp;
+using Forge.Core.Devices;
 using TorchSharp.Modules;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Forge.Core.Models;
@@ -77,7 +78,7 @@ public sealed class DecoderModel : nn.Module, ILanguageModel
     {
         ArgumentNullException.ThrowIfNull(inputIds);
         using var scope = NewDisposeScope();
-        long time = inputIds.shape[1];
+        long time = inputIds.size(1);
         var kv = cache as KeyValueCache;
         if (cache is not null && kv is null) throw new ArgumentException("the cache was not created by this model", nameof(cache));
 
@@ -101,7 +102,7 @@ public sealed class DecoderModel : nn.Module, ILanguageModel
             kv.KeyMask.index_fill_(1, kv.Slot, true);
             kv.NextPosition.add_(1);
             var masked = kv.KeyMask.logical_not().unsqueeze(1).unsqueeze(1);
-            attention = zeros(masked.shape, DType, inputIds.device).masked_fill_(masked, double.NegativeInfinity);
+            attention = zeros(TensorShape.Of(masked), DType, inputIds.device).masked_fill_(masked, double.NegativeInfinity);
         }
         else if (attentionMask is null)
         {

@@ -83,7 +83,7 @@ public sealed class KeyValueCache : ICapturableCache
     /// <summary>Stores the new keys and values of <paramref name="layer"/> and returns all of them so far.</summary>
     public (Tensor Keys, Tensor Values) Append(int layer, Tensor keys, Tensor values)
     {
-        long length = keys.shape[2];
+        long length = keys.size(2);
         if (WritesAtSlot(length, masked: false))
         {
             _keys[layer].index_copy_(2, Slot, keys);
@@ -111,7 +111,7 @@ public sealed class KeyValueCache : ICapturableCache
     public void Select(Tensor rowIndices)
     {
         using var scope = NewDisposeScope();
-        int rows = (int)rowIndices.shape[0];
+        int rows = (int)rowIndices.size(0);
         if (rows > RowCapacity) throw new ArgumentException($"{rows} rows selected from a cache of {RowCapacity}", nameof(rowIndices));
         for (int i = 0; i < _keys.Length; i++)
         {

@@ -39,7 +39,7 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
         {
             // Half precision: x·√D / ‖x‖ is the same normalisation in three kernels instead of eight (decoding is
             // launch-bound); the norm is accumulated in float32 by the reduction itself.
-            long size = x.shape[^1];
+            long size = x.size(-1);
             return (nn.functional.normalize(x, 2.0, -1, Math.Sqrt(eps * size)) * (weight * Math.Sqrt(size))).MoveToOuterDisposeScope();
         }
         var normed = x * (x.square().mean([-1], keepdim: true) + eps).rsqrt();

@@ -39,7 +39,7 @@ public sealed class RotaryEmbedding : IDisposable
     /// </summary>
     public void Prepare(int length, ScalarType dtype)
     {
-        if (_cosTable is not null && _cosTable.shape[0] >= length && _cosTable.dtype == dtype) return;
+        if (_cosTable is not null && _cosTable.size(0) >= length && _cosTable.dtype == dtype) return;
         _cosTable?.Dispose();
         _sinTable?.Dispose();
         using var scope = NewDisposeScope();
@@ -56,9 +56,9 @@ public sealed class RotaryEmbedding : IDisposable
     /// </summary>
     public (Tensor Cos, Tensor Sin)? Lookup(Tensor positions, ScalarType dtype, long length)
     {
-        if (_cosTable is null || _sinTable is null || _cosTable.shape[0] < length || _cosTable.dtype != dtype) return null;
-        long[] shape = [positions.shape[0], positions.shape[1], _cosTable.shape[1]];
-        var flat = positions.reshape(-1).clamp_max(_cosTable.shape[0] - 1);
+        if (_cosTable is null || _sinTable is null || _cosTable.size(0) < length || _cosTable.dtype != dtype) return null;
+        long[] shape = [positions.size(0), positions.size(1), _cosTable.size(1)];
+        var flat = positions.reshape(-1).clamp_max(_cosTable.size(0) - 1);
         return (_cosTable.index_select(0, flat).view(shape), _sinTable.index_select(0, flat).view(shape));
     }
 
@@ -70,7 +70,7 @@ public sealed class RotaryEmbedding : IDisposable
     public static Tensor Apply(Tensor x, Tensor cos, Tensor sin)
     {
         using var scope = NewDisposeScope();
-        return (x * cos.unsqueeze(2) + x.roll(x.shape[^1] / 2, -1) * sin.unsqueeze(2)).MoveToOuterDisposeScope();
+        return (x * cos.unsqueeze(2) + x.roll(x.size(-1) / 2, -1) * sin.unsqueeze(2)).MoveToOuterDisposeScope();
     }
 
     /// <summary>Llama 3.1's scaling: long wavelengths slowed by the factor, short ones kept, a smooth blend between.</summary>

@@ -43,9 +43,9 @@ internal sealed class ChunkedLogProbs : autograd.SingleTensorFunction<ChunkedLog
     internal static Tensor InChunks(ILanguageModel model, Tensor hidden, Tensor targets, double temperature, int chunk, List<Tensor>? entropies = null)
     {
         var parts = new List<Tensor>();
-        for (long start = 0; start < hidden.shape[1]; start += chunk)
+        for (long start = 0; start < hidden.size(1); start += chunk)
         {
-            long n = Math.Min(chunk, hidden.shape[1] - start);
+            long n = Math.Min(chunk, hidden.size(1) - start);
             parts.Add(LogProbs(model, hidden.narrow(1, start, n), targets.narrow(1, start, n), temperature, entropies));
         }
         return cat(parts, 1);
@@ -62,10 +62,10 @@ internal sealed class ChunkedLogProbs : autograd.SingleTensorFunction<ChunkedLog
         var gradHidden = zeros_like(hidden);
         using (enable_grad())
         {
-            for (long start = 0; start < hidden.shape[1]; start += chunk)
+            for (long start = 0; start < hidden.size(1); start += chunk)
             {
                 using var scope = NewDisposeScope();
-                long n = Math.Min(chunk, hidden.shape[1] - start);
+                long n = Math.Min(chunk, hidden.size(1) - start);
                 var piece = hidden.narrow(1, start, n).detach().requires_grad_(true);
                 var logProbs = LogProbs(model, piece, targets.narrow(1, start, n), temperature);
                 // Re-entrant backward: flows into the LM head's parameters and into this chunk of hidden states.

@@ -19,7 +19,7 @@ public static class SequenceEvaluator
         ArgumentNullException.ThrowIfNull(batch);
         if (batch.CompletionStart < 1) throw new ArgumentException("a completion needs at least one prompt token before it");
         using var scope = NewDisposeScope();
-        long length = batch.InputIds.shape[1] - batch.CompletionStart;
+        long length = batch.InputIds.size(1) - batch.CompletionStart;
         var hidden = Hidden(model, batch);
         // The hidden state at position p predicts the token at p + 1.
         var predicting = hidden.narrow(1, batch.CompletionStart - 1, length);
@@ -55,7 +55,7 @@ public static class SequenceEvaluator
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(batch);
-        long width = batch.InputIds.shape[1];
+        long width = batch.InputIds.size(1);
         long aligned = (width + alignment - 1) / alignment * alignment;
         if (aligned == width) return model.Hidden(batch.InputIds, batch.AttentionMask);
         using var scope = NewDisposeScope();

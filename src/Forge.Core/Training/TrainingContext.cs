@@ -89,7 +89,7 @@ public sealed partial class TrainingContext : ITrainingContext, IDisposable
         ArgumentNullException.ThrowIfNull(batch);
         if (batch.CompletionStart < 1) throw new ArgumentException("a completion needs at least one prompt token before it");
         using var scope = NewDisposeScope();
-        long length = batch.InputIds.shape[1] - batch.CompletionStart;
+        long length = batch.InputIds.size(1) - batch.CompletionStart;
         // The hidden state at position p predicts the token at p + 1.
         var hidden = SequenceEvaluator.Hidden(model, batch).narrow(1, batch.CompletionStart - 1, length);
         return model.Logits(hidden).to(ScalarType.Float32).MoveToOuterDisposeScope();

@@ -1,4 +1,5 @@
 using Forge.Contracts.Devices;
+using Forge.Core.Devices;
 using Forge.Core.Models;
 using Forge.Cuda.Nccl;
 using TorchSharp;
@@ -31,9 +32,9 @@ public sealed class CudaDecodeKernels : IDecodeKernels, ITokenPicker
         Loaded();
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(weight);
-        long hidden = x.shape[^1];
+        long hidden = x.size(-1);
         Require(weight.numel() == hidden && weight.dtype == x.dtype, "the norm weight does not match the hidden size or dtype");
-        if (delta is not null) Require(delta.shape.SequenceEqual(x.shape) && delta.dtype == x.dtype, "the residual and its addend differ in shape or dtype");
+        if (delta is not null) Require(TensorShape.Same(delta, x) && delta.dtype == x.dtype, "the residual and its addend differ in shape or dtype");
         using var scope = NewDisposeScope();
         var input = x.is_contiguous() ? x : x.contiguous();
         var addend = delta is null || delta.is_contiguous() ? delta : delta.contiguous();
@@ -51,11 +52,11 @@ public sealed class CudaDecodeKernels : IDecodeKernels, ITokenPicker
     {
         Loaded();
         ArgumentNullException.ThrowIfNull(gateUp);
-        long width = gateUp.shape[^1];
+        long width = gateUp.size(-1);
         Require(width % 2 == 0, "the gate-up projection's width is odd");
         using var scope = NewDisposeScope();
         var input = gateUp.is_contiguous() ? gateUp : gateUp.contiguous();
-        long[] shape = (long[])input.shape.Clone();
+        long[] shape = TensorShape.Of(input);
         shape[^1] = width / 2;
         var output = empty(shape, input.dtype, input.device);
         GraphsNative.SiluMul(DeviceIndex(input), DType(input), CudaRuntime.DataPointer(input), CudaRuntime.DataPointer(output), input.numel() / width, checked((int)(width / 2)));
@@ -67,12 +68,12 @@ public sealed class CudaDecodeKernels : IDecodeKernels, ITokenPicker
     {
         Loaded();
         ArgumentNullException.ThrowIfNull(projected);
-        long rows = projected.shape[0], dim = projected.shape[^1];
+        long rows = projected.size(0), dim = projected.size(-1);
         Require(projected.numel() == rows * (heads + 2L * kvHeads) * dim, "the projected heads are not [rows, 1, heads + 2·kvHeads, dim]");
         Require(dim % 2 == 0 && cos.numel() == rows * dim && sin.numel() == rows * dim, "the rotary tables are not [rows, 1, dim]");
-        Require(keys.shape.Length == 4 && keys.shape[0] == rows && keys.shape[1] == kvHeads && keys.shape[3] == dim && keys.stride(3) == 1 && keys.stride(2) == dim,
+        Require(keys.dim() == 4 && keys.size(0) == rows && keys.size(1) == kvHeads && keys.size(3) == dim && keys.stride(3) == 1 && keys.stride(2) == dim,
             "the key cache is not [rows, kvHeads, capacity, dim] with contiguous positions");
-        Require(values.shape.SequenceEqual(keys.shape) && values.stride(0) == keys.stride(0) && values.stride(1) == keys.stride(1) && values.stride(2) == dim && values.stride(3) == 1,
+        Require(TensorShape.Same(values, keys) && values.stride(0) == keys.stride(0) && values.stride(1) == keys.stride(1) && values.stride(2) == dim && values.stride(3) == 1,
             "the value cache is not laid out as the key cache");
         Require(slot.dtype == ScalarType.Int64 && slot.numel() == 1 && slot.device_type == projected.device_type && slot.device_index == projected.device_index, "the slot is not one int64 on the device");
         Require(queryNorm is null == (keyNorm is null), "queries and keys are normalised together or not at all");
@@ -98,13 +99,13 @@ public sealed class CudaDecodeKernels : IDecodeKernels, ITokenPicker
         ArgumentNullException.ThrowIfNull(logits);
         ArgumentNullException.ThrowIfNull(ids);
         ArgumentNullException.ThrowIfNull(output);
-        Require(logits.shape.Length == 2, "the logits are not [rows, vocab]");
-        long rows = logits.shape[0], vocab = logits.shape[1];
+        Require(logits.dim() == 2, "the logits are not [rows, vocab]");
+        long rows = logits.size(0), vocab = logits.size(1);
         Require(temperature > 0 && double.IsFinite(temperature), "the temperature is not a positive number");
         Require(ids.dtype == ScalarType.Int64 && ids.numel() == rows && ids.is_contiguous(), "the ids are not [rows, 1] int64, contiguous");
         Require(output.dtype == ScalarType.Float32 && output.numel() == rows * 3 && output.is_contiguous(), "the output is not [rows, 3] float32, contiguous");
         if (uniforms is not null)
-            Require(uniforms.dtype == ScalarType.Float32 && uniforms.shape.SequenceEqual(logits.shape) && uniforms.is_contiguous(), "the uniforms are not [rows, vocab] float32, contiguous");
+            Require(uniforms.dtype == ScalarType.Float32 && TensorShape.Same(uniforms, logits) && uniforms.is_contiguous(), "the uniforms are not [rows, vocab] float32, contiguous");
         using var scope = NewDisposeScope();
         var input = logits.is_contiguous() ? logits : logits.contiguous();
         GraphsNative.Pick(DeviceIndex(input), DType(input), CudaRuntime.DataPointer(input), uniforms is null ? IntPtr.Zero : CudaRuntime.DataPointer(uniforms),
