@@ -111,7 +111,7 @@ print(json.dumps({"proof": sys.argv[3], "run": sys.argv[2], "steps": len(rs), "s
                   "reward_mean": [round(r["reward/mean"], 3) for r in rs]}))
 PY
 }
-export PROMPTS=32 GROUP=8 NEW_TOKENS=256 MICRO=16 RL_STEPS=6
+export PROMPTS=32 GROUP=8 NEW_TOKENS=256 MICRO=16 RL_STEPS=8
 if want c; then
 peak grpo-1gpu env CUDA_VISIBLE_DEVICES=0 bash "$root/bench/forge-run-gpu.sh" "$runs/grpo-1" > "$out/grpo-1.jsonl" 2> "$out/grpo-1.log"
 steps_line "$runs/grpo-1" grpo-1gpu
