@@ -1,4 +1,5 @@
 using Forge.Contracts.Sampling;
+using Forge.Core.Adapters;
 using Forge.Core.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -65,6 +66,38 @@ public class FusedKernelDecodingTests
         model.Kernels = null;
         var unfused = Sampler.Sample(new SamplingRequest(model, new IdTokenizer(model.VocabSize), prompts, 1, settings, 1));
         kernels.Biased.Should().BeGreaterThan(0);
+        for (int i = 0; i < prompts.Count; i++)
+        {
+            fused[i].TokenIds.Should().Equal(unfused[i].TokenIds, $"case {i}");
+            fused[i].LogProbs.Should().Equal(unfused[i].LogProbs, (a, b) => Math.Abs(a - b) < 1e-5);
+        }
+    }
+
+    [Fact]
+    public void Fused_decoding_keeps_an_adapter_on_the_qkv_projection()
+    {
+        // With a LoRA branch on q/k/v the bias cannot go to the rotary kernel (the branch adds after it): the fused path
+        // must still give the unfused path's tokens.
+        using var model = SamplerFixtures.Load("qwen2");
+        model.FixedShapeDecoding = true;
+        var generator = new Generator(13);
+        using var adapter = new LoraAdapter(model, new LoraSpec(4, 8, 0, ["q_proj", "k_proj", "v_proj"], UseRslora: false), generator: generator);
+        using (no_grad())
+        {
+            foreach (var (name, parameter) in model.named_parameters())
+                if (name.EndsWith(".bias", StringComparison.Ordinal)) parameter.copy_(randn(parameter.shape, generator: generator) * 0.5);
+            foreach (var (name, parameter) in adapter.PeftNames())
+                if (name.Contains(".lora_B.", StringComparison.Ordinal)) parameter.copy_(randn(parameter.shape, generator: generator) * 0.5);
+        }
+        var prompts = SamplerFixtures.Ints("qwen2", "prompt_ids").Select(p => (IReadOnlyList<int>)p).ToList();
+        var settings = new GenerationSettings { Greedy = true, MaxNewTokens = 12 };
+        var kernels = new OpsKernels();
+        model.Kernels = kernels;
+        var fused = Sampler.Sample(new SamplingRequest(model, new IdTokenizer(model.VocabSize), prompts, 1, settings, 1));
+        model.Kernels = null;
+        var unfused = Sampler.Sample(new SamplingRequest(model, new IdTokenizer(model.VocabSize), prompts, 1, settings, 1));
+        kernels.Rotations.Should().BeGreaterThan(0);
+        kernels.Biased.Should().Be(0, "the branch keeps the bias in the projection");
         for (int i = 0; i < prompts.Count; i++)
         {
             fused[i].TokenIds.Should().Equal(unfused[i].TokenIds, $"case {i}");

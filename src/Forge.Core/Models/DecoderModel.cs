@@ -1,8 +1,7 @@
 using Forge.Contracts.Models;
 using Forge.Core.Checkpoints;
-using Forge.Core.Devices;
-using TorchSharp.Modules;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Forge.Core.Models;
@@ -102,7 +101,7 @@ public sealed class DecoderModel : nn.Module, ILanguageModel
             kv.KeyMask.index_fill_(1, kv.Slot, true);
             kv.NextPosition.add_(1);
             var masked = kv.KeyMask.logical_not().unsqueeze(1).unsqueeze(1);
-            attention = zeros(TensorShape.Of(masked), DType, inputIds.device).masked_fill_(masked, double.NegativeInfinity);
+            attention = zeros_like(masked, DType).masked_fill_(masked, double.NegativeInfinity);
         }
         else if (attentionMask is null)
         {
