@@ -58,19 +58,8 @@ public class FusedKernelDecodingTests
             foreach (var (name, parameter) in model.named_parameters())
                 if (name.EndsWith(".bias", StringComparison.Ordinal)) parameter.copy_(randn(parameter.shape, generator: generator) * 0.5);
         }
-        var prompts = SamplerFixtures.Ints("qwen2", "prompt_ids").Select(p => (IReadOnlyList<int>)p).ToList();
-        var settings = new GenerationSettings { Greedy = true, MaxNewTokens = 12 };
-        var kernels = new OpsKernels();
-        model.Kernels = kernels;
-        var fused = Sampler.Sample(new SamplingRequest(model, new IdTokenizer(model.VocabSize), prompts, 1, settings, 1));
-        model.Kernels = null;
-        var unfused = Sampler.Sample(new SamplingRequest(model, new IdTokenizer(model.VocabSize), prompts, 1, settings, 1));
+        var kernels = FusedDecodesAsUnfused(model);
         kernels.Biased.Should().BeGreaterThan(0);
-        for (int i = 0; i < prompts.Count; i++)
-        {
-            fused[i].TokenIds.Should().Equal(unfused[i].TokenIds, $"case {i}");
-            fused[i].LogProbs.Should().Equal(unfused[i].LogProbs, (a, b) => Math.Abs(a - b) < 1e-5);
-        }
     }
 
     [Fact]
@@ -89,6 +78,14 @@ public class FusedKernelDecodingTests
             foreach (var (name, parameter) in adapter.PeftNames())
                 if (name.Contains(".lora_B.", StringComparison.Ordinal)) parameter.copy_(randn(parameter.shape, generator: generator) * 0.5);
         }
+        var kernels = FusedDecodesAsUnfused(model);
+        kernels.Rotations.Should().BeGreaterThan(0);
+        kernels.Biased.Should().Be(0, "the branch keeps the bias in the projection");
+    }
+
+    /// <summary>Greedy decoding of the qwen2 prompts through <see cref="OpsKernels"/> gives the unfused path's ids and log-probs; returns the kernels' counts.</summary>
+    private static OpsKernels FusedDecodesAsUnfused(DecoderModel model)
+    {
         var prompts = SamplerFixtures.Ints("qwen2", "prompt_ids").Select(p => (IReadOnlyList<int>)p).ToList();
         var settings = new GenerationSettings { Greedy = true, MaxNewTokens = 12 };
         var kernels = new OpsKernels();
@@ -96,13 +93,12 @@ public class FusedKernelDecodingTests
         var fused = Sampler.Sample(new SamplingRequest(model, new IdTokenizer(model.VocabSize), prompts, 1, settings, 1));
         model.Kernels = null;
         var unfused = Sampler.Sample(new SamplingRequest(model, new IdTokenizer(model.VocabSize), prompts, 1, settings, 1));
-        kernels.Rotations.Should().BeGreaterThan(0);
-        kernels.Biased.Should().Be(0, "the branch keeps the bias in the projection");
         for (int i = 0; i < prompts.Count; i++)
         {
             fused[i].TokenIds.Should().Equal(unfused[i].TokenIds, $"case {i}");
             fused[i].LogProbs.Should().Equal(unfused[i].LogProbs, (a, b) => Math.Abs(a - b) < 1e-5);
         }
+        return kernels;
     }
 
     [Fact]
