@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 
 namespace Forge.Cuda.Nccl;
@@ -11,33 +10,28 @@ namespace Forge.Cuda.Nccl;
 /// </summary>
 internal static unsafe class CudaRuntime
 {
-    private static readonly Lazy<IntPtr> Runtime = new(() =>
-    {
-        foreach (string name in new[] { "libcudart.so.13", "libcudart.so.12", "libcudart.so.11.0", "libcudart.so" })
-            if (NativeLibrary.TryLoad(name, out var handle)) return handle;
-        return IntPtr.Zero;
-    });
+    private static readonly NativeExports Runtime = new(() =>
+        NativeExports.FirstLoadable(["libcudart.so.13", "libcudart.so.12", "libcudart.so.11.0", "libcudart.so"]));
 
-    private static readonly Lazy<IntPtr> TorchSharpNative = new(() =>
+    private static readonly NativeExports TorchSharpNative = new(() =>
     {
         // TorchSharp's own probing first (it has loaded the library under this name), then the usual places.
         if (NativeLibrary.TryLoad("LibTorchSharp", typeof(TorchSharp.torch).Assembly, null, out var own)) return own;
-        foreach (string name in new[] { "libLibTorchSharp.so", Path.Combine(AppContext.BaseDirectory, "libLibTorchSharp.so"),
-                     Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libLibTorchSharp.so"), "LibTorchSharp" })
-            if (NativeLibrary.TryLoad(name, out var handle)) return handle;
-        throw new DllNotFoundException("libLibTorchSharp.so (TorchSharp's native library) could not be found for tensor pointers");
+        var handle = NativeExports.FirstLoadable(["libLibTorchSharp.so", Path.Combine(AppContext.BaseDirectory, "libLibTorchSharp.so"),
+            Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libLibTorchSharp.so"), "LibTorchSharp"]);
+        return handle != IntPtr.Zero ? handle
+            : throw new DllNotFoundException("libLibTorchSharp.so (TorchSharp's native library) could not be found for tensor pointers");
     });
 
-    // Entry points looked up once: collectives and the fused kernels' wrappers call these on every launch.
-    private static readonly ConcurrentDictionary<string, IntPtr> Exports = new();
-    private static readonly Lazy<IntPtr> TensorData = new(() => NativeLibrary.GetExport(TorchSharpNative.Value, "THSTensor_data"));
+    // Read for every tensor a collective or a fused kernel is given: held in a field rather than looked up by name.
+    private static readonly Lazy<IntPtr> TensorData = new(() => TorchSharpNative["THSTensor_data"]);
 
-    private static IntPtr Cuda(string name) => Exports.GetOrAdd(name, n => NativeLibrary.GetExport(Runtime.Value, n));
+    private static IntPtr Cuda(string name) => Runtime[name];
 
     /// <summary>Makes <paramref name="index"/> the calling thread's CUDA device.</summary>
     public static void SetDevice(int index)
     {
-        if (Runtime.Value == IntPtr.Zero)
+        if (Runtime.Library == IntPtr.Zero)
         {
             if (index == 0) return; // the default device of every thread
             throw new DllNotFoundException($"libcudart not found to select CUDA device {index}; give each rank one GPU with CUDA_VISIBLE_DEVICES instead");
@@ -47,7 +41,7 @@ internal static unsafe class CudaRuntime
     }
 
     /// <summary>True when libcudart was found (events can be recorded).</summary>
-    public static bool Available => Runtime.Value != IntPtr.Zero;
+    public static bool Available => Runtime.Library != IntPtr.Zero;
 
     /// <summary>A new event on the calling thread's device, without timing (the cheapest kind).</summary>
     public static IntPtr CreateEvent()

@@ -17,17 +17,14 @@ internal static unsafe class NcclNative
     // ncclRedOp_t
     public const int Sum = 0, Max = 2, Min = 3, Avg = 4;
 
-    private static readonly Lazy<IntPtr> Library = new(() =>
+    private static readonly NativeExports Library = new(() =>
     {
-        foreach (string name in new[] { "libnccl.so.2", "libnccl.so" })
-            if (NativeLibrary.TryLoad(name, out var handle)) return handle;
-        throw new DllNotFoundException("libnccl.so.2 not found: put the nvidia-nccl wheel's lib folder (site-packages/nvidia/nccl/lib) on LD_LIBRARY_PATH beside torch/lib");
+        var handle = NativeExports.FirstLoadable(["libnccl.so.2", "libnccl.so"]);
+        return handle != IntPtr.Zero ? handle
+            : throw new DllNotFoundException("libnccl.so.2 not found: put the nvidia-nccl wheel's lib folder (site-packages/nvidia/nccl/lib) on LD_LIBRARY_PATH beside torch/lib");
     });
 
-    // Looked up once each: every collective calls through these.
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, IntPtr> Exports = new();
-
-    private static IntPtr Export(string name) => Exports.GetOrAdd(name, n => NativeLibrary.GetExport(Library.Value, n));
+    private static IntPtr Export(string name) => Library[name];
 
     public static int GetUniqueId(NcclUniqueId* id) =>
         ((delegate* unmanaged<NcclUniqueId*, int>)Export("ncclGetUniqueId"))(id);
