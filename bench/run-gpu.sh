@@ -3,6 +3,7 @@
 # peers side by side, same shapes, same command. Writes JSON lines to $OUT/results.jsonl.
 #   STEPS="generate grpo forge-run" bash bench/run-gpu.sh      (the default runs all three; "profile" is extra)
 #   STEPS=lora-memory SHAPE=qwen2.5-1.5b bash bench/run-gpu.sh  (GRPO steps from one base: full fine-tuning, then LoRA r=16)
+#   STEPS=rank-share bash bench/run-gpu.sh   (one GPU as rank 0 of a 2-GPU GRPO job, with and without ZeRO-1)
 # Forge's generation runs with CUDA graphs and eagerly in one process (--graphs on off), beside transformers.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -40,6 +41,14 @@ for step in $steps; do
         measure "forge-grpo-step-graphs-$g" "$bench" grpo-step --shape qwen2.5-0.5b --device cuda --dtype bfloat16 --prompts 16 --group 8 --prompt-len 128 --new-tokens 256 --micro 16 --steps 3 --graphs $g ${GRPO_ARGS:-}
       done
       measure pytorch-grpo-step python3 peer_grpo_step.py --shape qwen2.5-0.5b --prompts 16 --group 8 --prompt-len 128 --new-tokens 256 --micro 16 --steps 3 ;;
+    rank-share)
+      # What rank 0 of a 2-GPU GRPO job allocates and computes, on one GPU: the whole global batch (32 prompts), then
+      # one rank's share (16) alone, as rank 0 of 2 with the peer mirrored (grpo-step --mirror-ranks 2: the gradient
+      # buckets, global statistics and ZeRO-1 shards of a 2-rank job, less the transfers), and with ZeRO-1.
+      for run in "32 1" "16 1" "16 2" "16 2 --shard-optimizer"; do
+        set -- $run
+        measure "forge-grpo-step-p$1-ranks$2${3:+-zero1}" "$bench" grpo-step --shape qwen2.5-0.5b --device cuda --dtype bfloat16 --prompts $1 --group 8 --prompt-len 128 --new-tokens 256 --micro 16 --steps ${RL_STEPS:-5} --mirror-ranks $2 ${3:-}
+      done ;;
     profile)
       measure forge-decode-profile "$bench" decode-profile --shape qwen2.5-0.5b --device cuda --dtype bfloat16 --batch ${BATCHES:-1 64 128} --prompt-len 128 --steps 100 ;;
     forge-run)

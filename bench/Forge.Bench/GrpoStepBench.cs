@@ -29,12 +29,17 @@ internal static class GrpoStepBench
         double beta = args.Double("beta", 0.04), eps = args.Double("eps", 0.2);
         using var policy = Shapes.Create(args);
         var device = policy.Device;
+        // --mirror-ranks N: this process as rank 0 of N data-parallel ranks (--prompts is its share), the peers mirrored
+        // (MirroredPeers); --shard-optimizer: ZeRO-1 over those ranks.
+        int mirrorRanks = args.Int("mirror-ranks", 1);
+        using var peers = mirrorRanks > 1 ? new MirroredPeers(mirrorRanks, device) : null;
         // --no-master-weights: AdamW on the bf16 weights with bf16 state, as the peer; --activation-checkpointing: per layer.
         using var context = new TrainingContext(policy, new TrainingOptions
         {
             LearningRate = 1e-6, MaxGradNorm = 1.0, MicroBatchSize = micro, LogitsChunk = args.Int("logits-chunk", 256),
             MasterWeights = !args.Flag("no-master-weights"), ActivationCheckpointing = args.Flag("activation-checkpointing"),
-        });
+            ShardOptimizer = args.Flag("shard-optimizer"),
+        }, communicator: peers);
         var optimizer = new GrpoOptimizer(new GrpoOptions { Beta = beta, EpsilonLow = eps, EpsilonHigh = eps, LossType = GrpoLossType.Grpo });
         using var sampler = new KvCacheSampler(new SamplerOptions { MaxBatchRows = 4096, CudaGraphs = Enum.Parse<CudaGraphMode>(args.Get("graphs", "auto"), ignoreCase: true) }, new CudaGraphs(), picker: BenchKernels.Picker(args.Get("kernels", "on")));
         var tokenizer = new BenchTokenizer(policy.VocabSize);
@@ -79,6 +84,8 @@ internal static class GrpoStepBench
             beta,
             master_weights = !args.Flag("no-master-weights"),
             activation_checkpointing = args.Flag("activation-checkpointing"),
+            mirror_ranks = mirrorRanks,
+            shard_optimizer = args.Flag("shard-optimizer"),
             generate_s = Math.Round(Median(r => r.Generate), 3),
             update_s = Math.Round(Median(r => r.Update), 3),
             step_s = Math.Round(Median(r => r.Step), 3),
