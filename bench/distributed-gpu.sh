@@ -79,7 +79,7 @@ skip = ("time", "stage", "step", "padding_fraction")
 worst, key = 0.0, None
 for a, b in zip(one, two):
     for k, v in a.items():
-        if k.startswith(skip) or k.startswith("gc/") or not isinstance(v, (int, float)): continue
+        if k.startswith(skip) or k.startswith(("gc/", "memory/")) or not isinstance(v, (int, float)): continue
         rel = abs(v - b[k]) / max(abs(v), 1e-12) if v != b[k] else 0.0
         if rel > worst: worst, key = rel, f"{k}@{a['step']}"
 print(json.dumps({"proof": "b", "steps": [len(one), len(two)], "max_rel_diff": worst, "worst": key, "pass": len(one) == len(two) == 20 and worst <= 1e-3,
@@ -108,6 +108,9 @@ later = [r for r in rs if r["step"] >= 1]
 med = lambda k: round(statistics.median(r[k] for r in later), 3) if later else None
 print(json.dumps({"proof": sys.argv[3], "run": sys.argv[2], "steps": len(rs), "step_s": [round(r["time/step_s"], 3) for r in rs],
                   "median_step_s": med("time/step_s"), "median_sample_s": med("time/sample_s"), "median_update_s": med("time/update_s"),
+                  # libtorch's allocator, the fullest rank's: what the tensors held at most in a step, and what they keep between steps
+                  "peak_allocated_mib": max((r.get("memory/peak_allocated_mib", 0) for r in rs), default=None),
+                  "kept_allocated_mib": rs[-1].get("memory/allocated_mib") if rs else None,
                   "reward_mean": [round(r["reward/mean"], 3) for r in rs]}))
 PY
 }
@@ -140,7 +143,10 @@ runs = {r["run"]: r for r in map(json.loads, open(sys.argv[1])) if "peak_mib_by_
 off, on = runs.get("zero-off", {}).get("peak_mib_by_gpu", {}), runs.get("zero-on", {}).get("peak_mib_by_gpu", {})
 params = 494_032_768  # Qwen2.5-0.5B shape, tied embeddings
 expected = params * (4 + (4 + 8) / 2) / 2**20  # float32 master gradients no longer kept + half of the float32 masters and AdamW moments (2 GPUs)
+d = {r["run"]: r for r in map(json.loads, open(sys.argv[1])) if r.get("proof") == "d" and "run" in r}
+kept = [d.get(k, {}).get("kept_allocated_mib") for k in ("zero-off", "zero-on")]
 print(json.dumps({"proof": "d", "peak_off_mib": off, "peak_on_mib": on, "saved_mib": {g: off[g] - on.get(g, 0) for g in off},
+                  "kept_allocated_saved_mib": round(kept[0] - kept[1]) if None not in kept else None,
                   "expected_saved_mib": round(expected)}))
 PY
 fi

@@ -46,11 +46,15 @@ internal static class GrpoStepBench
         var random = new Random(0);
         var rows = new List<(double Generate, double Update, double Step)>();
         var diagnostics = (Queue: 0.0, Forward: 0.0, Optimizer: 0.0);
+        // libtorch's allocator over the timed steps: the most live tensors held, the most it reserved, what a step keeps.
+        var memory = new CudaMemory();
+        var peaks = (Allocated: 0L, Reserved: 0L, Kept: 0L);
 
         for (int step = 0; step <= steps; step++)
         {
             var promptIds = Shapes.RandomPrompts(random, prompts, promptLength, policy.VocabSize);
             Sync(device);
+            if (step > 0) memory.ResetPeaks(device);
             var clock = Stopwatch.StartNew();
             var completions = sampler.Sample(new SamplingRequest(policy, tokenizer, promptIds, group,
                 new GenerationSettings { MaxNewTokens = newTokens }, step));
@@ -69,6 +73,8 @@ internal static class GrpoStepBench
             Sync(device);
             double total = clock.Elapsed.TotalSeconds;
             if (step > 0) rows.Add((generate, total - generate, total));
+            if (step > 0 && memory.Read(device) is { } stats)
+                peaks = (Math.Max(peaks.Allocated, stats.PeakAllocated), Math.Max(peaks.Reserved, stats.PeakReserved), stats.Allocated);
             if (step == steps) diagnostics = Diagnose(context, batch, micro, device);
         }
 
@@ -94,6 +100,9 @@ internal static class GrpoStepBench
             forward_queue_s = Math.Round(diagnostics.Queue, 4),
             forward_s = Math.Round(diagnostics.Forward, 4),
             optimizer_step_s = Math.Round(diagnostics.Optimizer, 4),
+            peak_allocated_mib = peaks.Allocated >> 20,
+            peak_reserved_mib = peaks.Reserved >> 20,
+            allocated_at_step_end_mib = peaks.Kept >> 20,
             graphs = sampler.GraphsOff is null ? $"on ({sampler.CapturedGraphs} captured)" : $"off: {sampler.GraphsOff}",
         }));
     }

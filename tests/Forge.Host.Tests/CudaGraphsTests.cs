@@ -53,6 +53,17 @@ public class CudaGraphsTests
     }
 
     [Fact]
+    public void The_host_reads_device_memory_through_the_graph_library_which_has_no_figures_on_the_cpu()
+    {
+        using var provider = new ServiceCollection().AddCudaGraphs(fusedKernels: false).BuildServiceProvider();
+        var memory = provider.GetRequiredService<Forge.Core.Devices.IDeviceMemory>();
+        memory.Should().BeOfType<CudaMemory>("the stages' memory/… metrics read libtorch's CUDA allocator");
+        memory.Read(CPU).Should().BeNull("the CPU has no caching allocator to read");
+        memory.Invoking(m => m.ResetPeaks(CPU)).Should().NotThrow();
+        new ServiceCollection().AddCudaGraphs(); // as every other test in this process expects
+    }
+
+    [Fact]
     public void The_build_is_cached_per_torch_version_read_from_its_version_file()
     {
         using var dir = new TempDirectory();

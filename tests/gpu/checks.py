@@ -41,7 +41,9 @@ FORGE, CHECKS = os.environ["FORGE"], os.environ["CHECKS"]
 OUT = os.environ.get("OUT", tempfile.mkdtemp())
 WORK = tempfile.mkdtemp()
 TOL = 1e-4
-TIMING = ("time", "gc/", "generation/tokens_per_s", "training/tokens_per_s")  # wall-clock figures differ between any two runs
+# Wall-clock figures differ between any two runs; so do the allocator's (memory/…), which describe the process (a
+# resumed one starts with an empty cache), not the training.
+TIMING = ("time", "gc/", "memory/", "generation/tokens_per_s", "training/tokens_per_s")
 results = []
 
 
@@ -170,7 +172,17 @@ def rl_on_cuda():
     bad = [k for r in rl for k, v in r.items() if isinstance(v, float) and not math.isfinite(v)]
     if bad: raise AssertionError(f"non-finite metrics: {sorted(set(bad))}")
     first, last = rl[0]["reward/mean"], sum(r["reward/mean"] for r in rl[-5:]) / 5
-    return f"SFT + 40 GRPO steps in {time.time() - start:.0f} s; reward {first:.3f} at step 0, {last:.3f} over the last 5"
+    # metrics() leaves memory/… out; read them from the file: every CUDA step reports libtorch's allocator figures.
+    with open(os.path.join(folder, "metrics.jsonl")) as f:
+        memory = [r for r in map(json.loads, f) if r.get("stage") == "rl" and "reward/mean" in r]
+    keys = ("memory/allocated_mib", "memory/peak_allocated_mib", "memory/peak_reserved_mib")
+    missing = [r["step"] for r in memory if not all(k in r for k in keys)]
+    if missing: raise AssertionError(f"RL steps without memory figures: {missing[:5]}")
+    wrong = [r["step"] for r in memory if not 0 < r[keys[0]] <= r[keys[1]] <= r[keys[2]]]
+    if wrong: raise AssertionError(f"memory figures out of order (0 < allocated <= peak allocated <= peak reserved) at steps {wrong[:5]}")
+    peak = max(r[keys[1]] for r in memory)
+    return (f"SFT + 40 GRPO steps in {time.time() - start:.0f} s; reward {first:.3f} at step 0, {last:.3f} over the last 5; "
+            f"memory/peak_allocated_mib at most {peak:.0f}, peak reserved {max(r[keys[2]] for r in memory):.0f}, kept {memory[-1][keys[0]]:.0f}")
 
 
 def resume_on_cuda():

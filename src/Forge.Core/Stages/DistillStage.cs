@@ -1,4 +1,5 @@
 using Forge.Core.Artifacts;
+using Forge.Core.Devices;
 using Forge.Core.Pipelines;
 using Forge.Core.Plugins;
 using Microsoft.Extensions.Logging;
@@ -9,13 +10,13 @@ namespace Forge.Core.Stages;
 /// <c>distill</c>: the sft loop learning from a <c>Teacher</c> (<see cref="DistillStageOptions"/>): from its logits
 /// (<c>kd</c>, the default), or from its traces (<c>Distiller: sft</c>, when the teacher lends only its tokenizer).
 /// </summary>
-public sealed class DistillStage(IModelStore store, IPluginResolver plugins, ILogger<DistillStage> logger) : IDataParallelStage
+public sealed class DistillStage(IModelStore store, IPluginResolver plugins, ILogger<DistillStage> logger, IDeviceMemory? memory = null) : IDataParallelStage
 {
     /// <inheritdoc />
     public StageResult Run(StageContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         var options = context.Options<DistillStageOptions>();
-        return new SupervisedLoop(store, plugins, logger).Run(context, options, options);
+        return new SupervisedLoop(store, plugins, logger, memory).Run(context, options, options);
     }
 }

@@ -4,6 +4,7 @@ using Forge.Contracts.Rewards;
 using Forge.Contracts.Sampling;
 using Forge.Contracts.Training;
 using Forge.Core.Artifacts;
+using Forge.Core.Devices;
 using Forge.Core.Distributed;
 using Forge.Core.Metrics;
 using Forge.Core.Pipelines;
@@ -31,7 +32,8 @@ namespace Forge.Core.Stages;
 /// samples, scores and trains on its own <c>PromptsPerStep</c> / N of them (groups whole); refills are shared out the
 /// same way; every metric is the whole step's.
 /// </summary>
-public sealed class RlStage(IModelStore store, IPluginResolver plugins, RewardComposerFactory rewardFactory, ILogger<RlStage> logger) : IDataParallelStage
+public sealed class RlStage(IModelStore store, IPluginResolver plugins, RewardComposerFactory rewardFactory, ILogger<RlStage> logger,
+    IDeviceMemory? memory = null) : IDataParallelStage
 {
     /// <inheritdoc />
     public StageResult Run(StageContext context)
@@ -74,6 +76,7 @@ public sealed class RlStage(IModelStore store, IPluginResolver plugins, RewardCo
             var current = checkpoints.BeginStep(step, prompts.Position);
             var clock = Stopwatch.StartNew();
             var phases = new StepPhases();
+            var stepMemory = new StepMemory(memory, model.Model.Device);
             var scored = new List<ScoredGroup>();
             ScoredGroup? uninformative = null;
             var failed = rewards.Names.ToDictionary(n => n, _ => 0);
@@ -119,6 +122,7 @@ public sealed class RlStage(IModelStore store, IPluginResolver plugins, RewardCo
             double trainSeconds = clock.Elapsed.TotalSeconds - generateSeconds;
             stepMetrics["time/step_s"] = clock.Elapsed.TotalSeconds;
             phases.AddTo(stepMetrics);
+            stepMemory.AddTo(stepMetrics);
             if (setupPause is { } pause) stepMetrics["gc/setup_pause_ms"] = pause;
             setupPause = null;
             stepMetrics = RankMetrics.Combine(communicator, stepMetrics);

@@ -4,6 +4,7 @@ using Forge.Contracts.Training;
 using Forge.Core.Artifacts;
 using Forge.Core.Checkpoints;
 using Forge.Core.Data;
+using Forge.Core.Devices;
 using Forge.Core.Distributed;
 using Forge.Core.Metrics;
 using Forge.Core.Pipelines;
@@ -32,7 +33,7 @@ namespace Forge.Core.Stages;
 /// (<see cref="StageContext.Communicator"/>) every rank plans the same batches and trains on its contiguous share of
 /// each (BatchSize must split evenly); metrics are the whole batch's.
 /// </summary>
-internal sealed class SupervisedLoop(IModelStore store, IPluginResolver plugins, ILogger logger)
+internal sealed class SupervisedLoop(IModelStore store, IPluginResolver plugins, ILogger logger, IDeviceMemory? memory)
 {
     /// <summary>Runs the loop with <paramref name="options"/>; <paramref name="distill"/> adds a teacher (the same object for a distill stage).</summary>
     public StageResult Run(StageContext context, SftStageOptions options, DistillStageOptions? distill)
@@ -86,6 +87,7 @@ internal sealed class SupervisedLoop(IModelStore store, IPluginResolver plugins,
             for (int b = epoch == resumeAt.Epoch ? resumeAt.Offset / batchSize : 0; b < plan.Count && step < maxSteps; b++, step++)
             {
                 var current = checkpoints.BeginStep(step, new DataPosition(epoch, b * batchSize));
+                var stepMemory = new StepMemory(memory, model.Model.Device);
                 // Each rank trains on its own contiguous share of the batch (all ranks plan the same batches).
                 var (first, count) = RankShare.Of(plan[b].Length, communicator.Rank, communicator.WorldSize);
                 if (count == 0)
@@ -99,9 +101,10 @@ internal sealed class SupervisedLoop(IModelStore store, IPluginResolver plugins,
                     : rows.Select(r => completions[r]).ToList();
                 using var batch = RolloutBuilder.Build(batchPrompts, batchCompletions, tokenizer.PadTokenId, model.Model.Device);
                 // A started step runs to its end (no cancellation inside it) so that the stop checkpoint is whole.
-                var rankMetrics = current.Call("distiller", distillerName, () => distiller.Step(batch, training, CancellationToken.None));
-                if (setupPause is { } pause) rankMetrics = new Dictionary<string, double>(rankMetrics) { ["gc/setup_pause_ms"] = pause };
+                var rankMetrics = new Dictionary<string, double>(current.Call("distiller", distillerName, () => distiller.Step(batch, training, CancellationToken.None)));
+                if (setupPause is { } pause) rankMetrics["gc/setup_pause_ms"] = pause;
                 setupPause = null;
+                stepMemory.AddTo(rankMetrics);
                 var stepMetrics = RankMetrics.Combine(communicator, rankMetrics);
                 var padding = communicator.AllReduceValues([batch.AttentionMask.sum().ToDouble(), batch.AttentionMask.numel()]);
                 stepMetrics["on_policy"] = onPolicy ? 1 : 0;

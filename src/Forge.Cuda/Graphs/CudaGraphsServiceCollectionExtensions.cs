@@ -1,4 +1,5 @@
 using Forge.Contracts.Devices;
+using Forge.Core.Devices;
 using Forge.Core.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -12,12 +13,14 @@ public static class CudaGraphsServiceCollectionExtensions
     /// Offers CUDA graphs (<see cref="IDeviceGraphs"/>) to plugins that ask for them, and — unless
     /// <paramref name="fusedKernels"/> is false (<c>Forge:FusedKernels</c>) — the fused decoding kernels: installed as the
     /// models' <see cref="DecodeKernels.Installed"/> and offered to samplers as the <see cref="ITokenPicker"/>. Nothing is
-    /// loaded or built until a CUDA model asks; on the CPU the services only answer why they cannot run.
+    /// loaded or built until a CUDA model asks; on the CPU the services only answer why they cannot run. The stages'
+    /// <c>memory/…</c> metrics read the CUDA allocator through the same library (<see cref="IDeviceMemory"/>).
     /// </summary>
     public static IServiceCollection AddCudaGraphs(this IServiceCollection services, bool fusedKernels = true)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton<IDeviceGraphs, CudaGraphs>();
+        services.TryAddSingleton<IDeviceMemory, CudaMemory>();
         if (!fusedKernels)
         {
             // Decoding runs on TorchSharp's operations (and picks tokens with them): the process-wide default goes too.

@@ -9,7 +9,7 @@ namespace Forge.Cuda.Graphs;
 internal static unsafe class GraphsNative
 {
     /// <summary>The ABI revision this code calls; the library's <c>forge_graphs_abi</c> must return it.</summary>
-    public const int Abi = 4;
+    public const int Abi = 5;
 
     private static delegate* unmanaged<int> _abi;
     private static delegate* unmanaged<IntPtr> _lastError;
@@ -21,6 +21,8 @@ internal static unsafe class GraphsNative
     private static delegate* unmanaged<int, int, IntPtr, IntPtr, long, int, int> _siluMul;
     private static delegate* unmanaged<int, int, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, float, IntPtr, IntPtr, IntPtr, IntPtr, long, int, int, int, long, long, int> _ropeCache;
     private static delegate* unmanaged<int, int, IntPtr, IntPtr, float, long, int, IntPtr, IntPtr, int> _pick;
+    private static delegate* unmanaged<int, long*, int> _memoryStats;
+    private static delegate* unmanaged<int, int> _memoryResetPeaks;
 
     /// <summary>Binds every entry point of the loaded library <paramref name="library"/>.</summary>
     public static void Bind(IntPtr library)
@@ -42,7 +44,19 @@ internal static unsafe class GraphsNative
         _siluMul = (delegate* unmanaged<int, int, IntPtr, IntPtr, long, int, int>)Get("forge_silu_mul");
         _ropeCache = (delegate* unmanaged<int, int, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, float, IntPtr, IntPtr, IntPtr, IntPtr, long, int, int, int, long, long, int>)Get("forge_rope_cache");
         _pick = (delegate* unmanaged<int, int, IntPtr, IntPtr, float, long, int, IntPtr, IntPtr, int>)Get("forge_pick");
+        _memoryStats = (delegate* unmanaged<int, long*, int>)Get("forge_memory_stats");
+        _memoryResetPeaks = (delegate* unmanaged<int, int>)Get("forge_memory_reset_peaks");
     }
+
+    /// <summary>libtorch's caching allocator on <paramref name="device"/>: allocated, peak allocated, reserved, peak reserved bytes.</summary>
+    public static (long Allocated, long PeakAllocated, long Reserved, long PeakReserved) MemoryStats(int device)
+    {
+        long* figures = stackalloc long[4];
+        Check(_memoryStats(device, figures), "reading libtorch's CUDA allocator statistics");
+        return (figures[0], figures[1], figures[2], figures[3]);
+    }
+
+    public static void MemoryResetPeaks(int device) => Check(_memoryResetPeaks(device), "resetting libtorch's CUDA allocator peaks");
 
     public static void Pick(int device, int dtype, IntPtr logits, IntPtr uniforms, float temperature, long rows, int vocab, IntPtr ids, IntPtr output) =>
         Check(_pick(device, dtype, logits, uniforms, temperature, rows, vocab, ids, output), "the fused token-picking kernel");

@@ -87,7 +87,7 @@ int not_built() {
 extern "C" {
 
 // Bumped whenever a signature below changes; the managed side refuses another value.
-int forge_graphs_abi() { return 4; }
+int forge_graphs_abi() { return 5; }
 
 // 1 when the fused decoding kernels were compiled in (build.sh found nvcc), else 0.
 int forge_kernels_available() {
@@ -157,6 +157,25 @@ int forge_graph_destroy(void* graph) {
     c10::cuda::device_synchronize();
     delete static_cast<at::cuda::CUDAGraph*>(graph);
   });
+}
+
+// libtorch's caching allocator on `device`, all pools together: out[0] bytes held by live tensors, out[1] their peak,
+// out[2] bytes the allocator holds from the driver (reserved, used or cached), out[3] that peak; peaks since the last
+// forge_memory_reset_peaks (or the process's start).
+int forge_memory_stats(int device, long long* out) {
+  return guarded([&] {
+    const auto stats = c10::cuda::CUDACachingAllocator::get()->getDeviceStats(static_cast<c10::DeviceIndex>(device));
+    const size_t all = 0;  // StatType::AGGREGATE
+    out[0] = stats.allocated_bytes[all].current;
+    out[1] = stats.allocated_bytes[all].peak;
+    out[2] = stats.reserved_bytes[all].current;
+    out[3] = stats.reserved_bytes[all].peak;
+  });
+}
+
+// Starts the peaks of forge_memory_stats again from the current figures.
+int forge_memory_reset_peaks(int device) {
+  return guarded([&] { c10::cuda::CUDACachingAllocator::get()->resetPeakStats(static_cast<c10::DeviceIndex>(device)); });
 }
 
 // The fused decoding kernels (forge_decode_kernels.cu), launched on the current stream of `device`: captured into a
