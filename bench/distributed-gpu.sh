@@ -109,7 +109,7 @@ med = lambda k: round(statistics.median(r[k] for r in later), 3) if later else N
 print(json.dumps({"proof": sys.argv[3], "run": sys.argv[2], "steps": len(rs), "step_s": [round(r["time/step_s"], 3) for r in rs],
                   "median_step_s": med("time/step_s"), "median_sample_s": med("time/sample_s"), "median_update_s": med("time/update_s"),
                   # libtorch's allocator, the fullest rank's: what the tensors held at most in a step, and what they keep between steps
-                  "peak_allocated_mib": max((r.get("memory/peak_allocated_mib", 0) for r in rs), default=None),
+                  "peak_allocated_mib": max((r["memory/peak_allocated_mib"] for r in rs if "memory/peak_allocated_mib" in r), default=None),
                   "kept_allocated_mib": rs[-1].get("memory/allocated_mib") if rs else None,
                   "reward_mean": [round(r["reward/mean"], 3) for r in rs]}))
 PY
@@ -145,7 +145,9 @@ params = 494_032_768  # Qwen2.5-0.5B shape, tied embeddings
 expected = params * (4 + (4 + 8) / 2) / 2**20  # float32 master gradients no longer kept + half of the float32 masters and AdamW moments (2 GPUs)
 d = {r["run"]: r for r in map(json.loads, open(sys.argv[1])) if r.get("proof") == "d" and "run" in r}
 kept = [d.get(k, {}).get("kept_allocated_mib") for k in ("zero-off", "zero-on")]
+peak = [d.get(k, {}).get("peak_allocated_mib") for k in ("zero-off", "zero-on")]
 print(json.dumps({"proof": "d", "peak_off_mib": off, "peak_on_mib": on, "saved_mib": {g: off[g] - on.get(g, 0) for g in off},
+                  "peak_allocated_saved_mib": round(peak[0] - peak[1]) if None not in peak else None,
                   "kept_allocated_saved_mib": round(kept[0] - kept[1]) if None not in kept else None,
                   "expected_saved_mib": round(expected)}))
 PY

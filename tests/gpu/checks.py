@@ -172,17 +172,25 @@ def rl_on_cuda():
     bad = [k for r in rl for k, v in r.items() if isinstance(v, float) and not math.isfinite(v)]
     if bad: raise AssertionError(f"non-finite metrics: {sorted(set(bad))}")
     first, last = rl[0]["reward/mean"], sum(r["reward/mean"] for r in rl[-5:]) / 5
-    # metrics() leaves memory/… out; read them from the file: every CUDA step reports libtorch's allocator figures.
-    with open(os.path.join(folder, "metrics.jsonl")) as f:
-        memory = [r for r in map(json.loads, f) if r.get("stage") == "rl" and "reward/mean" in r]
-    keys = ("memory/allocated_mib", "memory/peak_allocated_mib", "memory/peak_reserved_mib")
-    missing = [r["step"] for r in memory if not all(k in r for k in keys)]
-    if missing: raise AssertionError(f"RL steps without memory figures: {missing[:5]}")
-    wrong = [r["step"] for r in memory if not 0 < r[keys[0]] <= r[keys[1]] <= r[keys[2]]]
-    if wrong: raise AssertionError(f"memory figures out of order (0 < allocated <= peak allocated <= peak reserved) at steps {wrong[:5]}")
-    peak = max(r[keys[1]] for r in memory)
+    steps, keys = memory_figures(folder)
+    rl_memory = [r for r in steps if r["stage"] == "rl"]
     return (f"SFT + 40 GRPO steps in {time.time() - start:.0f} s; reward {first:.3f} at step 0, {last:.3f} over the last 5; "
-            f"memory/peak_allocated_mib at most {peak:.0f}, peak reserved {max(r[keys[2]] for r in memory):.0f}, kept {memory[-1][keys[0]]:.0f}")
+            f"{len(steps) - len(rl_memory)} SFT and {len(rl_memory)} RL steps with memory figures, RL peak allocated at most "
+            f"{max(r[keys[1]] for r in rl_memory):.0f} MiB, peak reserved {max(r[keys[2]] for r in rl_memory):.0f}, "
+            f"{rl_memory[-1][keys[0]]:.0f} held at the last step's end")
+
+
+def memory_figures(folder):
+    """Every CUDA training step (SFT's and RL's rows with a loss; evaluations have none) reports libtorch's allocator
+    figures, in order; metrics() leaves memory/… out, so they are read from the file here."""
+    with open(os.path.join(folder, "metrics.jsonl")) as f:
+        steps = [r for r in map(json.loads, f) if r.get("stage") in ("sft", "rl") and "loss" in r]
+    keys = ("memory/allocated_mib", "memory/peak_allocated_mib", "memory/peak_reserved_mib")
+    missing = [f'{r["stage"]} {r["step"]}' for r in steps if not all(k in r for k in keys)]
+    if missing: raise AssertionError(f"steps without memory figures: {missing[:5]}")
+    wrong = [f'{r["stage"]} {r["step"]}' for r in steps if not 0 < r[keys[0]] <= r[keys[1]] <= r[keys[2]]]
+    if wrong: raise AssertionError(f"memory figures out of order (0 < allocated <= peak allocated <= peak reserved) at {wrong[:5]}")
+    return steps, keys
 
 
 def resume_on_cuda():
